@@ -1,0 +1,65 @@
+// The term schema: every prefix and value slot lupe writes, defined once.
+//
+// Design note. Each word is indexed twice:
+//   - its raw (lower-cased, unstemmed) form with positions, for phrases, wildcards and
+//     snippets: "training";
+//   - its stem, without positions, under a prefix naming the stemmer family:
+//     "ZE" English (Snowball english), "ZD" German (Snowball german2), "ZX" unstemmed
+//     (documents in other or unknown languages): "ZEtrain".
+// A query word without a language is looked up in all three families at once (combined
+// with OP_SYNONYM, so that it weighs as one word with one document frequency), which is
+// how `Drohnen` finds German "Drohne" and `trained` finds English "training" without the
+// query's language being known. Keeping the families apart (instead of one shared "Z"
+// prefix) means an English stem never matches a German word by accident, and `--lang`
+// narrows the query to one family.
+//
+// Title words are indexed into the general fields above with a higher wdf (so the title
+// weighs more in BM25), and again under the title prefix "S" for `title:` searches.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace lupe::analysis::schema {
+
+// Boolean (filter) terms.
+inline constexpr std::string_view kIdPrefix = "Q";        ///< Q<id>: unique key
+inline constexpr std::string_view kLangPrefix = "L";      ///< L<lang>: "Len", "Lde", "Lfr", "Lund"
+inline constexpr std::string_view kSourcePrefix = "XS";   ///< XS<word>: words of the source field
+
+// Field prefixes for free text.
+inline constexpr std::string_view kBodyField = "";        ///< title and body together
+inline constexpr std::string_view kTitleField = "S";      ///< title only (`title:`)
+
+// Stem family prefixes, placed after the field prefix: "ZEtrain", "SZDdrohn".
+inline constexpr std::string_view kEnglishStemPrefix = "ZE";
+inline constexpr std::string_view kGermanStemPrefix = "ZD";
+inline constexpr std::string_view kUnstemmedPrefix = "ZX";
+
+/// Value slot holding the document's date as normalised ISO 8601 ("2025-08-14", "1958-12"),
+/// compared as a string by `date:` ranges.
+inline constexpr Xapian::valueno kDateSlot = 0;
+
+/// wdf added per title word: the title counts as if it were written this many times.
+inline constexpr Xapian::termcount kTitleWdf = 2;
+/// Position gap between the title and the body, so that a phrase cannot span both.
+inline constexpr Xapian::termpos kFieldPositionGap = 100;
+
+/// Metadata key and value marking a database as a lupe index of this term schema.
+inline constexpr std::string_view kFormatKey = "lupe.format";
+inline constexpr std::string_view kFormatValue = "1";
+
+/// Longest document id: Xapian's terms are at most 245 bytes, and the id term carries a
+/// one-byte prefix; 200 leaves room and is far beyond any sensible key.
+inline constexpr std::size_t kMaxIdBytes = 200;
+
+/// Body text stored with each document for snippets: the first 64 KiB of the body. All
+/// words of the whole body are indexed regardless; only snippets are limited to this.
+inline constexpr std::size_t kMaxStoredTextBytes = 64 * 1024;
+
+/// Language recorded for documents whose language could not be determined.
+inline constexpr std::string_view kUndeterminedLang = "und";
+
+}  // namespace lupe::analysis::schema

@@ -1,0 +1,100 @@
+/// @file error.hpp
+/// @brief The exceptions lupe throws.
+///
+/// Every failure leaves the library as a subclass of lupe::Error; no Xapian exception
+/// escapes. Like Xapian's own split, LogicError means the caller used the API wrongly
+/// (a bad argument, a call in the wrong state) and RuntimeError means the world was not
+/// as expected (an index missing or damaged, a query with a syntax error, a bad document).
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace lupe {
+
+/// @brief Base class of every exception lupe throws. what() is one line for a human.
+/// @since 0.1
+class Error : public std::runtime_error {
+public:
+    /// @param message one line that names what failed (path, document id, query position)
+    explicit Error(const std::string& message);
+};
+
+/// @brief The API was used wrongly: fix the calling code.
+/// @since 0.1
+class LogicError : public Error {
+public:
+    using Error::Error;
+};
+
+/// @brief An argument was out of its documented range (an unknown language code, a zero limit).
+/// @since 0.1
+class InvalidArgumentError : public LogicError {
+public:
+    using LogicError::LogicError;
+};
+
+/// @brief Something outside the program was not as expected.
+/// @since 0.1
+class RuntimeError : public Error {
+public:
+    using Error::Error;
+};
+
+/// @brief Reading or writing a file failed (the message names the path and the system's reason).
+/// @since 0.1
+class IoError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+/// @brief There is no index at the given path.
+/// @since 0.1
+class IndexNotFoundError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+/// @brief The path holds something that is not a readable lupe index (damaged, foreign,
+/// or written by an incompatible version). The message suggests `xapian-check`.
+/// @since 0.1
+class IndexCorruptError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+/// @brief Another writer holds the index's write lock.
+/// @since 0.1
+class IndexLockedError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+/// @brief A query could not be parsed. position() is the 1-based character position
+/// in the query where the problem was found.
+/// @since 0.1
+class QuerySyntaxError : public RuntimeError {
+public:
+    /// @param message what is wrong, without the position
+    /// @param position 1-based character (code point) position in the query
+    QuerySyntaxError(const std::string& message, std::size_t position);
+    /// @return 1-based character position in the query
+    std::size_t position() const noexcept { return position_; }
+    /// @return the message without the "at position N" suffix
+    const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::string reason_;
+    std::size_t position_;
+};
+
+/// @brief A document was rejected (no id, invalid UTF-8, no text, ...). The message
+/// names the document id when it has one.
+/// @since 0.1
+class DocumentError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
+}  // namespace lupe

@@ -1,0 +1,74 @@
+/// @file index_run.hpp
+/// @brief Indexing files and directories: what `lupe-index` does, as a library call.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lupe/index_writer.hpp"
+
+namespace lupe {
+
+/// @brief A problem with one input that did not stop the run.
+/// @since 0.1
+struct IndexWarning {
+    std::string path;       ///< the file (or directory) concerned
+    std::size_t line = 0;   ///< 1-based line for JSONL input, 0 when not applicable
+    std::string message;    ///< the reason, one line
+    /// true when a document (or a whole file meant as one) was lost because of it;
+    /// false for notes such as a symlink loop or an unreadable directory entry
+    bool document_failed = true;
+};
+
+/// @brief Counts for one indexing run.
+/// @since 0.1
+struct IndexRunSummary {
+    std::map<std::string, std::size_t> added;     ///< new documents, per language
+    std::map<std::string, std::size_t> replaced;  ///< documents whose id was indexed already
+    std::size_t files_read = 0;      ///< input files opened
+    std::size_t files_skipped = 0;   ///< files with an extension lupe does not read
+    std::size_t failed = 0;          ///< documents (or files) that could not be indexed
+    std::size_t warnings = 0;        ///< all warnings, failed documents included
+    double seconds = 0.0;            ///< wall time of the run
+    std::size_t documents_total = 0; ///< documents in the index after the run
+
+    /// @return documents added or replaced in this run
+    std::size_t indexed() const;
+    /// @return indexed() / seconds (0 when seconds is 0)
+    double documents_per_second() const;
+};
+
+/// @brief Progress and warnings of a run, for a user interface. Called on the indexing thread.
+/// @since 0.1
+struct IndexRunObserver {
+    /// A warning (see IndexWarning). Default: ignored (they are counted in the summary).
+    std::function<void(const IndexWarning&)> on_warning;
+    /// Called after each document, with the counts so far and the file being read.
+    std::function<void(const IndexRunSummary&, const std::string& current_path)> on_progress;
+};
+
+/// @brief Index files and directory trees into `writer` and commit.
+///
+/// Each source is a file or a directory walked recursively (in name order; symlinks are
+/// followed, loops reported and skipped). Formats by extension: `.txt`, `.md` (optional
+/// front matter between `---` lines: title, date, lang, url, source; otherwise the first
+/// non-empty line is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line with `id`,
+/// `title`, `body`, optional `lang`, `date`, `url`, `source`). Other files are counted as
+/// skipped. A file's document id is its path relative to the source directory given (its
+/// file name when the source is the file itself).
+///
+/// Bad input never stops the run: each bad document or file gives one warning and is
+/// counted in `failed`; every good document is indexed and committed.
+/// @param writer an open writer; committed before returning
+/// @param sources files and directories
+/// @param observer optional callbacks
+/// @return the counts
+/// @throws RuntimeError only when the index itself cannot be written or committed
+/// @since 0.1
+IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
+                              const IndexRunObserver& observer = {});
+
+}  // namespace lupe

@@ -1,0 +1,88 @@
+/// @file index_writer.hpp
+/// @brief Adding, replacing and deleting documents in a lupe index.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lupe/document.hpp"
+
+namespace lupe {
+
+/// @brief Settings for an IndexWriter.
+/// @since 0.1
+struct IndexWriterOptions {
+    /// Language assumed for documents that do not name one: "en", "de", or empty to detect
+    /// each document's language with CLD2 (documents CLD2 cannot classify are indexed
+    /// unstemmed as "und").
+    std::string default_lang;
+    /// Documents buffered before lupe commits on its own (0: only on commit()). Bounds
+    /// memory and the work lost by a crash.
+    std::size_t batch_size = 10000;
+};
+
+/// @brief What IndexWriter::add_document did.
+/// @since 0.1
+struct AddOutcome {
+    bool replaced = false;  ///< an indexed document had the same id and was replaced
+    std::string lang;       ///< the language the document was indexed as
+    bool stemmed = false;   ///< its language has a stemmer ("en", "de")
+    /// Problems that did not stop the document from being indexed: a date that is not
+    /// ISO 8601 (kept for display only), a malformed language tag (detected instead).
+    std::vector<std::string> notes;
+};
+
+/// @brief Writes documents into a lupe index on disk (a Xapian database directory).
+///
+/// Only one IndexWriter can have an index open at a time (Xapian's write lock); a second
+/// one gets IndexLockedError. Changes become visible to searchers, and durable, on
+/// commit() (and after every IndexWriterOptions::batch_size documents). Not thread-safe:
+/// use one IndexWriter from one thread. Move-only.
+/// @since 0.1
+class IndexWriter {
+public:
+    /// @brief Open the index at `path`, creating it (and missing parent directories) if
+    /// it does not exist.
+    /// @throws IndexLockedError another writer has the index open
+    /// @throws IndexCorruptError the path holds something that is not a lupe index
+    /// @throws IoError the directory cannot be created or written
+    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de"
+    explicit IndexWriter(const std::string& path, IndexWriterOptions options = {});
+    /// @brief Closes the index. Uncommitted changes are committed on a best-effort basis
+    /// by Xapian; call commit() to know they are durable. Never throws.
+    ~IndexWriter();
+    IndexWriter(IndexWriter&&) noexcept;
+    IndexWriter& operator=(IndexWriter&&) noexcept;
+    IndexWriter(const IndexWriter&) = delete;
+    IndexWriter& operator=(const IndexWriter&) = delete;
+
+    /// @brief Add a document, or replace the indexed one with the same id.
+    /// @return whether it replaced one, and the language it was indexed as
+    /// @throws DocumentError the document is invalid (empty or too long id, invalid
+    ///         UTF-8 in a field, no text, language code malformed); the index is unchanged
+    /// @throws RuntimeError writing failed
+    AddOutcome add_document(const Document& doc);
+
+    /// @brief Delete the document with this id.
+    /// @return false if no such document was indexed
+    bool delete_document(const std::string& id);
+
+    /// @brief Make all changes so far durable and visible to new searches.
+    /// @throws RuntimeError the commit failed (disk full, ...); the index keeps its last
+    ///         committed state
+    void commit();
+
+    /// @brief Number of documents in the index, uncommitted changes included.
+    std::size_t document_count() const;
+
+    /// @brief The path the writer was opened on.
+    const std::string& path() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lupe

@@ -1,0 +1,63 @@
+/// @file results.hpp
+/// @brief What a search returns.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lupe {
+
+/// @brief A highlighted stretch of a snippet: byte offsets [begin, end) into Snippet::text.
+/// @since 0.1
+struct Highlight {
+    std::size_t begin = 0;  ///< first byte of the matching word
+    std::size_t end = 0;    ///< one past its last byte
+};
+
+/// @brief A short passage of the document around the words that matched.
+/// @since 0.1
+struct Snippet {
+    /// Plain UTF-8 text, white space collapsed; "…" marks text left out at either end.
+    std::string text;
+    /// The words in `text` that match the query, in order, not overlapping.
+    std::vector<Highlight> highlights;
+
+    /// @brief The text with each highlight wrapped in the given markers.
+    /// @param open inserted before each highlighted word (e.g. "\x1b[1m" or "<b>")
+    /// @param close inserted after it
+    /// @return the marked-up text; the markers are inserted as given, nothing is escaped
+    std::string marked(const std::string& open, const std::string& close) const;
+};
+
+/// @brief One ranked hit.
+/// @since 0.1
+struct Result {
+    std::size_t rank = 0;   ///< 1-based rank in the whole result list (offset included)
+    double score = 0.0;     ///< relevance score (BM25); comparable only within one search
+    std::string id;         ///< the document's id
+    std::string title;      ///< its title (may be empty)
+    std::string lang;       ///< the language it was indexed as ("en", "de", other codes, or "und")
+    std::string date;       ///< its date as given, or empty
+    std::string url;        ///< its URL, or empty
+    std::string source;     ///< its source, or empty
+    Snippet snippet;        ///< the passage that best matches the query
+};
+
+/// @brief The answer to one search.
+/// @since 0.1
+struct SearchResults {
+    /// The query as it was run. When the original had a syntax error this is the
+    /// plain-words retry (see syntax_error).
+    std::string query;
+    /// Xapian's estimate of the number of matching documents (exact for small result sets).
+    std::size_t total_estimate = 0;
+    /// The hits from options.offset on, at most options.limit of them.
+    std::vector<Result> results;
+    /// Empty, or the syntax error of the original query ("unbalanced '(' at position 7")
+    /// when the search fell back to its plain words.
+    std::string syntax_error;
+};
+
+}  // namespace lupe

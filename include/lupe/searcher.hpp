@@ -1,0 +1,77 @@
+/// @file searcher.hpp
+/// @brief Ranked search over a lupe index.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lupe/results.hpp"
+
+namespace lupe {
+
+/// @brief Settings for one search.
+/// @since 0.1
+struct SearchOptions {
+    /// Maximum number of results returned (1 .. 10000).
+    std::size_t limit = 10;
+    /// Number of top results to skip (for paging).
+    std::size_t offset = 0;
+    /// "en" or "de": match only documents in that language and stem the query with that
+    /// language's stemmer. Empty (default): each query word is stemmed with both stemmers
+    /// and matches documents of either language (and unstemmed ones).
+    std::string lang;
+    /// Approximate length of each snippet in characters; 0 turns snippets off.
+    std::size_t snippet_length = 200;
+    /// Fall back to the query's plain words when it has a syntax error (the error is
+    /// reported in SearchResults::syntax_error). When false the QuerySyntaxError is thrown.
+    bool retry_plain_on_syntax_error = true;
+};
+
+/// @brief Searches a lupe index.
+///
+/// Query syntax (see the README for the full description):
+///  - plain words: ranked (BM25), any of them matches, documents with all words rank first;
+///  - `"exact phrase"`; `AND`, `OR`, `NOT` (upper case), parentheses; `+word` (required),
+///    `-word` (excluded);
+///  - fields `title:`, `lang:`, `source:`, `date:2025-01-01..2025-12-31` (also `date:2025`,
+///    `date:2025-03..`, `date:..2024-12-31`);
+///  - trailing wildcard `ascen*` (at least 2 characters before the `*`).
+///
+/// A Searcher reads the index as it was when opened (or last reopened). Not thread-safe:
+/// use one Searcher per thread. Move-only.
+/// @since 0.1
+class Searcher {
+public:
+    /// @brief Open the index at `path` for reading.
+    /// @throws IndexNotFoundError nothing is at `path` (the message says how to build one)
+    /// @throws IndexCorruptError `path` holds something that is not a readable lupe index
+    explicit Searcher(const std::string& path);
+    ~Searcher();
+    Searcher(Searcher&&) noexcept;
+    Searcher& operator=(Searcher&&) noexcept;
+    Searcher(const Searcher&) = delete;
+    Searcher& operator=(const Searcher&) = delete;
+
+    /// @brief Run a query.
+    /// @param query the query text (UTF-8), in the syntax above
+    /// @param options limit, offset, language, snippet length
+    /// @throws QuerySyntaxError only if options.retry_plain_on_syntax_error is false
+    /// @throws InvalidArgumentError options.lang is not "", "en" or "de", or limit is 0
+    ///         or above 10000
+    /// @throws RuntimeError the index could not be read
+    SearchResults search(std::string_view query, const SearchOptions& options = {});
+
+    /// @brief Pick up changes committed since the index was opened.
+    void reopen();
+
+    /// @brief Number of documents in the index.
+    std::size_t document_count() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lupe

@@ -1,0 +1,136 @@
+// lupe-index: parse the command line, run lupe::index_sources, report. Exit status:
+// 0 every document indexed, 1 some documents failed (all others are indexed and
+// committed), 2 nothing could be done (bad arguments, index cannot be opened or written).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "lupe/lupe.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitSomeFailed = 1;
+constexpr int kExitError = 2;
+
+std::string counts_line(const std::map<std::string, std::size_t>& counts) {
+    if (counts.empty()) return "0";
+    std::string s;
+    for (const auto& [lang, n] : counts) s += (s.empty() ? "" : ", ") + lang + " " + std::to_string(n);
+    return s;
+}
+
+std::size_t total(const std::map<std::string, std::size_t>& counts) {
+    std::size_t n = 0;
+    for (const auto& [lang, count] : counts) n += count;
+    return n;
+}
+
+// Progress on a terminal: one line, rewritten at most every 200 ms.
+class Progress {
+public:
+    explicit Progress(bool enabled) : enabled_(enabled) {}
+    void update(const lupe::IndexRunSummary& s, const std::string& path) {
+        if (!enabled_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(200)) return;
+        last_ = now;
+        std::string shown = path.size() > 50 ? "…" + path.substr(path.size() - 49) : path;
+        std::fprintf(stderr, "\r\x1b[K%zu documents (%.0f/s), %zu failed  %s", s.indexed(),
+                     s.documents_per_second(), s.failed, shown.c_str());
+        shown_ = true;
+    }
+    void clear() {
+        if (shown_) std::fputs("\r\x1b[K", stderr);
+        shown_ = false;
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Index English and German documents for lupe-search.\n"
+                 "SOURCE: .txt/.md files (optional front matter), .jsonl/.jsonl.gz files\n"
+                 "(one {\"id\",\"title\",\"body\",...} object per line), or directories."};
+    std::string index;
+    std::vector<std::string> sources;
+    lupe::IndexWriterOptions options;
+    bool json = false;
+    bool quiet = false;
+    app.add_option("-i,--index", index, "Index directory (created if it does not exist)")
+        ->required();
+    app.add_option("SOURCE", sources, "Files and directories to index")->required();
+    app.add_option("--lang", options.default_lang,
+                   "Language of documents that do not name one (default: detect with CLD2)")
+        ->check(CLI::IsMember({"en", "de"}));
+    app.add_option("--batch-size", options.batch_size,
+                   "Documents per commit (bounds memory and the work a crash loses)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+    app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
+    app.add_flag("-q,--quiet", quiet, "No progress line and no warnings on stderr");
+    app.set_version_flag("--version", LUPE_VERSION_STRING);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitError;
+    }
+
+    try {
+        lupe::IndexWriter writer(index, options);
+        Progress progress(!quiet && ::isatty(STDERR_FILENO));
+        lupe::IndexRunObserver observer;
+        observer.on_warning = [&](const lupe::IndexWarning& w) {
+            if (quiet) return;
+            progress.clear();
+            std::cerr << "lupe-index: " << (w.document_failed ? "error" : "warning") << ": "
+                      << w.path;
+            if (w.line) std::cerr << ':' << w.line;
+            std::cerr << ": " << w.message << '\n';
+        };
+        observer.on_progress = [&](const lupe::IndexRunSummary& s, const std::string& path) {
+            progress.update(s, path);
+        };
+        const lupe::IndexRunSummary s = lupe::index_sources(writer, sources, observer);
+        progress.clear();
+
+        if (json) {
+            nlohmann::json out = {{"index", index},
+                                  {"added", s.added},
+                                  {"replaced", s.replaced},
+                                  {"added_total", total(s.added)},
+                                  {"replaced_total", total(s.replaced)},
+                                  {"files_read", s.files_read},
+                                  {"files_skipped", s.files_skipped},
+                                  {"failed", s.failed},
+                                  {"warnings", s.warnings},
+                                  {"seconds", s.seconds},
+                                  {"documents_per_second", s.documents_per_second()},
+                                  {"documents_in_index", s.documents_total}};
+            std::cout << out.dump(2) << '\n';
+        } else {
+            std::printf("Indexed %zu documents into %s in %.2f s (%.0f documents/s)\n"
+                        "  added:    %s\n  replaced: %s\n"
+                        "  files read: %zu, skipped (not .txt/.md/.jsonl): %zu, failed: %zu, "
+                        "warnings: %zu\n  documents in the index: %zu\n",
+                        s.indexed(), index.c_str(), s.seconds, s.documents_per_second(),
+                        counts_line(s.added).c_str(), counts_line(s.replaced).c_str(),
+                        s.files_read, s.files_skipped, s.failed, s.warnings, s.documents_total);
+        }
+        return s.failed ? kExitSomeFailed : kExitOk;
+    } catch (const lupe::Error& e) {
+        std::cerr << "lupe-index: " << e.what() << '\n';
+        return kExitError;
+    }
+}

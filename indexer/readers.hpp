@@ -1,0 +1,46 @@
+// Document readers: turn one input file into documents, reporting bad input per document.
+//
+// A reader never throws for bad input: each problem is passed to on_error with the line
+// it was found on (0 for a whole file), and reading goes on with the next document.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "lupe/document.hpp"
+
+namespace lupe::indexer {
+
+/// Largest .txt/.md file read as one document. A bigger "text" file is nearly always a
+/// log or a data dump that would swamp the index and the snippets.
+inline constexpr std::uintmax_t kMaxTextFileBytes = 64ull * 1024 * 1024;
+/// Longest JSONL line (one document). Longer lines are skipped with a warning, without
+/// holding them in memory, so a broken dump cannot exhaust memory.
+inline constexpr std::size_t kMaxJsonlLineBytes = 16ull * 1024 * 1024;
+
+struct ReadCallbacks {
+    /// A parsed document and the 1-based line it came from (0 for a whole file).
+    std::function<void(Document&&, std::size_t line)> on_document;
+    /// A document or file that could not be read, with the line and the reason.
+    std::function<void(std::size_t line, const std::string& reason)> on_error;
+};
+
+/// Parse the contents of a .txt or .md file (valid UTF-8) into title, body and the
+/// front-matter fields; the id is left to the caller.
+Document parse_text_document(std::string_view content, bool markdown);
+
+/// Read a .txt or .md file as one document with the given id.
+void read_text_file(const std::filesystem::path& path, const std::string& id, bool markdown,
+                    const ReadCallbacks& callbacks);
+
+/// Parse one JSONL line into a document. Throws DocumentError with the reason.
+Document parse_jsonl_document(std::string_view line);
+
+/// Read a .jsonl or .jsonl.gz file, one document per non-blank line.
+void read_jsonl_file(const std::filesystem::path& path, const ReadCallbacks& callbacks);
+
+}  // namespace lupe::indexer

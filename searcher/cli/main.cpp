@@ -1,0 +1,144 @@
+// lupe-search: parse the command line, run the search(es) with lupe::Searcher, print.
+// Exit status: 0 results found, 1 no results, 2 error (bad arguments, no index, bad
+// batch file).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "lupe/lupe.hpp"
+#include "searcher/output.hpp"
+
+namespace {
+
+constexpr int kExitResults = 0;
+constexpr int kExitNoResults = 1;
+constexpr int kExitError = 2;
+
+/// Default number of results per query in --batch mode: deep enough for MAP and
+/// Recall@100 in evaluation (trec_eval's customary 1000).
+constexpr std::size_t kBatchDefaultLimit = 1000;
+
+bool use_color(const std::string& mode) {
+    if (mode == "always") return true;
+    if (mode == "never") return false;
+    const char* term = std::getenv("TERM");
+    return ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") &&
+           !(term && std::string(term) == "dumb");
+}
+
+std::vector<std::string> split_tabs(const std::string& line) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t tab = line.find('\t', start);
+        fields.push_back(line.substr(start, tab - start));
+        if (tab == std::string::npos) return fields;
+        start = tab + 1;
+    }
+}
+
+// --batch: "qid<TAB>query" or "qid<TAB>lang<TAB>query" per line; TREC run lines out.
+int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOptions options) {
+    std::ifstream in(file);
+    if (!in) {
+        std::cerr << "lupe-search: " << file << ": cannot open the batch file\n";
+        return kExitError;
+    }
+    bool any_results = false;
+    bool any_error = false;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        const auto fields = split_tabs(line);
+        if (fields.size() < 2 || fields.size() > 3 || fields[0].empty()) {
+            std::cerr << "lupe-search: " << file << ':' << number
+                      << ": expected qid<TAB>query or qid<TAB>lang<TAB>query\n";
+            any_error = true;
+            continue;
+        }
+        lupe::SearchOptions query_options = options;
+        if (fields.size() == 3 && !fields[1].empty()) query_options.lang = fields[1];
+        try {
+            const auto results = searcher.search(fields.back(), query_options);
+            if (!results.syntax_error.empty()) {
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
+                          << ": " << results.syntax_error << "; searched its plain words\n";
+            }
+            any_results = any_results || !results.results.empty();
+            std::cout << lupe::searcher::format_trec(fields[0], results);
+        } catch (const lupe::InvalidArgumentError& e) {
+            std::cerr << "lupe-search: " << file << ':' << number << ": " << e.what() << '\n';
+            any_error = true;
+        }
+    }
+    if (any_error) return kExitError;
+    return any_results ? kExitResults : kExitNoResults;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Search a lupe index. Query syntax: words (ranked, any of them; documents\n"
+                 "with all words first), \"exact phrase\", AND OR NOT ( ), +required -excluded,\n"
+                 "title: lang: source: date:2025-01-01..2025-12-31, wildcard ascen*"};
+    std::string index;
+    std::vector<std::string> words;
+    std::string batch;
+    std::string color = "auto";
+    bool json = false;
+    lupe::SearchOptions options;
+    app.add_option("-i,--index", index, "Index directory")->required();
+    app.add_option("QUERY", words, "The query (several arguments are joined with spaces)");
+    auto* limit = app.add_option("-n,--limit", options.limit, "Results to show")
+                      ->capture_default_str()
+                      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
+    app.add_option("--offset", options.offset, "Skip this many top results")->capture_default_str();
+    app.add_option("--lang", options.lang, "Only documents in this language, stemmed for it")
+        ->check(CLI::IsMember({"en", "de"}));
+    app.add_flag("--json", json, "One JSON object on stdout");
+    app.add_option("--batch", batch,
+                   "Run one query per line (qid<TAB>query or qid<TAB>lang<TAB>query) and print "
+                   "TREC run lines (default --limit 1000)");
+    app.add_option("--snippet-length", options.snippet_length, "Snippet length in bytes (0: none)")
+        ->capture_default_str();
+    app.add_option("--color", color, "Bold highlights: auto (on a terminal), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+    app.set_version_flag("--version", LUPE_VERSION_STRING);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kExitResults : kExitError;
+    }
+    if (batch.empty() && words.empty()) {
+        std::cerr << "lupe-search: give a query, or --batch FILE (see --help)\n";
+        return kExitError;
+    }
+
+    try {
+        lupe::Searcher searcher(index);
+        if (!batch.empty()) {
+            if (limit->count() == 0) options.limit = kBatchDefaultLimit;
+            options.snippet_length = 0;
+            return run_batch(searcher, batch, options);
+        }
+        std::string query;
+        for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
+        const lupe::SearchResults results = searcher.search(query, options);
+        if (json) {
+            std::cout << lupe::searcher::format_json(results);
+        } else {
+            std::cout << lupe::searcher::format_text(results, options.offset, use_color(color));
+        }
+        return results.results.empty() ? kExitNoResults : kExitResults;
+    } catch (const lupe::Error& e) {
+        std::cerr << "lupe-search: " << e.what() << '\n';
+        return kExitError;
+    }
+}

@@ -1,0 +1,39 @@
+// Query builder: syntax tree -> Xapian query, through the shared analysis.
+//
+// A plain word becomes its stems in every stemming family in scope, combined with
+// OP_SYNONYM (one word, one document frequency, whatever language matched); a word
+// that the tokenizer splits ("E-Mail", "hands-on") and a quoted phrase become OP_PHRASE
+// over the raw positional terms; a wildcard expands over raw terms.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.hpp"
+#include "searcher/query_parser.hpp"
+#include "searcher/snippet.hpp"
+
+namespace lupe::searcher {
+
+/// Most terms one wildcard may expand to; beyond it the most frequent are kept (Xapian's
+/// WILDCARD_LIMIT_MOST_FREQUENT), so `a*`-like prefixes stay fast and still useful.
+inline constexpr Xapian::termcount kMaxWildcardExpansion = 1000;
+
+struct BuiltQuery {
+    /// The query to run; nullopt when the text held nothing searchable (only punctuation).
+    std::optional<Xapian::Query> query;
+    /// For queries of two or more plain items: a filter matching documents that contain
+    /// all of them, which the searcher ranks first.
+    std::optional<Xapian::Query> all_words;
+    /// The positive words, for snippets.
+    HighlightTerms highlights;
+};
+
+/// Build the Xapian query for a parsed query. `lang` ("", "en", "de") narrows stemming
+/// and matching to one language.
+BuiltQuery build_query(const QueryNode& root, const std::string& lang,
+                       const analysis::Analyzer& analyzer);
+
+}  // namespace lupe::searcher

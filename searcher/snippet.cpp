@@ -1,0 +1,141 @@
+#include "searcher/snippet.hpp"
+
+#include <algorithm>
+
+#include "analysis/utf8.hpp"
+
+namespace lupe::searcher {
+
+bool HighlightTerms::empty() const {
+    return words.empty() && prefixes.empty() &&
+           std::all_of(stems.begin(), stems.end(), [](const auto& s) { return s.empty(); });
+}
+
+namespace {
+
+struct Match {
+    std::size_t token;   // index into tokens
+    std::string key;     // what it matched, for counting distinct words
+};
+
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+}  // namespace
+
+Snippet make_snippet(std::string_view text, analysis::Family family,
+                     const HighlightTerms& terms, const analysis::Analyzer& analyzer,
+                     std::size_t length) {
+    Snippet snippet;
+    if (text.empty() || length == 0) return snippet;
+
+    std::vector<analysis::Token> tokens;
+    analysis::tokenize(text, tokens);
+    const auto& stems = terms.stems[static_cast<std::size_t>(family)];
+    std::vector<Match> matches;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const std::string& w = tokens[i].text;
+        if (terms.words.count(w)) {
+            matches.push_back({i, w});
+            continue;
+        }
+        if (!stems.empty()) {
+            std::string stem = analyzer.stem(family, w);
+            if (stems.count(stem)) {
+                matches.push_back({i, "\x01" + stem});
+                continue;
+            }
+        }
+        for (const auto& prefix : terms.prefixes) {
+            if (w.compare(0, prefix.size(), prefix) == 0) {
+                matches.push_back({i, "\x02" + prefix});
+                break;
+            }
+        }
+    }
+
+    // Choose the window start: each match is a candidate, with up to a quarter of the
+    // length of lead-in before it, snapped to a word start.
+    std::size_t best_start = 0;
+    std::size_t best_score = 0;
+    std::size_t first_token = 0;
+    for (std::size_t m = 0; m < matches.size(); ++m) {
+        const std::size_t anchor = tokens[matches[m].token].begin;
+        std::size_t t = matches[m].token;
+        while (t > 0 && anchor - tokens[t - 1].begin <= length / 4) --t;
+        const std::size_t start = tokens[t].begin;
+        std::unordered_set<std::string_view> distinct;
+        std::size_t count = 0;
+        for (std::size_t k = m; k < matches.size(); ++k) {
+            if (tokens[matches[k].token].end > start + length) break;
+            distinct.insert(matches[k].key);
+            ++count;
+        }
+        const std::size_t score = distinct.size() * 1000 + count;
+        if (score > best_score) {
+            best_score = score;
+            best_start = start;
+            first_token = t;
+        }
+    }
+
+    // The window ends at the last whole word that fits.
+    std::size_t end = std::min(text.size(), best_start + length);
+    if (end < text.size()) {
+        std::size_t last_end = best_start;
+        for (std::size_t t = first_token; t < tokens.size() && tokens[t].end <= end; ++t) {
+            last_end = tokens[t].end;
+        }
+        end = last_end > best_start ? last_end : std::string_view(analysis::truncate_utf8(text, end)).size();
+    }
+
+    // Copy the window, folding runs of white space into one space, and map highlights.
+    std::string& out = snippet.text;
+    if (best_start > 0) out += "… ";
+    std::size_t m = 0;
+    while (m < matches.size() && tokens[matches[m].token].begin < best_start) ++m;
+    bool in_space = false;
+    for (std::size_t i = best_start; i < end;) {
+        if (m < matches.size() && tokens[matches[m].token].begin == i) {
+            const auto& tok = tokens[matches[m].token];
+            if (tok.end > end) break;
+            if (in_space) out += ' ';
+            in_space = false;
+            const std::size_t b = out.size();
+            out.append(text.substr(tok.begin, tok.end - tok.begin));
+            snippet.highlights.push_back({b, out.size()});
+            i = tok.end;
+            ++m;
+            continue;
+        }
+        if (is_ascii_space(text[i])) {
+            in_space = !out.empty() && out.back() != ' ';
+            ++i;
+            continue;
+        }
+        if (in_space) out += ' ';
+        in_space = false;
+        out += text[i++];
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    if (end < text.size()) out += " …";
+    return snippet;
+}
+
+}  // namespace lupe::searcher
+
+namespace lupe {
+
+std::string Snippet::marked(const std::string& open, const std::string& close) const {
+    std::string out;
+    out.reserve(text.size() + highlights.size() * (open.size() + close.size()));
+    std::size_t at = 0;
+    for (const auto& h : highlights) {
+        out.append(text, at, h.begin - at).append(open);
+        out.append(text, h.begin, h.end - h.begin).append(close);
+        at = h.end;
+    }
+    out.append(text, at, std::string::npos);
+    return out;
+}
+
+}  // namespace lupe

@@ -1,0 +1,7 @@
+#include "lupe/version.hpp"
+
+namespace lupe {
+
+std::string version_string() { return LUPE_VERSION_STRING; }
+
+}  // namespace lupe
