@@ -1,5 +1,7 @@
 #include "analysis/language.hpp"
 
+#include <cstdio>  // compact_lang_det.h uses FILE without including it
+
 #include <cld2/public/compact_lang_det.h>
 
 #include "analysis/utf8.hpp"
@@ -22,11 +24,15 @@ std::optional<std::string> normalize_language_tag(std::string_view tag) {
 std::string detect_language(std::string_view text) {
     const std::string_view sample = truncate_utf8(text, kDetectionSampleBytes);
     bool reliable = false;
-    int valid_prefix = 0;
-    const CLD2::Language lang = CLD2::DetectLanguageCheckUTF8(
-        sample.data(), static_cast<int>(sample.size()), /*is_plain_text=*/true, &reliable,
-        &valid_prefix);
-    if (lang == CLD2::UNKNOWN_LANGUAGE) return {};
+    CLD2::Language top3[3];
+    int percent3[3];
+    int text_bytes = 0;
+    // CLD2 answers ENGLISH when it has nothing to go on; its top-3 summary then says
+    // UNKNOWN, which is what we go by.
+    const CLD2::Language lang = CLD2::DetectLanguageSummary(
+        sample.data(), static_cast<int>(sample.size()), /*is_plain_text=*/true, top3, percent3,
+        &text_bytes, &reliable);
+    if (lang == CLD2::UNKNOWN_LANGUAGE || top3[0] == CLD2::UNKNOWN_LANGUAGE) return {};
     std::string code = CLD2::LanguageCode(lang);
     if (code == "un" || code.empty()) return {};
     if (!reliable && code != "en" && code != "de") return {};

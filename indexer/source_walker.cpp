@@ -1,10 +1,12 @@
 #include "indexer/source_walker.hpp"
 
+#include <fnmatch.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <utility>
 #include <vector>
 
@@ -22,6 +24,25 @@ bool ends_with_ci(const std::string& s, std::string_view suffix) {
 
 using DirId = std::pair<dev_t, ino_t>;
 
+// Patterns from a directory's .lupeignore file: one shell glob per line, matched against
+// the names of the entries of that directory; blank lines and "#" comments are ignored.
+std::vector<std::string> read_ignore_patterns(const fs::path& dir) {
+    std::vector<std::string> patterns;
+    std::ifstream in(dir / ".lupeignore");
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (!line.empty() && line[0] != '#') patterns.push_back(line);
+    }
+    return patterns;
+}
+
+bool ignored(const std::vector<std::string>& patterns, const std::string& name) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+        return ::fnmatch(p.c_str(), name.c_str(), FNM_PERIOD) == 0;
+    });
+}
+
 class Walker {
 public:
     explicit Walker(const WalkCallbacks& callbacks) : callbacks_(callbacks) {}
@@ -35,9 +56,10 @@ public:
         }
         if (ec) callbacks_.on_problem(dir, "cannot read directory: " + ec.message(), false);
         std::sort(entries.begin(), entries.end());
+        const std::vector<std::string> patterns = read_ignore_patterns(dir);
         for (const auto& entry : entries) {
             const std::string name = entry.filename().string();
-            if (name.empty() || name[0] == '.') continue;
+            if (name.empty() || name[0] == '.' || ignored(patterns, name)) continue;
             visit(entry, rel.empty() ? name : rel + "/" + name, false);
         }
         ancestors_.pop_back();

@@ -24,7 +24,8 @@ struct WalkCallbacks {
 
 /// Visit one source. Directories are walked in name order so that runs are repeatable;
 /// entries whose name starts with "." are passed over (version-control and editor
-/// files); symbolic links are followed, and a link back to a directory being walked is
+/// files), and so are entries matching a pattern of the directory's `.lupeignore` file
+/// (shell globs, one per line, matched against entry names); symbolic links are followed, and a link back to a directory being walked is
 /// reported as a loop and not entered.
 void walk_source(const std::filesystem::path& source, const WalkCallbacks& callbacks);
 

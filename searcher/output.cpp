@@ -1,5 +1,6 @@
 #include "searcher/output.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,14 @@ std::string score_string(double score) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4f", score);
     return buf;
+}
+
+// The shortest text that reads back as the same double: rounding would create ties that
+// trec_eval breaks by docid, not by lupe's order.
+std::string exact_score(double score) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, score);
+    return std::string(buf, res.ptr);
 }
 
 }  // namespace
@@ -71,7 +80,7 @@ std::string format_trec(std::string_view qid, const SearchResults& results,
     std::string out;
     for (const auto& r : results.results) {
         out.append(qid).append(" Q0 ").append(r.id).append(" ");
-        out += std::to_string(r.rank) + " " + score_string(r.score) + " ";
+        out += std::to_string(r.rank) + " " + exact_score(r.score) + " ";
         out.append(run_tag).append("\n");
     }
     return out;

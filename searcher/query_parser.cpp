@@ -369,8 +369,11 @@ bool QueryNode::is_filter() const {
         case Kind::And:
         case Kind::Or:
         case Kind::AndNot:
-            return std::all_of(children.begin(), children.end(),
-                               [](const QueryNode& c) { return c.is_filter(); });
+        case Kind::Seq:
+            return !children.empty() &&
+                   std::all_of(children.begin(), children.end(), [](const QueryNode& c) {
+                       return c.modifier == Modifier::None && c.is_filter();
+                   });
         default: return false;
     }
 }

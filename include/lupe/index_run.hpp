@@ -53,7 +53,8 @@ struct IndexRunObserver {
 /// @brief Index files and directory trees into `writer` and commit.
 ///
 /// Each source is a file or a directory walked recursively (in name order; symlinks are
-/// followed, loops reported and skipped). Formats by extension: `.txt`, `.md` (optional
+/// followed, loops reported and skipped; names starting with "." and names matching a
+/// glob in the directory's `.lupeignore` file are passed over). Formats by extension: `.txt`, `.md` (optional
 /// front matter between `---` lines: title, date, lang, url, source; otherwise the first
 /// non-empty line is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line with `id`,
 /// `title`, `body`, optional `lang`, `date`, `url`, `source`). Other files are counted as

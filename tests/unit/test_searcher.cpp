@@ -1,0 +1,205 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "lupe/error.hpp"
+#include "lupe/index_writer.hpp"
+#include "lupe/searcher.hpp"
+#include "temp_dir.hpp"
+
+using lupe::Searcher;
+using lupe::SearchOptions;
+
+namespace {
+
+// A small bilingual index, built once per test case.
+class Fixture {
+public:
+    Fixture() {
+        lupe::IndexWriter w(path());
+        w.add_document({.id = "deepseek", .title = "DeepSeek failed to train using Huawei chips",
+                        .body = "The startup encountered persistent technical issues during its "
+                                "R2 training process using Ascend chips.",
+                        .lang = "en", .date = "2025-08-14", .source = "Ars Technica"});
+        w.add_document({.id = "drone", .title = "Antigravity A1: Fliegen im Rausch der Rundumsicht",
+                        .body = "Eine neuartige Drohne kombiniert Rundumsicht mit VR-Headset. "
+                                "Die E-Mail-Adresse steht im Impressum.",
+                        .lang = "de", .date = "2025-08-01", .url = "https://golem.de/a1",
+                        .source = "Golem.de"});
+        w.add_document({.id = "altman", .title = "Sam Altman finally stood up to Elon Musk",
+                        .body = "Elon Musk and Sam Altman are beefing over the App Store. "
+                                "Training large models is expensive.",
+                        .lang = "en", .date = "2024-12-31", .source = "Ars Technica"});
+        w.add_document({.id = "strasse", .title = "Die Straße nach München",
+                        .body = "Der Verkehr auf der Straße war dicht. Drohnen überwachten ihn.",
+                        .lang = "de", .date = "2023"});
+        w.add_document({.id = "hamlet", .title = "Hamlet",
+                        .body = "To be, or not to be, that is the question.", .lang = "en"});
+        w.commit();
+    }
+    std::string path() const { return dir_ / "idx"; }
+
+private:
+    lupe::test::TempDir dir_;
+};
+
+std::vector<std::string> ids(const lupe::SearchResults& r) {
+    std::vector<std::string> out;
+    for (const auto& hit : r.results) out.push_back(hit.id);
+    return out;
+}
+
+bool has(const lupe::SearchResults& r, const std::string& id) {
+    const auto v = ids(r);
+    return std::find(v.begin(), v.end(), id) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("searcher: bilingual stemming without a language") {
+    Fixture f;
+    Searcher s(f.path());
+    CHECK(ids(s.search("Drohnen")) == std::vector<std::string>{"strasse", "drone"});
+    CHECK(s.search("trained").results.front().id == "deepseek");
+    CHECK(has(s.search("TRAINING"), "altman"));  // capitalised words are stemmed too
+    CHECK(has(s.search("Strasse"), "strasse"));  // german2 folds ß and ss
+}
+
+TEST_CASE("searcher: --lang narrows language and stemming") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto de = s.search("Drohnen", {.lang = "de"});
+    CHECK(de.results.size() == 2);
+    CHECK(s.search("Drohnen", {.lang = "en"}).results.empty());
+    for (const auto& hit : s.search("training", {.lang = "en"}).results) CHECK(hit.lang == "en");
+}
+
+TEST_CASE("searcher: documents with all words rank first") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto r = s.search("Huawei Ascend training");
+    REQUIRE(r.results.size() == 2);
+    CHECK(r.results[0].id == "deepseek");
+    CHECK(r.results[0].score > r.results[1].score);
+    CHECK(r.total_estimate == 2);
+    // The drone document has both words of the query: first, although "Drohnen" alone
+    // weighs more in the other.
+    CHECK(s.search("Drohnen Rundumsicht").results.front().id == "drone");
+}
+
+TEST_CASE("searcher: paging is consistent across the two tiers") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto all = ids(s.search("Huawei training Musk", {.limit = 10}));
+    REQUIRE(all.size() >= 2);
+    std::vector<std::string> paged;
+    for (std::size_t off = 0; off < all.size(); ++off) {
+        const auto page = s.search("Huawei training Musk", {.limit = 1, .offset = off});
+        REQUIRE(page.results.size() == 1);
+        CHECK(page.results[0].rank == off + 1);
+        paged.push_back(page.results[0].id);
+    }
+    CHECK(paged == all);
+}
+
+TEST_CASE("searcher: phrases, operators, fields, wildcards, dates") {
+    Fixture f;
+    Searcher s(f.path());
+    CHECK(ids(s.search("\"Ascend chips\"")) == std::vector<std::string>{"deepseek"});
+    CHECK(s.search("\"chips Ascend\"").results.empty());
+    CHECK(ids(s.search("\"to be or not to be\"")) == std::vector<std::string>{"hamlet"});
+    CHECK(ids(s.search("E-Mail")) == std::vector<std::string>{"drone"});
+    CHECK(ids(s.search("Musk AND Altman")) == std::vector<std::string>{"altman"});
+    CHECK(ids(s.search("training -Huawei")) == std::vector<std::string>{"altman"});
+    CHECK(ids(s.search("training NOT Huawei")) == std::vector<std::string>{"altman"});
+    CHECK(ids(s.search("+Huawei training")) == std::vector<std::string>{"deepseek"});
+    CHECK(s.search("Huawei OR Musk").results.size() == 2);
+    CHECK(ids(s.search("title:Rundumsicht")) == std::vector<std::string>{"drone"});
+    CHECK(s.search("title:Drohne").results.empty());  // the drone's title has no "Drohne"
+    CHECK(ids(s.search("lang:de Straße")) == std::vector<std::string>{"strasse"});
+    CHECK(ids(s.search("source:golem Drohne")) == std::vector<std::string>{"drone"});
+    CHECK(s.search("source:\"ars technica\"").results.size() == 2);
+    CHECK(ids(s.search("ascen*")) == std::vector<std::string>{"deepseek"});
+    CHECK(ids(s.search("date:2025-08-01..2025-08-31 lang:de")) == std::vector<std::string>{"drone"});
+    CHECK(s.search("date:2025").results.size() == 2);
+    CHECK(ids(s.search("date:..2024-12-31 Straße")) == std::vector<std::string>{"strasse"});
+    CHECK(s.search("date:2024-12").results.front().id == "altman");
+}
+
+TEST_CASE("searcher: results carry the stored fields and a highlighted snippet") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto r = s.search("Drohnen", {.limit = 1, .offset = 1, .lang = "de"});
+    REQUIRE(r.results.size() == 1);
+    const auto& hit = r.results[0];
+    CHECK(hit.rank == 2);
+    CHECK(hit.id == "drone");
+    CHECK(hit.title == "Antigravity A1: Fliegen im Rausch der Rundumsicht");
+    CHECK(hit.lang == "de");
+    CHECK(hit.date == "2025-08-01");
+    CHECK(hit.url == "https://golem.de/a1");
+    CHECK(hit.source == "Golem.de");
+    REQUIRE(hit.snippet.highlights.size() == 1);
+    const auto& h = hit.snippet.highlights[0];
+    CHECK(hit.snippet.text.substr(h.begin, h.end - h.begin) == "Drohne");
+}
+
+TEST_CASE("searcher: syntax errors fall back to plain words, or throw when asked") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto r = s.search("(Huawei AND");
+    CHECK(r.syntax_error.find("at position") != std::string::npos);
+    CHECK(r.query == "huawei");
+    CHECK(ids(r) == std::vector<std::string>{"deepseek"});
+    CHECK_THROWS_AS(s.search("(Huawei", {.retry_plain_on_syntax_error = false}),
+                    lupe::QuerySyntaxError);
+}
+
+TEST_CASE("searcher: nothing to search for, nothing found") {
+    Fixture f;
+    Searcher s(f.path());
+    CHECK(s.search("").results.empty());
+    CHECK(s.search("°").results.empty());
+    CHECK(s.search("xyzzyplugh").results.empty());
+    CHECK(s.search("xyzzyplugh").total_estimate == 0);
+}
+
+TEST_CASE("searcher: bad options") {
+    Fixture f;
+    Searcher s(f.path());
+    CHECK_THROWS_AS(s.search("x", {.lang = "fr"}), lupe::InvalidArgumentError);
+    CHECK_THROWS_AS(s.search("x", {.limit = 0}), lupe::InvalidArgumentError);
+}
+
+TEST_CASE("searcher: missing, foreign and damaged indexes") {
+    lupe::test::TempDir dir;
+    try {
+        Searcher s(dir / "nope");
+        FAIL("opened");
+    } catch (const lupe::IndexNotFoundError& e) {
+        CHECK(std::string(e.what()).find("lupe-index --index " + (dir / "nope")) != std::string::npos);
+    }
+    dir.write("garbage/iamglass", "this is not a database");
+    try {
+        Searcher s(dir / "garbage");
+        FAIL("opened");
+    } catch (const lupe::IndexCorruptError& e) {
+        CHECK(std::string(e.what()).find("xapian-check") != std::string::npos);
+    }
+    dir.write("plain/file.txt", "x");
+    CHECK_THROWS_AS(Searcher(dir / "plain"), lupe::IndexCorruptError);
+}
+
+TEST_CASE("searcher: reopen sees new commits") {
+    Fixture f;
+    Searcher s(f.path());
+    CHECK(s.search("Zeppelin").results.empty());
+    {
+        lupe::IndexWriter w(f.path());
+        w.add_document({.id = "zep", .title = "Zeppelin", .body = "Ein Luftschiff.", .lang = "de"});
+        w.commit();
+    }
+    s.reopen();
+    CHECK(ids(s.search("Zeppelin")) == std::vector<std::string>{"zep"});
+    CHECK(s.document_count() == 6);
+}
