@@ -70,6 +70,24 @@ struct IndexWriter::Impl {
     Xapian::WritableDatabase db;
     analysis::Analyzer analyzer;
     std::size_t pending = 0;
+    bool in_transaction = false;
+
+    // Changes are made inside a Xapian transaction, so that what commit() has not made
+    // durable is discarded on close, not committed behind the caller's back by
+    // WritableDatabase's destructor (which would also swallow a failed commit).
+    void begin() {
+        db.begin_transaction(/*flushed=*/true);
+        in_transaction = true;
+    }
+
+    ~Impl() {
+        if (!in_transaction) return;
+        try {
+            db.cancel_transaction();
+        } catch (const Xapian::Error&) {
+            // Nothing was committed, nothing can be lost: the index keeps its last commit.
+        }
+    }
 
     std::string context() const { return "index " + path; }
 
@@ -143,11 +161,13 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             }
             impl_->db.set_metadata(std::string(schema::kFormatKey),
                                    std::string(schema::kFormatValue));
+            impl_->db.commit();
         } else if (format != schema::kFormatValue) {
             throw IndexCorruptError("index " + path + ": lupe index format " + format +
                                     ", this lupe reads format " +
                                     std::string(schema::kFormatValue) + "; rebuild it");
         }
+        impl_->begin();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
@@ -206,8 +226,12 @@ bool IndexWriter::delete_document(const std::string& id) {
 
 void IndexWriter::commit() {
     try {
-        impl_->db.commit();
+        if (impl_->in_transaction) {
+            impl_->in_transaction = false;
+            impl_->db.commit_transaction();
+        }
         impl_->pending = 0;
+        impl_->begin();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ": commit failed");
     }

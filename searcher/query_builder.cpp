@@ -93,7 +93,7 @@ public:
 
     // A list of items: required (+), excluded (-), filters, and optional ones (ranked
     // any-of). `all_words`, when given, receives the AND of the optional items.
-    OptQuery seq(const QueryNode& n, bool positive, OptQuery* all_words) {
+    OptQuery seq(const QueryNode& n, bool positive, OptQuery* all_words, bool* unranked = nullptr) {
         std::vector<OptQuery> required, optional, excluded, filters;
         for (const auto& c : n.children) {
             switch (c.modifier) {
@@ -114,6 +114,7 @@ public:
         if (!q && (filter || exclude)) q = Xapian::Query::MatchAll;
         if (q && filter) q = Xapian::Query(Xapian::Query::OP_FILTER, *q, *filter);
         if (q && exclude) q = Xapian::Query(Xapian::Query::OP_AND_NOT, *q, *exclude);
+        if (unranked) *unranked = !must && !may;
         if (all_words) {
             std::size_t present = 0;
             for (const auto& o : optional) present += o.has_value();
@@ -172,7 +173,7 @@ BuiltQuery build_query(const QueryNode& root, const std::string& lang,
     Builder builder(lang, analyzer, built.highlights);
     OptQuery all_words;
     if (root.kind == QueryNode::Kind::Seq && root.modifier == QueryNode::Modifier::None) {
-        built.query = builder.seq(root, true, &all_words);
+        built.query = builder.seq(root, true, &all_words, &built.unranked);
     } else {
         built.query = builder.node(root, true);
     }

@@ -27,6 +27,9 @@ struct BuiltQuery {
     /// For queries of two or more plain items: a filter matching documents that contain
     /// all of them, which the searcher ranks first.
     std::optional<Xapian::Query> all_words;
+    /// True when the query only filters (lang:, source:, date:, -word): every match scores
+    /// zero, so results come in index order.
+    bool unranked = false;
     /// The positive words, for snippets.
     HighlightTerms highlights;
 };

@@ -2,6 +2,7 @@
 // (documents with all plain words first), and decodes the stored fields into results.
 #include "lupe/searcher.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,11 @@ namespace {
 
 /// Most results one search returns; deeper paging goes through offset.
 constexpr std::size_t kMaxLimit = 10000;
+
+/// Matches counted exactly for a query that only filters (`date:2019`). Xapian's estimate
+/// for a value range alone is crude (it stops after the page), and with every score zero
+/// there is no ranking work to save by stopping early; counting is a plain scan.
+constexpr Xapian::doccount kExactCountForFilters = 100000;
 
 // BM25 parameters (Xapian's BM25Weight(k1, k2, k3, b, min_normlen)). Robertson's usual
 // k1 = 1.2, b = 0.75 rank better than Xapian's defaults (1, 0.5) on every relevance set
@@ -122,7 +128,9 @@ struct Searcher::Impl {
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(
             Xapian::BM25Weight(kBm25K1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen));
-        const auto check_at_least = static_cast<Xapian::doccount>(options.offset + options.limit + 1);
+        // Counts are exact up to the end of the page (+1, to know whether more follow).
+        auto check_at_least = static_cast<Xapian::doccount>(options.offset + options.limit + 1);
+        if (built.unranked) check_at_least = std::max(check_at_least, kExactCountForFilters);
 
         if (!built.all_words) {
             enquire.set_query(*built.query);

@@ -50,8 +50,8 @@ public:
     /// @throws IoError the directory cannot be created or written
     /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de"
     explicit IndexWriter(const std::string& path, IndexWriterOptions options = {});
-    /// @brief Closes the index. Uncommitted changes are committed on a best-effort basis
-    /// by Xapian; call commit() to know they are durable. Never throws.
+    /// @brief Closes the index. Changes made since the last commit() (or automatic batch
+    /// commit) are discarded: writes are durable only through commit(). Never throws.
     ~IndexWriter();
     IndexWriter(IndexWriter&&) noexcept;
     IndexWriter& operator=(IndexWriter&&) noexcept;

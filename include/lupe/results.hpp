@@ -51,7 +51,8 @@ struct SearchResults {
     /// The query as it was run. When the original had a syntax error this is the
     /// plain-words retry (see syntax_error).
     std::string query;
-    /// Xapian's estimate of the number of matching documents (exact for small result sets).
+    /// Xapian's estimate of the number of matching documents. Exact when all matches fit
+    /// in offset + limit, and for queries that only filter (up to 100,000 matches).
     std::size_t total_estimate = 0;
     /// The hits from options.offset on, at most options.limit of them.
     std::vector<Result> results;

@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
     bool quiet = false;
     app.add_option("-i,--index", index, "Index directory (created if it does not exist)")
         ->required();
-    app.add_option("SOURCE", sources, "Files and directories to index")->required();
+    app.add_option("SOURCE", sources, "Files and directories to index")
+        ->required()
+        ->check(CLI::ExistingPath);
     app.add_option("--lang", options.default_lang,
                    "Language of documents that do not name one (default: detect with CLD2)")
         ->check(CLI::IsMember({"en", "de"}));

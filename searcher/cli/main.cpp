@@ -85,7 +85,8 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
 int main(int argc, char** argv) {
     CLI::App app{"Search a lupe index. Query syntax: words (ranked, any of them; documents\n"
                  "with all words first), \"exact phrase\", AND OR NOT ( ), +required -excluded,\n"
-                 "title: lang: source: date:2025-01-01..2025-12-31, wildcard ascen*"};
+                 "title: lang: source: date:2025-01-01..2025-12-31, wildcard ascen*\n"
+                 "A query that starts with '-' goes after '--': lupe-search -i DIR -- -word other"};
     std::string index;
     std::vector<std::string> words;
     std::string batch;

@@ -140,3 +140,27 @@ TEST_CASE("IndexWriter: creates missing parent directories") {
     writer.commit();
     CHECK(std::filesystem::exists(dir.path() / "a/b/idx"));
 }
+
+TEST_CASE("IndexWriter: only commit() makes changes durable") {
+    lupe::test::TempDir dir;
+    {
+        IndexWriter writer(dir / "idx");
+        writer.add_document({.id = "kept", .body = "committed text", .lang = "en"});
+        writer.commit();
+        writer.add_document({.id = "lost", .body = "never committed", .lang = "en"});
+        CHECK(writer.document_count() == 2);
+    }
+    Xapian::Database db(dir / "idx");
+    CHECK(db.get_doccount() == 1);
+    CHECK(db.term_exists("Qkept"));
+    CHECK_FALSE(db.term_exists("Qlost"));
+}
+
+TEST_CASE("IndexWriter: batch_size commits on its own") {
+    lupe::test::TempDir dir;
+    {
+        IndexWriter writer(dir / "idx", {.batch_size = 2});
+        for (const char* id : {"a", "b", "c"}) writer.add_document({.id = id, .body = "x", .lang = "en"});
+    }
+    CHECK(Xapian::Database(dir / "idx").get_doccount() == 2);  // "c" was after the last batch
+}

@@ -1,0 +1,901 @@
+// End-to-end tests: the real lupe-index, lupe-search and lupe-example-embed binaries run as
+// child processes (posix_spawn, never through a shell) on the shipped corpus and on the
+// fixtures in tests/fixtures/cli/. Every test writes its indexes into its own temporary
+// directory, so the tests run from any working directory and in parallel.
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "../unit/temp_dir.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using lupe::test::TempDir;
+
+const std::string kIndexBin = LUPE_INDEX_BIN;
+const std::string kSearchBin = LUPE_SEARCH_BIN;
+const std::string kExampleBin = LUPE_EXAMPLE_BIN;
+const std::string kCorpusDir = LUPE_CORPUS_DIR;
+const std::string kFixturesDir = LUPE_FIXTURES_DIR;
+
+const std::string kDeepSeekId = "news/deepseek-huawei-ascend.md";
+const std::string kDroneId = "news/antigravity-a1-drohne.md";
+
+// ---------------------------------------------------------------------------------------
+// Running a program
+
+struct Run {
+    int status = -1;  ///< exit status, or 128 + signal number when killed by a signal
+    std::string out;  ///< everything written to stdout
+    std::string err;  ///< everything written to stderr
+};
+
+std::string describe(const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& a : argv) s += (s.empty() ? "" : " ") + ("'" + a + "'");
+    return s;
+}
+
+/// Run argv[0] with the arguments argv (no shell, no PATH lookup), stdin from /dev/null,
+/// and collect stdout, stderr and the exit status.
+Run run(const std::vector<std::string>& argv) {
+    int out_pipe[2];
+    int err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (rc != 0) {
+        ::close(out_pipe[0]);
+        ::close(err_pipe[0]);
+        throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+    }
+
+    Run result;
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open_fds = 2;
+    char buf[65536];
+    while (open_fds > 0) {
+        if (::poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+            if (n > 0) {
+                sinks[i]->append(buf, static_cast<std::size_t>(n));
+            } else if (n == 0 || errno != EINTR) {
+                ::close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_fds;
+            }
+        }
+    }
+    int wstatus = 0;
+    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+    }
+    result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+    return result;
+}
+
+Run lupe_index(std::vector<std::string> args) {
+    args.insert(args.begin(), kIndexBin);
+    return run(args);
+}
+
+Run lupe_search(std::vector<std::string> args) {
+    args.insert(args.begin(), kSearchBin);
+    return run(args);
+}
+
+json parse_json(const Run& r) {
+    INFO("stdout: " << r.out);
+    INFO("stderr: " << r.err);
+    json j;
+    REQUIRE_NOTHROW(j = json::parse(r.out));
+    return j;
+}
+
+/// lupe-search --json on `index`; requires exit status 0 or 1 and valid JSON.
+json search_json(const std::string& index, const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--index", index, "--json"};
+    all.insert(all.end(), args.begin(), args.end());
+    const Run r = lupe_search(all);
+    INFO("command: lupe-search " << describe(all));
+    INFO("stderr: " << r.err);
+    REQUIRE((r.status == 0 || r.status == 1));
+    json j = parse_json(r);
+    CHECK(r.status == (j.at("results").empty() ? 1 : 0));
+    return j;
+}
+
+std::vector<std::string> result_ids(const json& j) {
+    std::vector<std::string> ids;
+    for (const auto& r : j.at("results")) ids.push_back(r.at("id").get<std::string>());
+    return ids;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool has(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+std::string lower_ascii(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The highlighted words of a result: the byte ranges [begin, end) of its snippet.
+std::vector<std::string> highlighted_words(const json& result) {
+    const std::string snippet = result.at("snippet").get<std::string>();
+    std::vector<std::string> words;
+    for (const auto& h : result.at("highlights")) {
+        const auto begin = h.at(0).get<std::size_t>();
+        const auto end = h.at(1).get<std::size_t>();
+        REQUIRE(begin < end);
+        REQUIRE(end <= snippet.size());
+        words.push_back(snippet.substr(begin, end - begin));
+    }
+    return words;
+}
+
+/// A highlighted word "spells" a query word when, case-insensitively, they share a prefix
+/// of at least min(4, shorter length) bytes: "training" for "trained", "Drohne" for
+/// "Drohnen", "Huawei’s" for "Huawei".
+bool spells_query_word(const std::string& highlighted, const std::vector<std::string>& query) {
+    const std::string h = lower_ascii(highlighted);
+    return std::any_of(query.begin(), query.end(), [&](const std::string& word) {
+        const std::string q = lower_ascii(word);
+        const std::size_t need = std::min<std::size_t>({4, q.size(), h.size()});
+        return need > 0 && h.compare(0, need, q, 0, need) == 0;
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// The corpus index, built once per test process
+
+struct CorpusIndex {
+    TempDir dir;
+    std::string path = dir / "index";
+    CorpusIndex() {
+        const Run r = lupe_index({"--index", path, kCorpusDir, "--quiet"});
+        if (r.status != 0) {
+            throw std::runtime_error("indexing the corpus failed (status " +
+                                     std::to_string(r.status) + "): " + r.err);
+        }
+    }
+};
+
+const std::string& corpus_index() {
+    static const CorpusIndex index;
+    return index.path;
+}
+
+/// One document of the corpus JSONL files, by id.
+json corpus_document(const std::string& file, const std::string& id) {
+    std::ifstream in(kCorpusDir + "/" + file);
+    REQUIRE(in);
+    for (std::string line; std::getline(in, line);) {
+        json doc = json::parse(line);
+        if (doc.at("id") == id) return doc;
+    }
+    FAIL("no document " << id << " in " << file);
+    return {};
+}
+
+bool any_ansi_escape(const std::string& s) { return s.find('\x1b') != std::string::npos; }
+
+}  // namespace
+
+// =======================================================================================
+// 1. Indexing the corpus
+
+TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun replaces") {
+    TempDir tmp;
+    const std::string index = tmp / "index";
+
+    const Run first = lupe_index({"--index", index, kCorpusDir, "--json"});
+    INFO("stderr: " << first.err);
+    REQUIRE(first.status == 0);
+    const json s1 = parse_json(first);
+    // 3 news .md files (2 en, 1 de) + 295 Wikinews (en) + 240 XQuAD paragraphs (de);
+    // corpus/.lupeignore keeps README.md and make_corpus.py out.
+    CHECK(s1.at("added") == json({{"en", 297}, {"de", 241}}));
+    CHECK(s1.at("added_total") == 538);
+    CHECK(s1.at("replaced_total") == 0);
+    CHECK(s1.at("replaced").empty());
+    CHECK(s1.at("failed") == 0);
+    CHECK(s1.at("warnings") == 0);
+    CHECK(s1.at("files_read") == 5);
+    CHECK(s1.at("files_skipped") == 0);
+    CHECK(s1.at("documents_in_index") == 538);
+    CHECK(s1.at("index") == index);
+    CHECK(first.err.empty());
+
+    const Run second = lupe_index({"--index", index, kCorpusDir, "--json"});
+    INFO("stderr: " << second.err);
+    REQUIRE(second.status == 0);
+    const json s2 = parse_json(second);
+    CHECK(s2.at("added_total") == 0);
+    CHECK(s2.at("added").empty());
+    CHECK(s2.at("replaced") == json({{"en", 297}, {"de", 241}}));
+    CHECK(s2.at("replaced_total") == 538);
+    CHECK(s2.at("failed") == 0);
+    CHECK(s2.at("documents_in_index") == 538);
+
+    // Nothing duplicated: a document that exists once is still found once.
+    const json hits = search_json(index, {"-n", "50", "Huawei"});
+    CHECK(result_ids(hits) == std::vector<std::string>{kDeepSeekId});
+}
+
+// =======================================================================================
+// 2.-3. Ranking
+
+TEST_CASE("search: 'Huawei Ascend training' ranks the DeepSeek article first") {
+    const json j = search_json(corpus_index(), {"Huawei Ascend training"});
+    REQUIRE_FALSE(j.at("results").empty());
+    CHECK(j["results"][0].at("id") == kDeepSeekId);
+    CHECK(j["results"][0].at("rank") == 1);
+    CHECK(j["results"][0].at("lang") == "en");
+}
+
+TEST_CASE("search: 'Drohnen Rundumsicht' ranks the drone article first") {
+    // Two arguments: lupe-search joins them into one query.
+    const json j = search_json(corpus_index(), {"Drohnen", "Rundumsicht"});
+    CHECK(j.at("query") == "Drohnen Rundumsicht");
+    REQUIRE_FALSE(j.at("results").empty());
+    CHECK(j["results"][0].at("id") == kDroneId);
+    CHECK(j["results"][0].at("lang") == "de");
+}
+
+// =======================================================================================
+// 4. Stemming and --lang
+
+TEST_CASE("search: stemming finds inflected forms the text does not contain") {
+    SUBCASE("English: 'trained' finds the DeepSeek article, which says train/training") {
+        const std::string text = lower_ascii(read_file(kCorpusDir + "/" + kDeepSeekId));
+        REQUIRE_FALSE(has(text, "trained"));
+        const json j = search_json(corpus_index(), {"trained"});
+        REQUIRE_FALSE(j.at("results").empty());
+        CHECK(j["results"][0].at("id") == kDeepSeekId);
+        const auto words = highlighted_words(j["results"][0]);
+        REQUIRE_FALSE(words.empty());
+        for (const auto& w : words) {
+            CHECK(lower_ascii(w).rfind("train", 0) == 0);
+            CHECK(lower_ascii(w) != "trained");
+        }
+    }
+    SUBCASE("German: 'Drohnen' finds the drone article, which says 'Drohne'") {
+        const std::string text = read_file(kCorpusDir + "/" + kDroneId);
+        REQUIRE_FALSE(has(text, "Drohnen"));
+        REQUIRE(has(text, "Drohne"));
+        const json j = search_json(corpus_index(), {"Drohnen"});
+        REQUIRE_FALSE(j.at("results").empty());
+        CHECK(j["results"][0].at("id") == kDroneId);
+        CHECK(highlighted_words(j["results"][0]) == std::vector<std::string>{"Drohne"});
+    }
+    SUBCASE("German: 'Kirchen' finds an XQuAD paragraph that only says 'Kirche'") {
+        const std::string id = "xq-de-a46-p3";
+        const json doc = corpus_document("xquad-de-paragraphs.jsonl", id);
+        const std::string text = doc.at("title").get<std::string>() + " " +
+                                 doc.at("body").get<std::string>();
+        REQUIRE_FALSE(has(text, "Kirchen"));
+        REQUIRE(has(text, "Kirche"));
+        const json j = search_json(corpus_index(), {"--lang", "de", "-n", "20", "Kirchen"});
+        const auto ids = result_ids(j);
+        REQUIRE(contains(ids, id));
+        for (const auto& r : j.at("results")) {
+            if (r.at("id") != id) continue;
+            const auto words = highlighted_words(r);
+            REQUIRE_FALSE(words.empty());
+            for (const auto& w : words) CHECK(w == "Kirche");
+        }
+    }
+}
+
+TEST_CASE("search: --lang de / --lang en narrow the results to one language") {
+    // "Chicago" is in English Wikinews articles and in German XQuAD paragraphs.
+    const json both = search_json(corpus_index(), {"-n", "50", "Chicago"});
+    std::set<std::string> langs;
+    for (const auto& r : both.at("results")) langs.insert(r.at("lang").get<std::string>());
+    REQUIRE(langs == std::set<std::string>{"de", "en"});
+
+    for (const std::string lang : {"de", "en"}) {
+        CAPTURE(lang);
+        const json j = search_json(corpus_index(), {"--lang", lang, "-n", "50", "Chicago"});
+        REQUIRE_FALSE(j.at("results").empty());
+        for (const auto& r : j.at("results")) CHECK(r.at("lang") == lang);
+    }
+
+    // The drone article is German: not found with --lang en, found with --lang de.
+    const Run en = lupe_search({"--index", corpus_index(), "--lang", "en", "Drohnen"});
+    CHECK(en.status == 1);
+    const json de = search_json(corpus_index(), {"--lang", "de", "Drohnen"});
+    CHECK(result_ids(de) == std::vector<std::string>{kDroneId});
+}
+
+// =======================================================================================
+// 5. Phrases
+
+TEST_CASE("search: a phrase matches its words in order only") {
+    const std::string text = read_file(kCorpusDir + "/" + kDeepSeekId);
+    REQUIRE(has(text, "Ascend chips"));
+    REQUIRE_FALSE(has(text, "chips Ascend"));
+
+    const json in_order = search_json(corpus_index(), {"-n", "50", "\"Ascend chips\""});
+    CHECK(contains(result_ids(in_order), kDeepSeekId));
+
+    const json reversed = search_json(corpus_index(), {"-n", "50", "\"chips Ascend\""});
+    CHECK_FALSE(contains(result_ids(reversed), kDeepSeekId));
+
+    // The same words without quotes do find it in either order.
+    const json words = search_json(corpus_index(), {"-n", "50", "chips Ascend"});
+    CHECK(contains(result_ids(words), kDeepSeekId));
+}
+
+// =======================================================================================
+// 6. JSON output
+
+TEST_CASE("search --json: documented fields, and highlights spell the query words") {
+    const std::vector<std::string> queries[] = {
+        {"Huawei", "Ascend", "training"}, {"Drohnen", "Rundumsicht"}, {"Universitäten"},
+        {"trained"}, {"Chicago", "university"}};
+    for (const auto& words : queries) {
+        std::string query;
+        for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
+        CAPTURE(query);
+        const json j = search_json(corpus_index(), {"-n", "5", query});
+        REQUIRE(j.is_object());
+        CHECK(j.at("query") == query);
+        REQUIRE(j.at("total_estimate").is_number_unsigned());
+        REQUIRE(j.at("results").is_array());
+        REQUIRE_FALSE(j["results"].empty());
+        CHECK(j["total_estimate"].get<std::size_t>() >= j["results"].size());
+        CHECK_FALSE(j.contains("syntax_error"));
+        std::size_t expected_rank = 1;
+        std::size_t with_highlights = 0;
+        double previous_score = 1e300;
+        for (const auto& r : j["results"]) {
+            CAPTURE(r.dump());
+            CHECK(r.at("rank") == expected_rank++);
+            CHECK(r.at("id").is_string());
+            CHECK_FALSE(r.at("id").get<std::string>().empty());
+            CHECK(r.at("title").is_string());
+            CHECK((r.at("lang") == "en" || r.at("lang") == "de"));
+            REQUIRE(r.at("score").is_number());
+            CHECK(r["score"].get<double>() <= previous_score);
+            previous_score = r["score"].get<double>();
+            CHECK(r.at("snippet").is_string());
+            REQUIRE(r.at("highlights").is_array());
+            // (Empty when the words match only the title: the snippet is from the body.)
+            with_highlights += !r["highlights"].empty();
+            std::size_t previous_end = 0;
+            for (const auto& h : r["highlights"]) {
+                REQUIRE((h.is_array() && h.size() == 2));
+                CHECK(h[0].get<std::size_t>() >= previous_end);  // in order, no overlap
+                previous_end = h[1].get<std::size_t>();
+            }
+            for (const auto& w : highlighted_words(r)) {
+                CAPTURE(w);
+                CHECK(spells_query_word(w, words));
+            }
+        }
+        CHECK(with_highlights > 0);
+        CHECK_FALSE(j["results"][0].at("highlights").empty());
+    }
+
+    // Optional fields appear when the document has them.
+    const json j = search_json(corpus_index(), {"-n", "1", "Huawei"});
+    CHECK(j["results"][0].at("source") == "Ars Technica (Financial Times)");
+    CHECK_FALSE(j["results"][0].contains("date"));
+    const json wn = search_json(corpus_index(), {"-n", "1", "--lang", "en", "Chicago"});
+    CHECK(wn["results"][0].contains("date"));
+    CHECK(wn["results"][0].contains("url"));
+}
+
+// =======================================================================================
+// 7. Exit statuses
+
+TEST_CASE("lupe-search exit statuses") {
+    SUBCASE("0 with results") {
+        const Run r = lupe_search({"--index", corpus_index(), "Huawei"});
+        CHECK(r.status == 0);
+        CHECK(has(r.out, "Upcoming DeepSeek AI model"));
+    }
+    SUBCASE("1 without results") {
+        const Run r = lupe_search({"--index", corpus_index(), "qwzxplorfnaxt"});
+        CHECK(r.status == 1);
+        CHECK(has(r.out, "No results"));
+    }
+    SUBCASE("2 for a missing index; stderr names the path and lupe-index") {
+        TempDir tmp;
+        const std::string missing = tmp / "no-such-index";
+        const Run r = lupe_search({"--index", missing, "Huawei"});
+        CHECK(r.status == 2);
+        CHECK(has(r.err, missing));
+        CHECK(has(r.err, "lupe-index"));
+        CHECK(r.out.empty());
+    }
+    SUBCASE("2 for a bad option value (--lang fr)") {
+        const Run r = lupe_search({"--index", corpus_index(), "--lang", "fr", "Huawei"});
+        CHECK(r.status == 2);
+        CHECK(has(r.err, "fr"));
+    }
+    SUBCASE("2 for an unknown option") {
+        const Run r = lupe_search({"--index", corpus_index(), "--no-such-option", "Huawei"});
+        CHECK(r.status == 2);
+    }
+    SUBCASE("2 for --limit 0") {
+        const Run r = lupe_search({"--index", corpus_index(), "--limit", "0", "Huawei"});
+        CHECK(r.status == 2);
+    }
+    SUBCASE("2 without a query") {
+        const Run r = lupe_search({"--index", corpus_index()});
+        CHECK(r.status == 2);
+        CHECK_FALSE(r.err.empty());
+    }
+}
+
+TEST_CASE("lupe-index exit status 2 for bad arguments") {
+    TempDir tmp;
+    CHECK(lupe_index({"--index", tmp / "i1"}).status == 2);                           // no SOURCE
+    CHECK(lupe_index({"--index", tmp / "i2", "--lang", "fr", kCorpusDir}).status == 2);
+    const std::string file = tmp.write("not-a-dir", "x");
+    const Run r = lupe_index({"--index", file, kCorpusDir + "/news"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, file));
+    // A SOURCE that does not exist is a usage error: nothing is indexed, no index is made.
+    const Run missing = lupe_index({"--index", tmp / "i3", tmp / "no-such-source"});
+    CHECK(missing.status == 2);
+    CHECK(has(missing.err, "no-such-source"));
+    CHECK_FALSE(std::filesystem::exists(tmp / "i3"));
+}
+
+// =======================================================================================
+// 8. Text output and colour
+
+TEST_CASE("search text output: no ANSI escapes in a pipe, bold with --color always") {
+    const Run plain = lupe_search({"--index", corpus_index(), "Huawei", "Ascend"});
+    REQUIRE(plain.status == 0);
+    CHECK(has(plain.out, "1. Upcoming DeepSeek AI model failed to train"));
+    CHECK(has(plain.out, kDeepSeekId));
+    CHECK(has(plain.out, "Results 1-"));
+    CHECK_FALSE(any_ansi_escape(plain.out));
+    CHECK_FALSE(any_ansi_escape(plain.err));
+
+    const Run never = lupe_search({"--index", corpus_index(), "--color", "never", "Huawei"});
+    REQUIRE(never.status == 0);
+    CHECK_FALSE(any_ansi_escape(never.out));
+
+    const Run always = lupe_search({"--index", corpus_index(), "--color", "always", "Huawei"});
+    REQUIRE(always.status == 0);
+    CHECK(has(always.out, "\x1b[1m"));
+    CHECK(has(always.out, "\x1b[1mHuawei\x1b[0m"));  // a highlighted snippet word
+
+    const Run bad = lupe_search({"--index", corpus_index(), "--color", "sometimes", "Huawei"});
+    CHECK(bad.status == 2);
+}
+
+// =======================================================================================
+// 9. Query syntax
+
+TEST_CASE("query syntax: a syntax error falls back to the plain words") {
+    struct Case {
+        std::string query;
+        std::string position;
+    };
+    for (const Case& c : {Case{"(Huawei", "position 1"}, Case{"Huawei AND", "position 11"}}) {
+        CAPTURE(c.query);
+        const Run text = lupe_search({"--index", corpus_index(), c.query});
+        CHECK(text.status == 0);
+        CHECK(has(text.out, "syntax error"));
+        CHECK(has(text.out, c.position));
+        CHECK(has(text.out, "Upcoming DeepSeek AI model"));
+
+        const json j = search_json(corpus_index(), {c.query});
+        REQUIRE(j.contains("syntax_error"));
+        CHECK(has(j["syntax_error"].get<std::string>(), c.position));
+        CHECK(j.at("query") == "huawei");
+        REQUIRE_FALSE(j.at("results").empty());
+        CHECK(j["results"][0].at("id") == kDeepSeekId);
+    }
+}
+
+TEST_CASE("query syntax: title:") {
+    const json t = search_json(corpus_index(), {"title:Rundumsicht"});
+    CHECK(result_ids(t) == std::vector<std::string>{kDroneId});
+    // "Nvidia" is in the DeepSeek article's body, not in its title.
+    CHECK(contains(result_ids(search_json(corpus_index(), {"Nvidia"})), kDeepSeekId));
+    CHECK_FALSE(contains(result_ids(search_json(corpus_index(), {"title:Nvidia"})), kDeepSeekId));
+    const json phrase = search_json(corpus_index(), {"title:\"Fliegen im Rausch\""});
+    CHECK(result_ids(phrase) == std::vector<std::string>{kDroneId});
+}
+
+TEST_CASE("query syntax: lang: and source:") {
+    const json de = search_json(corpus_index(), {"-n", "1000", "lang:de"});
+    CHECK(de.at("results").size() == 241);
+    for (const auto& r : de["results"]) CHECK(r.at("lang") == "de");
+
+    CHECK(result_ids(search_json(corpus_index(), {"lang:de Drohne"})) ==
+          std::vector<std::string>{kDroneId});
+    CHECK(search_json(corpus_index(), {"lang:de Huawei"}).at("results").empty());
+
+    const json golem = search_json(corpus_index(), {"source:golem"});
+    CHECK(result_ids(golem) == std::vector<std::string>{kDroneId});
+    const json ars = search_json(corpus_index(), {"source:\"Ars Technica\""});
+    const auto ars_ids = result_ids(ars);
+    CHECK(std::set<std::string>(ars_ids.begin(), ars_ids.end()) ==
+          std::set<std::string>{kDeepSeekId, "news/altman-musk.md"});
+}
+
+TEST_CASE("query syntax: date: range") {
+    const json j = search_json(corpus_index(), {"-n", "1000", "date:2019-01-01..2019-01-31"});
+    // 21 Wikinews articles are dated January 2019.
+    CHECK(j.at("results").size() == 21);
+    for (const auto& r : j.at("results")) {
+        CAPTURE(r.at("id"));
+        REQUIRE(r.contains("date"));
+        const std::string date = r["date"].get<std::string>();
+        CHECK(date >= "2019-01-01");
+        CHECK(date <= "2019-01-31");
+    }
+    const json open_end = search_json(corpus_index(), {"-n", "1000", "date:2021-03.."});
+    CHECK(open_end.at("results").size() == 2);  // the two Wikinews test pages of March 2021
+    for (const auto& r : open_end.at("results")) CHECK(r.at("date").get<std::string>() >= "2021-03");
+    const json year = search_json(corpus_index(), {"-n", "1000", "date:2019"});
+    CHECK(year.at("results").size() == 171);
+}
+
+// Regression: a query that only filtered by date used to report about offset+limit+1
+// matches (Xapian's value-range estimate stops after the page).
+TEST_CASE("query syntax: a date-only query counts its matches exactly") {
+    const json all = search_json(corpus_index(), {"-n", "1000", "date:2019"});
+    const std::size_t matches = all.at("results").size();
+    REQUIRE(matches == 171);
+    const json page = search_json(corpus_index(), {"-n", "3", "date:2019"});
+    CHECK(page.at("total_estimate").get<std::size_t>() == matches);
+}
+
+TEST_CASE("query syntax: -word excludes, wildcard, OR") {
+    SUBCASE("-word") {
+        CHECK(contains(result_ids(search_json(corpus_index(), {"-n", "100", "train"})), kDeepSeekId));
+        const json j = search_json(corpus_index(), {"-n", "100", "train -Huawei"});
+        CHECK_FALSE(j.at("results").empty());
+        CHECK_FALSE(contains(result_ids(j), kDeepSeekId));
+        // The only document with "Huawei" also has "Nvidia".
+        CHECK(search_json(corpus_index(), {"Huawei -Nvidia"}).at("results").empty());
+    }
+    SUBCASE("wildcard ascen*") {
+        const json j = search_json(corpus_index(), {"ascen*"});
+        REQUIRE_FALSE(j.at("results").empty());
+        CHECK(j["results"][0].at("id") == kDeepSeekId);
+        for (const auto& w : highlighted_words(j["results"][0])) {
+            CHECK(lower_ascii(w).rfind("ascen", 0) == 0);
+        }
+        // A one-letter prefix is a syntax error (searched as its plain word).
+        const json one = search_json(corpus_index(), {"a*"});
+        CHECK(one.contains("syntax_error"));
+    }
+    SUBCASE("OR") {
+        CHECK(result_ids(search_json(corpus_index(), {"Drohne"})) ==
+              std::vector<std::string>{kDroneId});
+        const json j = search_json(corpus_index(), {"Drohne OR Huawei"});
+        const auto ids = result_ids(j);
+        CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
+              std::set<std::string>{kDroneId, kDeepSeekId});
+        CHECK(search_json(corpus_index(), {"Drohne AND Huawei"}).at("results").empty());
+    }
+}
+
+// =======================================================================================
+// 10. --batch
+
+TEST_CASE("search --batch prints TREC run lines") {
+    TempDir tmp;
+    const std::string file = tmp.write("queries.tsv",
+                                       "q1\tHuawei Ascend training\n"
+                                       "q2\tde\tDrohnen\n"
+                                       "\n"
+                                       "q3\ten\tChicago\n"
+                                       "q4\tde\tChicago\n"
+                                       "q5\tChicago university\r\n");
+    const Run r = lupe_search({"--index", corpus_index(), "--batch", file});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.err.empty());
+
+    std::vector<std::string> qid_order;
+    std::map<std::string, std::vector<std::string>> docs;
+    std::map<std::string, double> last_score;
+    for (const auto& line : lines_of(r.out)) {
+        CAPTURE(line);
+        std::istringstream in(line);
+        std::vector<std::string> f;
+        for (std::string field; in >> field;) f.push_back(field);
+        REQUIRE(f.size() == 6);
+        CHECK(f[1] == "Q0");
+        CHECK(f[5] == "lupe");
+        const std::string& qid = f[0];
+        if (qid_order.empty() || qid_order.back() != qid) {
+            CHECK_FALSE(contains(qid_order, qid));  // each query's lines are together
+            qid_order.push_back(qid);
+        }
+        auto& ids = docs[qid];
+        CHECK(std::stoul(f[3]) == ids.size() + 1);  // ranks 1..n
+        CHECK_FALSE(contains(ids, f[2]));           // no document twice
+        ids.push_back(f[2]);
+        const double score = std::stod(f[4]);
+        if (last_score.count(qid)) CHECK(score <= last_score[qid]);  // non-increasing
+        last_score[qid] = score;
+    }
+    CHECK(qid_order == std::vector<std::string>{"q1", "q2", "q3", "q4", "q5"});
+    CHECK(docs["q1"].front() == kDeepSeekId);
+    CHECK(docs["q1"].size() > 10);  // --batch is not limited to 10 results
+    CHECK(docs["q2"].front() == kDroneId);
+    for (const auto& id : docs["q3"]) CHECK(id.rfind("wn-en-", 0) == 0);  // en only
+    for (const auto& id : docs["q4"]) CHECK(id.rfind("xq-de-", 0) == 0);  // de only
+    // No language given: both languages (and a CRLF line end is tolerated).
+    bool q5_en = false, q5_de = false;
+    for (const auto& id : docs["q5"]) {
+        q5_en = q5_en || id.rfind("wn-en-", 0) == 0;
+        q5_de = q5_de || id.rfind("xq-de-", 0) == 0;
+    }
+    CHECK(q5_en);
+    CHECK(q5_de);
+}
+
+TEST_CASE("search --batch: a malformed line gives exit 2 and FILE:LINE on stderr") {
+    TempDir tmp;
+    const std::string file = tmp.write("queries.tsv",
+                                       "q1\tHuawei\n"
+                                       "this line has no tab\n"
+                                       "q3\ten\tHuawei\textra field\n"
+                                       "q4\tDrohnen\n");
+    const Run r = lupe_search({"--index", corpus_index(), "--batch", file});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, file + ":2:"));
+    CHECK(has(r.err, file + ":3:"));
+    CHECK_FALSE(has(r.err, file + ":1:"));
+    CHECK_FALSE(has(r.err, file + ":4:"));
+
+    const Run missing = lupe_search({"--index", corpus_index(), "--batch", tmp / "nope.tsv"});
+    CHECK(missing.status == 2);
+    CHECK(has(missing.err, tmp / "nope.tsv"));
+
+    const std::string bad_lang = tmp.write("lang.tsv", "q1\tfr\tHuawei\n");
+    const Run lang = lupe_search({"--index", corpus_index(), "--batch", bad_lang});
+    CHECK(lang.status == 2);
+    CHECK(has(lang.err, bad_lang + ":1:"));
+}
+
+TEST_CASE("search --batch: a query with a syntax error is reported and still run") {
+    TempDir tmp;
+    const std::string file = tmp.write("queries.tsv", "q1\t(Huawei\n");
+    const Run r = lupe_search({"--index", corpus_index(), "--batch", file});
+    CHECK(r.status == 0);
+    CHECK(has(r.err, file + ":1:"));
+    CHECK(has(r.out, "q1 Q0 " + kDeepSeekId + " 1 "));
+}
+
+// =======================================================================================
+// 11. Bad input
+
+TEST_CASE("lupe-index: bad input never stops a run") {
+    TempDir tmp;
+    const std::string src = tmp / "bad-input";
+    fs::copy(kFixturesDir + "/cli/bad-input", src, fs::copy_options::recursive);
+    // Binary and invalid UTF-8 files are written here rather than committed.
+    tmp.write("bad-input/binary.txt", std::string("Binary\0file\x01\x02 with NUL bytes\n", 29));
+    tmp.write("bad-input/invalid-utf8.txt", "A title\nbad \xff\xfe bytes here\n");
+    const std::string index = tmp / "index";
+
+    const Run r = lupe_index({"--index", index, src, "--json"});
+    INFO("stderr: " << r.err);
+    CHECK(r.status == 1);
+    const json s = parse_json(r);
+    // Good: good.md, good.txt, 2 lines of docs.jsonl. Failed: empty.txt, binary.txt,
+    // invalid-utf8.txt, docs.jsonl lines 2 (malformed), 3 (no id), 4 (numeric title).
+    // Skipped: data.csv.
+    CHECK(s.at("added") == json({{"en", 2}, {"de", 2}}));
+    CHECK(s.at("added_total") == 4);
+    CHECK(s.at("failed") == 6);
+    CHECK(s.at("warnings") == 6);
+    CHECK(s.at("files_skipped") == 1);
+    CHECK(s.at("files_read") == 6);
+    CHECK(s.at("documents_in_index") == 4);
+
+    // One stderr line per bad item, naming the file (and line) and the reason.
+    const auto err_lines = lines_of(r.err);
+    CHECK(err_lines.size() == 6);
+    const auto line_with = [&](const std::string& where) -> std::string {
+        for (const auto& l : err_lines) {
+            if (has(l, where + ":")) return l;  // "PATH: reason" or "PATH:LINE: reason"
+        }
+        return {};
+    };
+    struct Expected {
+        std::string where;
+        std::string reason;
+    };
+    for (const Expected& e : {Expected{src + "/empty.txt", "empty"},
+                              Expected{src + "/binary.txt", "binary"},
+                              Expected{src + "/invalid-utf8.txt", "invalid UTF-8"},
+                              Expected{src + "/docs.jsonl:2", "malformed JSON"},
+                              Expected{src + "/docs.jsonl:3", "missing \"id\""},
+                              Expected{src + "/docs.jsonl:4", "\"title\""}}) {
+        CAPTURE(e.where);
+        const std::string line = line_with(e.where);
+        REQUIRE_FALSE(line.empty());
+        CHECK(has(line, "error"));
+        CHECK(has(line, e.reason));
+    }
+    CHECK_FALSE(has(r.err, "data.csv"));
+    CHECK_FALSE(has(r.err, "good.md"));
+    CHECK_FALSE(has(r.err, "good.txt"));
+
+    // Every good document is searchable.
+    const json md = search_json(index, {"quokka"});
+    REQUIRE(result_ids(md) == std::vector<std::string>{"good.md"});
+    CHECK(md["results"][0].at("title") == "Quokka census: a fixture for lupe");
+    CHECK(md["results"][0].at("lang") == "en");
+    CHECK(md["results"][0].at("date") == "2024-05-17");
+    CHECK(md["results"][0].at("source") == "Lupe Fixtures");
+    CHECK(md["results"][0].at("url") == "https://example.org/quokka");
+    const json txt = search_json(index, {"Zeppelinwerft"});
+    REQUIRE(result_ids(txt) == std::vector<std::string>{"good.txt"});
+    CHECK(txt["results"][0].at("title") == "Zeppelinwerft am Bodensee");
+    CHECK(txt["results"][0].at("lang") == "de");  // detected
+    CHECK(result_ids(search_json(index, {"axolotl"})) == std::vector<std::string>{"jsonl-good-1"});
+    CHECK(result_ids(search_json(index, {"Murmeltiere"})) ==
+          std::vector<std::string>{"jsonl-good-2"});
+    // ... and nothing else.
+    CHECK(search_json(index, {"identifier"}).at("results").empty());
+    CHECK(search_json(index, {"--lang", "en", "number"}).at("results").empty());
+    CHECK(search_json(index, {"csv"}).at("results").empty());
+
+    // --quiet: the same run and exit status, nothing on stderr.
+    const Run quiet = lupe_index({"--index", tmp / "index-quiet", src, "--quiet", "--json"});
+    CHECK(quiet.status == 1);
+    CHECK(quiet.err.empty());
+    CHECK(parse_json(quiet).at("failed") == 6);
+}
+
+TEST_CASE("lupe-index reads .jsonl.gz files") {
+    TempDir tmp;
+    const std::string gz = tmp / "docs.jsonl.gz";
+    const std::string content =
+        "{\"id\": \"gz-1\", \"title\": \"Kiwi birds\", \"body\": \"The kiwi is a flightless "
+        "bird of New Zealand.\", \"lang\": \"en\"}\n"
+        "{\"id\": \"gz-2\", \"title\": \"Pinguine\", \"body\": \"Pinguine leben auf der "
+        "Südhalbkugel und können nicht fliegen.\", \"lang\": \"de\"}\n";
+    gzFile out = ::gzopen(gz.c_str(), "wb");
+    REQUIRE(out != nullptr);
+    REQUIRE(::gzwrite(out, content.data(), static_cast<unsigned>(content.size())) ==
+            static_cast<int>(content.size()));
+    REQUIRE(::gzclose(out) == Z_OK);
+
+    const std::string index = tmp / "index";
+    const Run r = lupe_index({"--index", index, gz, "--json"});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.status == 0);
+    const json s = parse_json(r);
+    CHECK(s.at("added") == json({{"en", 1}, {"de", 1}}));
+    CHECK(s.at("failed") == 0);
+    CHECK(result_ids(search_json(index, {"kiwi"})) == std::vector<std::string>{"gz-1"});
+    CHECK(result_ids(search_json(index, {"Pinguin"})) == std::vector<std::string>{"gz-2"});
+}
+
+// =======================================================================================
+// 12. Symlink loop
+
+TEST_CASE("lupe-index: a symlink loop is reported and does not stop the run") {
+    TempDir tmp;
+    const std::string src = tmp / "src";
+    tmp.write("src/a/first.txt", "Pelican report\n\nA pelican landed on the harbour wall.\n");
+    tmp.write("src/b/second.txt", "Heron report\n\nA heron waited in the reeds for fish.\n");
+    fs::create_directory_symlink("..", fs::path(src) / "a" / "loop");  // src/a/loop -> src
+
+    const std::string index = tmp / "index";
+    const Run r = lupe_index({"--index", index, src, "--json"});
+    INFO("stderr: " << r.err);
+    CHECK(r.status == 0);  // a loop is a warning, not a failed document
+    CHECK(has(r.err, src + "/a/loop"));
+    CHECK(has(r.err, "loop"));
+    CHECK(lines_of(r.err).size() == 1);
+    const json s = parse_json(r);
+    CHECK(s.at("added_total") == 2);  // each file once, not again through the loop
+    CHECK(s.at("failed") == 0);
+    CHECK(s.at("warnings") == 1);
+    CHECK(s.at("documents_in_index") == 2);
+    CHECK(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"a/first.txt"});
+    CHECK(result_ids(search_json(index, {"heron"})) == std::vector<std::string>{"b/second.txt"});
+}
+
+// =======================================================================================
+// 13. The embedding example
+
+TEST_CASE("the embedding example indexes, searches and prints its hits") {
+    TempDir tmp;
+    const Run r = run({kExampleBin, tmp / "example-index"});
+    INFO("stdout: " << r.out);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.status == 0);
+    // Output: "QUERY: N match(es)" then "  RANK. TITLE [ID] SNIPPET" lines per query.
+    std::map<std::string, std::vector<std::string>> hits;
+    std::string current;
+    for (const auto& line : lines_of(r.out)) {
+        if (line.rfind("  ", 0) == 0) {
+            hits[current].push_back(line);
+        } else if (const auto colon = line.find(": "); colon != std::string::npos) {
+            current = line.substr(0, colon);
+            hits[current];
+        }
+    }
+    REQUIRE(hits.count("Drohnen"));
+    REQUIRE(hits.count("trained on Ascend"));
+    REQUIRE_FALSE(hits["Drohnen"].empty());
+    REQUIRE_FALSE(hits["trained on Ascend"].empty());
+    CHECK(has(hits["Drohnen"][0], "1. Antigravity A1 [drone]"));
+    CHECK(has(hits["Drohnen"][0], "[Drohne]"));
+    CHECK(has(hits["trained on Ascend"][0], "1. DeepSeek and Huawei [deepseek]"));
+    CHECK(has(hits["trained on Ascend"][0], "[train]"));
+    CHECK(has(hits["trained on Ascend"][0], "[Ascend]"));
+    CHECK(fs::is_directory(tmp / "example-index"));
+}
