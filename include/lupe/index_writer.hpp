@@ -53,9 +53,15 @@ public:
     /// @brief Closes the index. Changes made since the last commit() (or automatic batch
     /// commit) are discarded: writes are durable only through commit(). Never throws.
     ~IndexWriter();
-    IndexWriter(IndexWriter&&) noexcept;
-    IndexWriter& operator=(IndexWriter&&) noexcept;
+    /// @brief Move the open index into a new writer; `other` is left empty (only
+    /// destruction and assignment are valid on it).
+    IndexWriter(IndexWriter&& other) noexcept;
+    /// @brief Move assignment: closes this writer's index (discarding uncommitted changes)
+    /// and takes over `other`'s.
+    IndexWriter& operator=(IndexWriter&& other) noexcept;
+    /// Not copyable: an index has one writer.
     IndexWriter(const IndexWriter&) = delete;
+    /// Not copyable: an index has one writer.
     IndexWriter& operator=(const IndexWriter&) = delete;
 
     /// @brief Add a document, or replace the indexed one with the same id.
@@ -67,6 +73,7 @@ public:
 
     /// @brief Delete the document with this id.
     /// @return false if no such document was indexed
+    /// @throws RuntimeError reading or writing the index failed
     bool delete_document(const std::string& id);
 
     /// @brief Make all changes so far durable and visible to new searches.
@@ -75,6 +82,7 @@ public:
     void commit();
 
     /// @brief Number of documents in the index, uncommitted changes included.
+    /// @throws RuntimeError the index could not be read
     std::size_t document_count() const;
 
     /// @brief The path the writer was opened on.

@@ -48,10 +48,16 @@ public:
     /// @throws IndexNotFoundError nothing is at `path` (the message says how to build one)
     /// @throws IndexCorruptError `path` holds something that is not a readable lupe index
     explicit Searcher(const std::string& path);
+    /// @brief Closes the index. Never throws.
     ~Searcher();
-    Searcher(Searcher&&) noexcept;
-    Searcher& operator=(Searcher&&) noexcept;
+    /// @brief Move the open index into a new searcher; `other` is left empty (only
+    /// destruction and assignment are valid on it).
+    Searcher(Searcher&& other) noexcept;
+    /// @brief Move assignment: closes this searcher's index and takes over `other`'s.
+    Searcher& operator=(Searcher&& other) noexcept;
+    /// Not copyable (it owns a database handle and per-thread analysis state).
     Searcher(const Searcher&) = delete;
+    /// Not copyable.
     Searcher& operator=(const Searcher&) = delete;
 
     /// @brief Run a query.
@@ -64,9 +70,11 @@ public:
     SearchResults search(std::string_view query, const SearchOptions& options = {});
 
     /// @brief Pick up changes committed since the index was opened.
+    /// @throws RuntimeError the index could not be reopened
     void reopen();
 
-    /// @brief Number of documents in the index.
+    /// @brief Number of documents in the index, as of the last open or reopen().
+    /// @throws RuntimeError the index could not be read
     std::size_t document_count() const;
 
 private:

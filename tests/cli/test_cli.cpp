@@ -877,14 +877,14 @@ TEST_CASE("the embedding example indexes, searches and prints its hits") {
     INFO("stdout: " << r.out);
     INFO("stderr: " << r.err);
     REQUIRE(r.status == 0);
-    // Output: "QUERY: N match(es)" then "  RANK. TITLE [ID] SNIPPET" lines per query.
+    // Output: "QUERY:" then "  RANK. TITLE [ID] SNIPPET" lines per query.
     std::map<std::string, std::vector<std::string>> hits;
     std::string current;
     for (const auto& line : lines_of(r.out)) {
         if (line.rfind("  ", 0) == 0) {
             hits[current].push_back(line);
-        } else if (const auto colon = line.find(": "); colon != std::string::npos) {
-            current = line.substr(0, colon);
+        } else if (!line.empty() && line.back() == ':') {
+            current = line.substr(0, line.size() - 1);
             hits[current];
         }
     }
