@@ -149,10 +149,13 @@ private:
     OptQuery phrase(const std::string& text, std::string_view fld, bool positive) {
         analysis::tokenize(text, tokens_);
         std::vector<Xapian::Query> terms;
+        std::vector<std::string> words;
         for (const auto& t : tokens_) {
-            if (positive) highlights_.words.insert(t.text);
+            words.push_back(t.text);
             terms.emplace_back(analysis::Analyzer::raw_term(fld, t.text));
         }
+        if (positive && words.size() == 1) highlights_.words.insert(words.front());
+        if (positive && words.size() > 1) highlights_.phrases.push_back(std::move(words));
         if (terms.empty()) return std::nullopt;
         if (terms.size() == 1) return terms.front();
         return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),

@@ -7,7 +7,7 @@
 namespace lupe::searcher {
 
 bool HighlightTerms::empty() const {
-    return words.empty() && prefixes.empty() &&
+    return words.empty() && phrases.empty() && prefixes.empty() &&
            std::all_of(stems.begin(), stems.end(), [](const auto& s) { return s.empty(); });
 }
 
@@ -32,8 +32,28 @@ Snippet make_snippet(std::string_view text, analysis::Family family,
     analysis::tokenize(text, tokens);
     const auto& stems = terms.stems[static_cast<std::size_t>(family)];
     std::vector<Match> matches;
+    std::size_t phrase_end = 0;  // tokens before this belong to a phrase already matched
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::string& w = tokens[i].text;
+        if (i < phrase_end) {
+            matches.push_back({i, matches.back().key});
+            continue;
+        }
+        const auto phrase = std::find_if(terms.phrases.begin(), terms.phrases.end(),
+                                         [&](const std::vector<std::string>& p) {
+            if (i + p.size() > tokens.size()) return false;
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                if (tokens[i + k].text != p[k]) return false;
+            }
+            return true;
+        });
+        if (phrase != terms.phrases.end()) {
+            std::string key = "\x03";
+            for (const auto& part : *phrase) key += part + ' ';
+            matches.push_back({i, std::move(key)});
+            phrase_end = i + phrase->size();
+            continue;
+        }
         if (terms.words.count(w)) {
             matches.push_back({i, w});
             continue;

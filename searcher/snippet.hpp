@@ -16,7 +16,9 @@ namespace lupe::searcher {
 
 /// The positive words of a query, as the snippet generator looks for them.
 struct HighlightTerms {
-    std::unordered_set<std::string> words;  ///< exact normalised words (phrases)
+    std::unordered_set<std::string> words;  ///< exact normalised words (one-word phrases)
+    /// phrases of two or more normalised words: highlighted only where they occur in order
+    std::vector<std::vector<std::string>> phrases;
     /// stems per family (index = static_cast<size_t>(Family)), for plain query words
     std::array<std::unordered_set<std::string>, analysis::kAllFamilies.size()> stems;
     std::vector<std::string> prefixes;      ///< wildcard prefixes

@@ -58,3 +58,13 @@ TEST_CASE("snippet: the family decides which stems match") {
     CHECK(make_snippet("training", Family::English, terms, analyzer, 100).highlights.size() == 1);
     CHECK(make_snippet("training", Family::German, terms, analyzer, 100).highlights.empty());
 }
+
+TEST_CASE("snippet: a phrase is highlighted only where its words stand in order") {
+    lupe::analysis::Analyzer analyzer;
+    HighlightTerms terms;
+    terms.phrases.push_back({"ascend", "chips"});
+    const auto s = make_snippet("Chips matter. Ascend chips failed; ascend alone, chips alone.",
+                                Family::English, terms, analyzer, 200);
+    CHECK(marked_words(s) == std::vector<std::string>{"Ascend", "chips"});
+    CHECK(s.marked("[", "]") == "Chips matter. [Ascend] [chips] failed; ascend alone, chips alone.");
+}
