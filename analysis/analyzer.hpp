@@ -1,12 +1,16 @@
-// The analysis chain as both sides use it: tokenize, normalise, stem, and name the terms.
+// The analysis chain as both sides use it: tokenize, normalise, fold, split compounds,
+// stem, and name the terms.
 //
 // The indexer calls index_text() to put a field's words into a Xapian::Document; the
 // searcher calls word_terms() to turn a query word into the same terms. Both go through
-// the same tokenizer and the same stemmers, so that what was indexed is what is looked up.
+// the same tokenizer, folding, compound splitter and stemmers, so that what was indexed is
+// what is looked up.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -16,31 +20,49 @@
 
 namespace lupe::analysis {
 
-/// The terms one query word maps to in one family.
-struct FamilyTerm {
-    Family family;
-    std::string term;  ///< field prefix + family prefix + stem
+class Decompounder;
+
+/// Which optional steps of the chain run. An index records the settings it was built with
+/// (schema::kAnalysisKey) and the query side follows them.
+struct AnalysisConfig {
+    bool fold = true;  ///< fold diacritics (see fold.hpp)
+    /// German compound splitter, or null for none (see decompounder.hpp)
+    std::shared_ptr<const Decompounder> decompounder;
 };
 
-/// Not thread-safe (it owns Stemmers and a token buffer): one per thread.
+/// The terms one word maps to in one family.
+struct WordTerms {
+    /// Stem terms of the whole word: one, or two when folding gives a second spelling.
+    std::vector<std::string> whole;
+    /// Stem terms of its compound parts (German family only), empty for a simple word.
+    std::vector<std::string> parts;
+};
+
+/// Not thread-safe (it owns Stemmers, a token buffer and a cache of compound splits): one
+/// per thread.
 class Analyzer {
 public:
-    /// Add the words of `text` to `doc`: the raw word with a position under `field`, and
-    /// its stem in `family` under `field`. `position` is advanced past the last word.
+    explicit Analyzer(AnalysisConfig config = {});
+    ~Analyzer();
+
+    const AnalysisConfig& config() const { return config_; }
+
+    /// Add the words of `text` to `doc`: each raw word with a position under `field`, and
+    /// its WordTerms in `family` under `field`. `position` is advanced past the last word.
     /// Each occurrence adds `wdf` to the terms' within-document frequency.
     void index_text(Xapian::Document& doc, std::string_view text, Family family,
                     std::string_view field, Xapian::termcount wdf, Xapian::termpos& position);
 
+    /// The terms of a normalised word in a family and field ("training" in English body
+    /// text: whole = {"ZEtrain"}).
+    void word_terms(Family family, std::string_view field, const std::string& word,
+                    WordTerms& out);
+
     /// The raw term of a normalised word in a field: "training", "Sdrohne".
     static std::string raw_term(std::string_view field, std::string_view word);
 
-    /// The stemmed term of a normalised word: "ZEtrain", "SZDdrohn".
-    std::string stem_term(Family family, std::string_view field, const std::string& word) const;
-
-    /// Stem a normalised word in a family.
-    std::string stem(Family family, const std::string& word) const {
-        return stemmers_.stem(family, word);
-    }
+    /// Stem a normalised word in a family (folding included), as the stem terms hold it.
+    std::string stem(Family family, const std::string& word) const;
 
     /// Tokenize with the shared tokenizer (see tokenizer.hpp).
     static void tokenize(std::string_view text, std::vector<Token>& out) {
@@ -48,8 +70,13 @@ public:
     }
 
 private:
+    const std::vector<std::string>& compound_parts(const std::string& word);
+
+    AnalysisConfig config_;
     Stemmers stemmers_;
     std::vector<Token> tokens_;
+    WordTerms scratch_;
+    std::unordered_map<std::string, std::vector<std::string>> split_cache_;
 };
 
 }  // namespace lupe::analysis

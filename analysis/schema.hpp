@@ -42,14 +42,16 @@ inline constexpr std::string_view kUnstemmedPrefix = "ZX";
 /// compared as a string by `date:` ranges.
 inline constexpr Xapian::valueno kDateSlot = 0;
 
-/// wdf added per title word: the title counts as if it were written this many times.
-inline constexpr Xapian::termcount kTitleWdf = 2;
 /// Position gap between the title and the body, so that a phrase cannot span both.
 inline constexpr Xapian::termpos kFieldPositionGap = 100;
 
+/// Metadata key recording the optional analysis steps an index was built with, e.g.
+/// "fold=1 decompound=1"; the query side follows it (analysis_config.hpp).
+inline constexpr std::string_view kAnalysisKey = "lupe.analysis";
+
 /// Metadata key and value marking a database as a lupe index of this term schema.
 inline constexpr std::string_view kFormatKey = "lupe.format";
-inline constexpr std::string_view kFormatValue = "1";
+inline constexpr std::string_view kFormatValue = "2";  // 2: folding, compound parts
 
 /// Longest document id: Xapian's terms are at most 245 bytes, and the id term carries a
 /// one-byte prefix; 200 leaves room and is far beyond any sensible key.

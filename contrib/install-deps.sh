@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                # command lines
   nlohmann-json3-dev          # JSON in and out
   zlib1g-dev                  # .jsonl.gz input
+  wngerman                    # German word list for compound splitting
   doctest-dev                 # tests
 )
 

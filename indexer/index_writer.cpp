@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "analysis/analysis_config.hpp"
 #include "analysis/analyzer.hpp"
+#include "analysis/decompounder.hpp"
 #include "analysis/date.hpp"
 #include "analysis/language.hpp"
 #include "analysis/schema.hpp"
@@ -68,7 +70,7 @@ struct IndexWriter::Impl {
     std::string path;
     IndexWriterOptions options;
     Xapian::WritableDatabase db;
-    analysis::Analyzer analyzer;
+    std::unique_ptr<analysis::Analyzer> analyzer;
     std::size_t pending = 0;
     bool in_transaction = false;
 
@@ -109,11 +111,11 @@ struct IndexWriter::Impl {
         const analysis::Family family = analysis::family_of(lang);
         Xapian::Document xdoc;
         Xapian::termpos pos = 0;
-        analyzer.index_text(xdoc, doc.title, family, schema::kBodyField, schema::kTitleWdf, pos);
+        analyzer->index_text(xdoc, doc.title, family, schema::kBodyField, options.title_weight, pos);
         pos += schema::kFieldPositionGap;
-        analyzer.index_text(xdoc, doc.body, family, schema::kBodyField, 1, pos);
+        analyzer->index_text(xdoc, doc.body, family, schema::kBodyField, 1, pos);
         Xapian::termpos title_pos = 0;
-        analyzer.index_text(xdoc, doc.title, family, schema::kTitleField, 1, title_pos);
+        analyzer->index_text(xdoc, doc.title, family, schema::kTitleField, 1, title_pos);
 
         for (const auto& word : analysis::tokenize_words(doc.source)) {
             xdoc.add_boolean_term(std::string(schema::kSourcePrefix) + word);
@@ -143,8 +145,25 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                                    "\" is not supported; use \"en\" or \"de\" (or leave it "
                                    "empty to detect each document's language)");
     }
+    if (options.title_weight < 1 || options.title_weight > 20) {
+        throw InvalidArgumentError("title weight " + std::to_string(options.title_weight) +
+                                   " is out of range 1..20");
+    }
     impl_->path = path;
     impl_->options = std::move(options);
+    analysis::AnalysisConfig analysis;
+    analysis.fold = impl_->options.fold;
+    if (impl_->options.decompound) {
+        analysis.decompounder = analysis::Decompounder::german();
+        if (!analysis.decompounder) {
+            throw IoError("index " + path + ": the German word list " +
+                          std::string(analysis::kGermanWordListPath) +
+                          " cannot be read (install Debian's wngerman package, set "
+                          "LUPE_GERMAN_WORDLIST, or index without compound splitting)");
+        }
+    }
+    const std::string wanted = analysis::describe(analysis);
+    impl_->analyzer = std::make_unique<analysis::Analyzer>(std::move(analysis));
     refuse_foreign_directory(path);
     std::error_code ec;
     const fs::path parent = fs::path(path).parent_path();
@@ -161,12 +180,22 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             }
             impl_->db.set_metadata(std::string(schema::kFormatKey),
                                    std::string(schema::kFormatValue));
-            impl_->db.commit();
         } else if (format != schema::kFormatValue) {
             throw IndexCorruptError("index " + path + ": lupe index format " + format +
                                     ", this lupe reads format " +
                                     std::string(schema::kFormatValue) + "; rebuild it");
         }
+        const std::string recorded = impl_->db.get_metadata(std::string(schema::kAnalysisKey));
+        if (recorded != wanted) {
+            if (impl_->db.get_doccount() != 0) {
+                throw InvalidArgumentError(
+                    "index " + path + ": its documents were analysed with \"" + recorded +
+                    "\", this run asks for \"" + wanted +
+                    "\"; use the same settings, or build a new index");
+            }
+            impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
+        }
+        impl_->db.commit();
         impl_->begin();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());

@@ -33,6 +33,10 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
         out += "Query syntax error: " + results.syntax_error + "; searched for the words: " +
                results.query + "\n\n";
     }
+    if (!results.suggestion.empty()) {
+        out += "Did you mean: " + (color ? kBold + results.suggestion + kReset : results.suggestion) +
+               "\n\n";
+    }
     for (const auto& r : results.results) {
         out += std::to_string(r.rank) + ". ";
         const std::string title = r.title.empty() ? "(untitled)" : r.title;
@@ -59,6 +63,7 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
 std::string format_json(const SearchResults& results) {
     nlohmann::json out = {{"query", results.query}, {"total_estimate", results.total_estimate}};
     if (!results.syntax_error.empty()) out["syntax_error"] = results.syntax_error;
+    if (!results.suggestion.empty()) out["suggestion"] = results.suggestion;
     nlohmann::json hits = nlohmann::json::array();
     for (const auto& r : results.results) {
         nlohmann::json hit = {{"rank", r.rank},   {"id", r.id},       {"title", r.title},

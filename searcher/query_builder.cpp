@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "analysis/schema.hpp"
+#include "analysis/stopwords.hpp"
 
 namespace lupe::searcher {
 namespace {
@@ -27,12 +28,12 @@ Xapian::Query as_filter(const Xapian::Query& q) { return Xapian::Query(Xapian::Q
 
 class Builder {
 public:
-    Builder(const std::string& lang, const analysis::Analyzer& analyzer, HighlightTerms& hl)
-        : analyzer_(analyzer), highlights_(hl) {
-        if (lang.empty()) {
+    Builder(const QueryOptions& options, analysis::Analyzer& analyzer, HighlightTerms& hl)
+        : options_(options), analyzer_(analyzer), highlights_(hl) {
+        if (options.lang.empty()) {
             families_.assign(analysis::kAllFamilies.begin(), analysis::kAllFamilies.end());
         } else {
-            families_.push_back(analysis::family_of(lang));
+            families_.push_back(analysis::family_of(options.lang));
         }
     }
 
@@ -92,23 +93,50 @@ public:
     }
 
     // A list of items: required (+), excluded (-), filters, and optional ones (ranked
-    // any-of). `all_words`, when given, receives the AND of the optional items.
+    // any-of). Plain stopwords are left out of the ranked items when other words remain,
+    // but still count for `all_words`, which receives the AND of the optional items.
     OptQuery seq(const QueryNode& n, bool positive, OptQuery* all_words, bool* unranked = nullptr) {
-        std::vector<OptQuery> required, optional, excluded, filters;
+        std::vector<OptQuery> required, optional, stop, excluded, filters;
+        std::vector<std::string> stop_words;
         for (const auto& c : n.children) {
             switch (c.modifier) {
                 case QueryNode::Modifier::Required: required.push_back(node(c, positive)); break;
                 case QueryNode::Modifier::Excluded: excluded.push_back(node(c, !positive)); break;
                 case QueryNode::Modifier::None:
-                    (c.is_filter() ? filters : optional).push_back(node(c, positive));
+                    if (c.is_filter()) filters.push_back(node(c, positive));
+                    else if (is_stopword_item(c)) {
+                        stop_words.push_back(tokens_.front().text);  // before node() reuses tokens_
+                        stop.push_back(node(c, positive));
+                    }
+                    else optional.push_back(node(c, positive));
                     break;
             }
         }
+        const bool content = std::any_of(optional.begin(), optional.end(),
+                                         [](const OptQuery& q) { return q.has_value(); }) ||
+                             std::any_of(required.begin(), required.end(),
+                                         [](const OptQuery& q) { return q.has_value(); });
+        if (!content && positive) {
+            for (const auto& w : stop_words) highlight_word(w);  // a query of stopwords only
+        }
+        std::vector<OptQuery> every(optional);
+        every.insert(every.end(), stop.begin(), stop.end());
         const OptQuery must = combine(Xapian::Query::OP_AND, required);
-        const OptQuery may = combine(Xapian::Query::OP_OR, optional);
+        const OptQuery may = combine(Xapian::Query::OP_OR, content ? optional : stop);
         OptQuery q;
         if (must && may) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, *must, *may);
         else q = must ? must : may;
+        // Ranking-only parts: they reorder the matches, never add any.
+        std::vector<OptQuery> boosts;
+        if (content && options_.stopword_weight > 0) {
+            if (auto s = combine(Xapian::Query::OP_OR, stop)) {
+                boosts.emplace_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, *s,
+                                                  options_.stopword_weight));
+            }
+        }
+        if (q && !boosts.empty()) {
+            q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, *q, *combine(Xapian::Query::OP_OR, boosts));
+        }
         const OptQuery filter = combine(Xapian::Query::OP_AND, filters);
         const OptQuery exclude = combine(Xapian::Query::OP_OR, excluded);
         if (!q && (filter || exclude)) q = Xapian::Query::MatchAll;
@@ -117,8 +145,8 @@ public:
         if (unranked) *unranked = !must && !may;
         if (all_words) {
             std::size_t present = 0;
-            for (const auto& o : optional) present += o.has_value();
-            if (present >= 2) *all_words = combine(Xapian::Query::OP_AND, optional);
+            for (const auto& o : every) present += o.has_value();
+            if (present >= 2) *all_words = combine(Xapian::Query::OP_AND, every);
         }
         return q;
     }
@@ -128,22 +156,53 @@ private:
         return n.title ? schema::kTitleField : schema::kBodyField;
     }
 
+    // Highlights are looked up in body text, whatever field the query names.
+    void highlight_word(const std::string& w) {
+        for (Family f : families_) {
+            analyzer_.word_terms(f, "", w, terms_);
+            for (auto& t : terms_.whole) highlights_.stem_terms.insert(std::move(t));
+        }
+    }
+
+    // A plain word that is a stopword in a family in scope ("the"; "die", which is German
+    // for "the" and an English verb, without --lang). Only options_.stopwords makes any
+    // word one. Leaves the word in tokens_.
+    bool is_stopword_item(const QueryNode& n) {
+        if (!options_.stopwords || n.kind != QueryNode::Kind::Word) return false;
+        analysis::tokenize(n.text, tokens_);
+        if (tokens_.size() != 1) return false;
+        return std::any_of(families_.begin(), families_.end(), [&](Family f) {
+            return analysis::is_stopword(f, tokens_.front().text);
+        });
+    }
+
+    // One word: its stem terms in every family in scope as one OP_SYNONYM, or'ed with the
+    // AND of its compound parts at a lower weight. A word that tokenizes into several
+    // ("E-Mail") is a phrase.
     OptQuery word(const QueryNode& n, bool positive) {
+        const bool stop = is_stopword_item(n);  // highlighted by seq() when it counts
         analysis::tokenize(n.text, tokens_);
         if (tokens_.size() != 1) return phrase(n.text, field(n), positive);
-        const std::string& w = tokens_.front().text;
-        std::vector<Xapian::Query> stems;
-        std::vector<std::string> seen;
+        const std::string w = tokens_.front().text;
+        std::vector<std::string> whole, parts;
         for (Family f : families_) {
-            std::string stem = analyzer_.stem(f, w);
-            std::string term = std::string(field(n)) + std::string(analysis::family_prefix(f)) + stem;
-            if (positive) highlights_.stems[static_cast<std::size_t>(f)].insert(std::move(stem));
-            if (std::find(seen.begin(), seen.end(), term) != seen.end()) continue;
-            seen.push_back(term);
-            stems.emplace_back(term);
+            analyzer_.word_terms(f, field(n), w, terms_);
+            for (auto& t : terms_.whole) {
+                if (std::find(whole.begin(), whole.end(), t) == whole.end()) whole.push_back(std::move(t));
+            }
+            if (options_.decompound) {
+                for (auto& t : terms_.parts) parts.push_back(std::move(t));
+            }
         }
-        if (stems.size() == 1) return stems.front();
-        return Xapian::Query(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
+        if (positive && !stop) highlight_word(w);
+        Xapian::Query q = whole.size() == 1
+                              ? Xapian::Query(whole.front())
+                              : Xapian::Query(Xapian::Query::OP_SYNONYM, whole.begin(), whole.end());
+        if (parts.empty()) return q;
+        const Xapian::Query all_parts(Xapian::Query::OP_AND, parts.begin(), parts.end());
+        return Xapian::Query(Xapian::Query::OP_OR, q,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all_parts,
+                                           kCompoundPartWeight));
     }
 
     OptQuery phrase(const std::string& text, std::string_view fld, bool positive) {
@@ -162,18 +221,20 @@ private:
                              static_cast<Xapian::termcount>(terms.size()));
     }
 
-    const analysis::Analyzer& analyzer_;
+    const QueryOptions& options_;
+    analysis::Analyzer& analyzer_;
     HighlightTerms& highlights_;
     std::vector<Family> families_;
     std::vector<analysis::Token> tokens_;
+    analysis::WordTerms terms_;
 };
 
 }  // namespace
 
-BuiltQuery build_query(const QueryNode& root, const std::string& lang,
-                       const analysis::Analyzer& analyzer) {
+BuiltQuery build_query(const QueryNode& root, const QueryOptions& options,
+                       analysis::Analyzer& analyzer) {
     BuiltQuery built;
-    Builder builder(lang, analyzer, built.highlights);
+    Builder builder(options, analyzer, built.highlights);
     OptQuery all_words;
     if (root.kind == QueryNode::Kind::Seq && root.modifier == QueryNode::Modifier::None) {
         built.query = builder.seq(root, true, &all_words, &built.unranked);
@@ -181,9 +242,9 @@ BuiltQuery build_query(const QueryNode& root, const std::string& lang,
         built.query = builder.node(root, true);
     }
     built.all_words = all_words;
-    if (built.query && !lang.empty()) {
+    if (built.query && !options.lang.empty()) {
         built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
-                                    Xapian::Query(std::string(schema::kLangPrefix) + lang));
+                                    Xapian::Query(std::string(schema::kLangPrefix) + options.lang));
     }
     return built;
 }

@@ -21,6 +21,21 @@ namespace lupe::searcher {
 /// WILDCARD_LIMIT_MOST_FREQUENT), so `a*`-like prefixes stay fast and still useful.
 inline constexpr Xapian::termcount kMaxWildcardExpansion = 1000;
 
+/// Weight of a compound's parts relative to the whole word when the query word is a
+/// compound ("Drohnenhersteller" also finds "Hersteller von Drohnen", but below the
+/// documents that use the compound itself). Chosen with bench/ablation.sh.
+inline constexpr double kCompoundPartWeight = 0.5;
+
+/// Query-side switches (each can be turned off to measure its effect).
+struct QueryOptions {
+    std::string lang;         ///< "", "en" or "de": narrows stemming and matching
+    bool stopwords = true;    ///< drop stopwords from the ranked part of free-text queries
+    bool decompound = true;   ///< split German compound query words (if the index does)
+    /// Weight of stopwords in the ranking when other words remain (0: dropped). They
+    /// never add matches, only reorder them.
+    double stopword_weight = 0.5;
+};
+
 struct BuiltQuery {
     /// The query to run; nullopt when the text held nothing searchable (only punctuation).
     std::optional<Xapian::Query> query;
@@ -34,9 +49,8 @@ struct BuiltQuery {
     HighlightTerms highlights;
 };
 
-/// Build the Xapian query for a parsed query. `lang` ("", "en", "de") narrows stemming
-/// and matching to one language.
-BuiltQuery build_query(const QueryNode& root, const std::string& lang,
-                       const analysis::Analyzer& analyzer);
+/// Build the Xapian query for a parsed query.
+BuiltQuery build_query(const QueryNode& root, const QueryOptions& options,
+                       analysis::Analyzer& analyzer);
 
 }  // namespace lupe::searcher

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "analysis/analysis_config.hpp"
 #include "analysis/analyzer.hpp"
 #include "analysis/language.hpp"
 #include "analysis/schema.hpp"
@@ -15,6 +16,7 @@
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
+#include "searcher/spelling.hpp"
 #include "src/xapian_error.hpp"
 
 namespace lupe {
@@ -30,16 +32,45 @@ constexpr std::size_t kMaxLimit = 10000;
 /// there is no ranking work to save by stopping early; counting is a plain scan.
 constexpr Xapian::doccount kExactCountForFilters = 100000;
 
-// BM25 parameters (Xapian's BM25Weight(k1, k2, k3, b, min_normlen)). Robertson's usual
-// k1 = 1.2, b = 0.75 against Xapian's defaults (1.0, 0.5), nDCG@10 measured with
-// bench/relevance.sh: cacm +0.029, cisi +0.008, cranfield +0.014, xquad-r-de -0.002,
-// xquad-r-en -0.004. Better on the long-query sets, a little worse on the short questions;
-// the README's relevance section has the table. Tuning per set is for the ranking work.
-constexpr double kBm25K1 = 1.2;
+// BM25's k2, k3 and min_normlen as Xapian defines them: k2 = 0 (no document-length
+// correction term), k3 = 1 (query term frequency counts linearly), normalised document
+// lengths below 0.5 count as 0.5.
 constexpr double kBm25K2 = 0.0;
 constexpr double kBm25K3 = 1.0;
-constexpr double kBm25B = 0.75;
 constexpr double kBm25MinNormLen = 0.5;
+/// BM25+'s delta (Lv and Zhai's recommended value).
+constexpr double kBm25PlusDelta = 1.0;
+/// The c parameter of the DFR schemes PL2 and InL2 (Amati's default for short queries).
+constexpr double kDfrC = 1.0;
+/// Dirichlet prior of the language-model weighting (Zhai and Lafferty's usual mu).
+constexpr double kLmDirichletMu = 2000.0;
+
+std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& o) {
+    switch (o.weighting) {
+        case Weighting::BM25:
+            return std::make_unique<Xapian::BM25Weight>(o.bm25_k1, kBm25K2, kBm25K3, o.bm25_b,
+                                                        kBm25MinNormLen);
+        case Weighting::BM25Plus:
+            return std::make_unique<Xapian::BM25PlusWeight>(o.bm25_k1, kBm25K2, kBm25K3, o.bm25_b,
+                                                            kBm25MinNormLen, kBm25PlusDelta);
+        case Weighting::DPH: return std::make_unique<Xapian::DPHWeight>();
+        case Weighting::PL2: return std::make_unique<Xapian::PL2Weight>(kDfrC);
+        case Weighting::InL2: return std::make_unique<Xapian::InL2Weight>(kDfrC);
+        case Weighting::LM:
+            return std::make_unique<Xapian::LMWeight>(0.0, Xapian::Weight::DIRICHLET_SMOOTHING,
+                                                      kLmDirichletMu);
+    }
+    return std::make_unique<Xapian::BM25Weight>();
+}
+
+// Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
+// "ZX..."): raw terms duplicate them, and boolean terms (id, language) mean nothing.
+class StemTermsOnly : public Xapian::ExpandDecider {
+public:
+    bool operator()(const std::string& term) const override {
+        return term.size() > 2 && term[0] == 'Z';
+    }
+};
 
 std::string get_string(const nlohmann::json& data, const char* key) {
     const auto it = data.find(key);
@@ -51,7 +82,7 @@ std::string get_string(const nlohmann::json& data, const char* key) {
 struct Searcher::Impl {
     std::string path;
     Xapian::Database db;
-    analysis::Analyzer analyzer;
+    std::unique_ptr<analysis::Analyzer> analyzer;
 
     std::string context() const { return "index " + path; }
 
@@ -83,6 +114,9 @@ struct Searcher::Impl {
                                     ", this lupe reads format " +
                                     std::string(schema::kFormatValue) + "; rebuild it");
         }
+        bool splitter_missing = false;  // then compound query words are searched whole
+        analyzer = std::make_unique<analysis::Analyzer>(analysis::parse_config(
+            db.get_metadata(std::string(schema::kAnalysisKey)), splitter_missing));
     }
 
     // Appends the hits of `mset` to `out`, numbering from `first_rank`.
@@ -106,10 +140,31 @@ struct Searcher::Impl {
                 std::string text = get_string(data, "text");
                 if (text.empty()) text = r.title;
                 r.snippet = searcher::make_snippet(text, analysis::family_of(r.lang), highlights,
-                                                   analyzer, options.snippet_length);
+                                                   *analyzer, options.snippet_length);
             }
             out.results.push_back(std::move(r));
         }
+    }
+
+    // Pseudo-relevance feedback: the query or'ed with the best terms of its top documents
+    // (Xapian's ESet, Rocchio-style), at a lower weight.
+    Xapian::Query expand(Xapian::Enquire& enquire, const Xapian::Query& query,
+                         const SearchOptions& options) {
+        enquire.set_query(query);
+        const Xapian::MSet top =
+            enquire.get_mset(0, static_cast<Xapian::doccount>(options.feedback_documents));
+        if (top.empty()) return query;
+        Xapian::RSet rset;
+        for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+        const StemTermsOnly decider;
+        const Xapian::ESet eset = enquire.get_eset(
+            static_cast<Xapian::termcount>(options.feedback_terms), rset, &decider);
+        std::vector<Xapian::Query> terms;
+        for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
+        if (terms.empty()) return query;
+        const Xapian::Query extra(Xapian::Query::OP_OR, terms.begin(), terms.end());
+        return Xapian::Query(Xapian::Query::OP_OR, query,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, options.feedback_weight));
     }
 
     SearchResults run(std::string_view query, const SearchOptions& options) {
@@ -124,12 +179,26 @@ struct Searcher::Impl {
             out.query = searcher::plain_words(query);
             root = searcher::parse_query(out.query);
         }
-        const searcher::BuiltQuery built = searcher::build_query(root, options.lang, analyzer);
+        searcher::QueryOptions query_options;
+        query_options.lang = options.lang;
+        query_options.stopwords = options.stopwords;
+        query_options.decompound = options.decompound;
+        query_options.stopword_weight = options.stopword_weight;
+        searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
+        if (options.suggest) {
+            std::optional<analysis::Family> family;
+            if (!options.lang.empty()) family = analysis::family_of(options.lang);
+            if (auto s = searcher::suggest_query(db, out.query, family, *analyzer)) {
+                out.suggestion = std::move(s->query);
+            }
+        }
         if (!built.query) return out;
 
         Xapian::Enquire enquire(db);
-        enquire.set_weighting_scheme(
-            Xapian::BM25Weight(kBm25K1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen));
+        enquire.set_weighting_scheme(*make_weight(options));
+        if (options.feedback_documents && !built.unranked) {
+            built.query = expand(enquire, *built.query, options);
+        }
         // Counts are exact up to the end of the page (+1, to know whether more follow).
         auto check_at_least = static_cast<Xapian::doccount>(options.offset + options.limit + 1);
         if (built.unranked) check_at_least = std::max(check_at_least, kExactCountForFilters);

@@ -1,14 +1,14 @@
 #include "searcher/snippet.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "analysis/utf8.hpp"
 
 namespace lupe::searcher {
 
 bool HighlightTerms::empty() const {
-    return words.empty() && phrases.empty() && prefixes.empty() &&
-           std::all_of(stems.begin(), stems.end(), [](const auto& s) { return s.empty(); });
+    return words.empty() && phrases.empty() && prefixes.empty() && stem_terms.empty();
 }
 
 namespace {
@@ -23,14 +23,30 @@ bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 }  // namespace
 
 Snippet make_snippet(std::string_view text, analysis::Family family,
-                     const HighlightTerms& terms, const analysis::Analyzer& analyzer,
+                     const HighlightTerms& terms, analysis::Analyzer& analyzer,
                      std::size_t length) {
     Snippet snippet;
     if (text.empty() || length == 0) return snippet;
 
     std::vector<analysis::Token> tokens;
     analysis::tokenize(text, tokens);
-    const auto& stems = terms.stems[static_cast<std::size_t>(family)];
+    // Whether a document word's stem terms meet the query's, memoised per distinct word:
+    // analysis (folding, compound splitting, stemming) is the costly part of a snippet.
+    std::unordered_map<std::string_view, const std::string*> stem_match;
+    analysis::WordTerms word_terms;
+    const auto matching_stem = [&](const std::string& w) -> const std::string* {
+        if (terms.stem_terms.empty()) return nullptr;
+        const auto [it, fresh] = stem_match.try_emplace(w, nullptr);
+        if (!fresh) return it->second;
+        analyzer.word_terms(family, "", w, word_terms);
+        for (const auto* list : {&word_terms.whole, &word_terms.parts}) {
+            for (const auto& t : *list) {
+                const auto hit = terms.stem_terms.find(t);
+                if (hit != terms.stem_terms.end()) return it->second = &*hit;
+            }
+        }
+        return nullptr;
+    };
     std::vector<Match> matches;
     std::size_t phrase_end = 0;  // tokens before this belong to a phrase already matched
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -58,12 +74,9 @@ Snippet make_snippet(std::string_view text, analysis::Family family,
             matches.push_back({i, w});
             continue;
         }
-        if (!stems.empty()) {
-            std::string stem = analyzer.stem(family, w);
-            if (stems.count(stem)) {
-                matches.push_back({i, "\x01" + stem});
-                continue;
-            }
+        if (const std::string* stem = matching_stem(w)) {
+            matches.push_back({i, *stem});
+            continue;
         }
         for (const auto& prefix : terms.prefixes) {
             if (w.compare(0, prefix.size(), prefix) == 0) {

@@ -3,7 +3,6 @@
 // stemmer as the index), so "Drohnen" highlights "Drohne" in a German document.
 #pragma once
 
-#include <array>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -19,8 +18,9 @@ struct HighlightTerms {
     std::unordered_set<std::string> words;  ///< exact normalised words (one-word phrases)
     /// phrases of two or more normalised words: highlighted only where they occur in order
     std::vector<std::vector<std::string>> phrases;
-    /// stems per family (index = static_cast<size_t>(Family)), for plain query words
-    std::array<std::unordered_set<std::string>, analysis::kAllFamilies.size()> stems;
+    /// stem terms of plain query words and of their compound parts, with their family
+    /// prefix ("ZDdrohn"): a document word matches when one of its own terms is here
+    std::unordered_set<std::string> stem_terms;
     std::vector<std::string> prefixes;      ///< wildcard prefixes
 
     bool empty() const;
@@ -29,7 +29,7 @@ struct HighlightTerms {
 /// Build a snippet of about `length` bytes of `text` (a document in `family`).
 /// The window with the most distinct matching words wins; with no match, the start.
 Snippet make_snippet(std::string_view text, analysis::Family family,
-                     const HighlightTerms& terms, const analysis::Analyzer& analyzer,
+                     const HighlightTerms& terms, analysis::Analyzer& analyzer,
                      std::size_t length);
 
 }  // namespace lupe::searcher

@@ -21,6 +21,18 @@ struct IndexWriterOptions {
     /// Documents buffered before lupe commits on its own (0: only on commit()). Bounds
     /// memory and the work lost by a crash.
     std::size_t batch_size = 10000;
+    /// How many times a title word counts in ranking, against once for a body word
+    /// (1..20). The default was chosen with bench/ablation.sh.
+    /// @since 0.2
+    unsigned title_weight = 2;
+    /// Fold diacritics in stem terms, so that "Strasse"/"Straße", "Muenchen"/"München" and
+    /// "Cafe"/"Café" meet (German documents get this from the german2 stemmer anyway).
+    /// @since 0.2
+    bool fold = true;
+    /// Split German compounds and index their parts too ("Rundumsicht" is also found by
+    /// "Sicht"), with the word list of Debian's wngerman package.
+    /// @since 0.2
+    bool decompound = true;
 };
 
 /// @brief What IndexWriter::add_document did.
@@ -48,7 +60,9 @@ public:
     /// @throws IndexLockedError another writer has the index open
     /// @throws IndexCorruptError the path holds something that is not a lupe index
     /// @throws IoError the directory cannot be created or written
-    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de"
+    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de", or the
+    ///         index holds documents analysed with other fold/decompound settings
+    /// @throws IoError decompound is on and the German word list cannot be read
     explicit IndexWriter(const std::string& path, IndexWriterOptions options = {});
     /// @brief Closes the index. Changes made since the last commit() (or automatic batch
     /// commit) are discarded: writes are durable only through commit(). Never throws.

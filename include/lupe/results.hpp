@@ -59,6 +59,10 @@ struct SearchResults {
     /// Empty, or the syntax error of the original query ("unbalanced '(' at position 7")
     /// when the search fell back to its plain words.
     std::string syntax_error;
+    /// Empty, or the query with misspelt words corrected from the index's vocabulary
+    /// ("Did you mean …"); offered, never run in place of the query.
+    /// @since 0.2
+    std::string suggestion;
 };
 
 }  // namespace lupe

@@ -11,6 +11,18 @@
 
 namespace lupe {
 
+/// @brief The ranking function. lupe's default was chosen by measurement on the relevance
+/// sets in bench/ (see the README); the others are Xapian's, for comparison.
+/// @since 0.2
+enum class Weighting {
+    BM25,      ///< Okapi BM25 with SearchOptions::bm25_k1 and bm25_b
+    BM25Plus,  ///< BM25+ (Lv and Zhai), BM25 with a lower bound for long documents
+    DPH,       ///< divergence from randomness, parameter-free (DPH)
+    PL2,       ///< divergence from randomness, Poisson model (PL2, c = 1)
+    InL2,      ///< divergence from randomness, inverse document frequency (InL2, c = 1)
+    LM,        ///< query likelihood language model with Dirichlet smoothing
+};
+
 /// @brief Settings for one search.
 /// @since 0.1
 struct SearchOptions {
@@ -27,6 +39,44 @@ struct SearchOptions {
     /// Fall back to the query's plain words when it has a syntax error (the error is
     /// reported in SearchResults::syntax_error). When false the QuerySyntaxError is thrown.
     bool retry_plain_on_syntax_error = true;
+
+    /// Treat stopwords ("the", "of", "die", "und") apart in free-text queries: they rank
+    /// with `stopword_weight` and add no matches. Phrases, required (+) words and queries
+    /// made only of stopwords keep them as ordinary words.
+    /// @since 0.2
+    bool stopwords = true;
+    /// Split German compound query words into their parts, as the index does (no effect on
+    /// an index built without splitting).
+    /// @since 0.2
+    bool decompound = true;
+    /// Offer a spelling suggestion (SearchResults::suggestion) for words that are absent
+    /// from the index or rare. The query itself is never rewritten.
+    /// @since 0.2
+    bool suggest = true;
+    /// The ranking function.
+    /// @since 0.2
+    Weighting weighting = Weighting::BM25;
+    /// BM25's term-frequency saturation (Weighting::BM25 and BM25Plus).
+    /// @since 0.2
+    double bm25_k1 = 1.2;
+    /// BM25's document-length normalisation, 0..1 (Weighting::BM25 and BM25Plus).
+    /// @since 0.2
+    double bm25_b = 0.75;
+    /// Weight of stopwords in the ranking of free-text queries that have other words
+    /// (0: left out). They never add matches, only reorder them. Ignored when `stopwords`
+    /// is false. Half weight was chosen by measurement (see the README).
+    /// @since 0.2
+    double stopword_weight = 0.5;
+    /// Pseudo-relevance feedback: expand the query with terms of this many top documents
+    /// (0: off).
+    /// @since 0.2
+    std::size_t feedback_documents = 0;
+    /// Terms added by pseudo-relevance feedback.
+    /// @since 0.2
+    std::size_t feedback_terms = 10;
+    /// Weight of the added terms relative to the query's own.
+    /// @since 0.2
+    double feedback_weight = 0.3;
 };
 
 /// @brief Searches a lupe index.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 
@@ -79,6 +80,14 @@ int main(int argc, char** argv) {
                    "Documents per commit (bounds memory and the work a crash loses)")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+    app.add_option("--title-weight", options.title_weight,
+                   "How many times a title word counts against a body word")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 20u));
+    app.add_flag("--no-fold", [&](std::int64_t) { options.fold = false; },
+                 "Do not fold diacritics (Strasse/Straße meet only in German)");
+    app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
+                 "Do not split German compounds (no word list needed)");
     app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
     app.add_flag("-q,--quiet", quiet, "No progress line and no warnings on stderr");
     app.set_version_flag("--version", LUPE_VERSION_STRING);

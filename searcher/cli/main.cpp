@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstdint>
 #include <fstream>
+#include <map>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -106,6 +108,36 @@ int main(int argc, char** argv) {
                    "Run one query per line (qid<TAB>query or qid<TAB>lang<TAB>query) and print "
                    "TREC run lines (default --limit 1000)");
     app.add_option("--snippet-length", options.snippet_length, "Snippet length in bytes (0: none)")
+        ->capture_default_str();
+    app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
+                 "No \"Did you mean\" suggestion");
+    app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },
+                 "Treat stopwords like other words (for measuring their effect)");
+    app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
+                 "Do not split German compound query words (for measuring)");
+    const std::map<std::string, lupe::Weighting> weightings = {
+        {"bm25", lupe::Weighting::BM25}, {"bm25+", lupe::Weighting::BM25Plus},
+        {"dph", lupe::Weighting::DPH},   {"pl2", lupe::Weighting::PL2},
+        {"inl2", lupe::Weighting::InL2}, {"lm", lupe::Weighting::LM}};
+    app.add_option("--weighting", options.weighting, "Ranking function")
+        ->transform(CLI::CheckedTransformer(weightings, CLI::ignore_case))
+        ->default_str("bm25");
+    app.add_option("--bm25-k1", options.bm25_k1, "BM25 term-frequency saturation")
+        ->capture_default_str();
+    app.add_option("--bm25-b", options.bm25_b, "BM25 length normalisation (0..1)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--stopword-weight", options.stopword_weight,
+                   "Weight of stopwords in ranking (0: left out)")
+        ->capture_default_str();
+    app.add_option("--feedback", options.feedback_documents,
+                   "Pseudo-relevance feedback from this many top documents (0: off)")
+        ->capture_default_str();
+    app.add_option("--feedback-terms", options.feedback_terms,
+                   "Terms added by pseudo-relevance feedback")
+        ->capture_default_str();
+    app.add_option("--feedback-weight", options.feedback_weight,
+                   "Weight of the terms added by feedback, against the query's own")
         ->capture_default_str();
     app.add_option("--color", color, "Bold highlights: auto (on a terminal), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}))

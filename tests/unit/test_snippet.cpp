@@ -16,7 +16,7 @@ std::vector<std::string> marked_words(const lupe::Snippet& s) {
 TEST_CASE("snippet: stems, exact words and prefixes are highlighted") {
     lupe::analysis::Analyzer analyzer;
     HighlightTerms terms;
-    terms.stems[static_cast<std::size_t>(Family::German)].insert("drohn");
+    terms.stem_terms.insert("ZDdrohn");
     terms.words.insert("rundumsicht");
     terms.prefixes.push_back("headse");
     const auto s = make_snippet("Eine neuartige Drohne kombiniert 360°-Rundumsicht mit VR-Headset.",
@@ -29,7 +29,7 @@ TEST_CASE("snippet: stems, exact words and prefixes are highlighted") {
 TEST_CASE("snippet: the window with the most distinct words wins, with ellipses") {
     lupe::analysis::Analyzer analyzer;
     HighlightTerms terms;
-    terms.stems[static_cast<std::size_t>(Family::English)] = {"huawei", "ascend"};
+    terms.stem_terms = {"ZEhuawei", "ZEascend"};
     std::string text = "Huawei is mentioned here. ";
     for (int i = 0; i < 20; ++i) text += "Filler words without any interest at all. ";
     text += "Later Huawei Ascend chips appear together. ";
@@ -54,7 +54,7 @@ TEST_CASE("snippet: no match gives the start, white space is folded") {
 TEST_CASE("snippet: the family decides which stems match") {
     lupe::analysis::Analyzer analyzer;
     HighlightTerms terms;
-    terms.stems[static_cast<std::size_t>(Family::English)].insert("train");
+    terms.stem_terms.insert("ZEtrain");
     CHECK(make_snippet("training", Family::English, terms, analyzer, 100).highlights.size() == 1);
     CHECK(make_snippet("training", Family::German, terms, analyzer, 100).highlights.empty());
 }

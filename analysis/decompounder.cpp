@@ -1,0 +1,377 @@
+#include "analysis/decompounder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include <xapian.h>
+
+#include "analysis/utf8.hpp"
+#include "lupe/error.hpp"
+
+namespace lupe::analysis {
+namespace {
+
+// The word lists below are what a list of spellings cannot know: which words are
+// grammar rather than content. Each was checked against what the splitter did to
+// wngerman's 356,010 words and to the German bodies of the xquad-r relevance set.
+
+/// Function words, never a part. As a first part they are the particle of a particle
+/// verb, and the word is derived from that verb rather than made of two things
+/// ("Auf|gabe", "Ein|fluss", "Unter|schied", "Mit|glied", "Bei|spiel", "Her|stellung");
+/// as a last part they are an ending in disguise ("laufen|der", "Human|ist").
+/// Not the ranking stopword list: "selbst", "nicht", "weiter" and "all" stay parts
+/// (Selbst|mord, Nicht|raucher, Weiter|bildung, Welt|all).
+constexpr std::array<std::string_view, 167> kNeverParts = {
+    "aber", "als", "ans", "auch", "auf", "aufs", "aus", "bei", "beim", "bis", "dabei",
+    "dafür", "dagegen", "daher", "damit", "danach", "daneben", "dann", "dar", "daran",
+    "darauf", "daraus", "darin", "darum", "darunter", "darüber", "das", "dass", "davon",
+    "dazu", "daß", "dem", "den", "denn", "der", "derer", "des", "dessen", "dich", "die",
+    "dies", "diese", "diesem", "diesen", "dieser", "dieses", "dir", "doch", "dort", "durch",
+    "ein", "eine", "einem", "einen", "einer", "eines", "entgegen", "euch", "euer", "für",
+    "gegen", "gegenüber", "her", "herab", "heran", "herauf", "heraus", "herein", "herum",
+    "herunter", "hervor", "hier", "hin", "hinab", "hinauf", "hinaus", "hinein", "hinter",
+    "hinweg", "hinzu", "ich", "ihm", "ihn", "ihnen", "ihr", "ihre", "ihrem", "ihren",
+    "ihrer", "ihres", "ins", "ist", "jede", "jedem", "jeden", "jeder", "jedes", "jene",
+    "jenem", "jenen", "jener", "jenes", "jetzt", "kein", "keine", "keinem", "keinen",
+    "keiner", "keines", "man", "mich", "mit", "nach", "neben", "noch", "nun", "nur", "ohne",
+    "pro", "schon", "sehr", "sein", "seine", "seinem", "seinen", "seiner", "seines", "seit",
+    "sich", "sie", "sind", "sondern", "ums", "und", "uns", "unter", "vom", "von", "vor",
+    "voran", "voraus", "vorbei", "vorüber", "wann", "warum", "was", "weil", "welche",
+    "welchem", "welchen", "welcher", "welches", "wem", "wen", "wenn", "wer", "wessen",
+    "wider", "wie", "wieder", "wir", "zum", "zur", "zurück", "zusammen", "zwischen", "über",
+};
+
+/// Never the last part: derivation suffixes that happen to be listed words (Ion, Schaft,
+/// Ren, Gen, Tel ...), so that Region, Millionen, Gesellschaft, Autoren, Regierungen,
+/// Viertel, Gründung and Lehrerinnen are not cut before their suffix. Compounds really
+/// headed by these words ("Gewehrschaft", "Krebsgen") are rare.
+constexpr std::array<std::string_view, 12> kNeverLastParts = {
+    "dung", "gen", "innen", "ion", "ionen", "ren", "rinnen", "schaft", "schaften", "tel",
+    "tum", "tums",
+};
+
+/// Abbreviations that the list spells like words (without their period), so that
+/// "Oktober" is not okt + ober. Abbreviations in capitals or without a vowel ("PKW",
+/// "GmbH", "Kfz", "bzw") are recognised by their spelling (normalise_entry).
+constexpr std::array<std::string_view, 15> kAbbreviations = {
+    "abs", "bes", "dez", "evtl", "feb", "inkl", "inst", "mio", "nov", "okt", "prof", "sept",
+    "usw", "vergl", "zus",
+};
+
+/// Inseparable verb prefixes, and the endings that make nouns and inflected forms of a
+/// prefixed stem: a word that is one of these prefixes + a listed word + one of these
+/// endings is a derivation of that word (ver|brauch|er, ver|steuer|ung, be|steck,
+/// ge|halt), and a first part that ends inside its stem is an accident of spelling
+/// ("verb" + "raucher", "vers" + "teuerung", "best" + "eck", "geh" + "alt"). Real first
+/// parts that start like a prefix are left alone: Bestzeit, Gehweg, Versmaß, Erstauflage,
+/// Bergbau and Gelbfieber are no prefix + listed word.
+constexpr std::array<std::string_view, 8> kInseparablePrefixes = {
+    "be", "emp", "ent", "er", "ge", "miss", "ver", "zer",
+};
+constexpr std::array<std::string_view, 16> kDerivationEndings = {
+    "", "e", "em", "en", "ens", "er", "ern", "ers", "es", "in", "innen", "n", "s", "ung",
+    "ungen", "ungs",
+};
+
+/// Bytes per line of a word list, to size the table before loading: wngerman has 13.3
+/// (4,725,887 bytes, 356,010 lines); a little less reserves for the "ss" variants.
+constexpr std::uintmax_t kListBytesPerWord = 12;
+
+/// Marks a position from which the rest of the word cannot be covered.
+constexpr std::uint8_t kNoSegmentation = std::numeric_limits<std::uint8_t>::max();
+
+bool is_letter(char32_t cp) {
+    if (cp == kInvalidCodePoint) return false;
+    switch (Xapian::Unicode::get_category(static_cast<unsigned>(cp))) {
+        case Xapian::Unicode::UPPERCASE_LETTER:
+        case Xapian::Unicode::LOWERCASE_LETTER:
+        case Xapian::Unicode::TITLECASE_LETTER:
+        case Xapian::Unicode::MODIFIER_LETTER:
+        case Xapian::Unicode::OTHER_LETTER:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_vowel(char32_t cp) {
+    switch (cp) {
+        case U'a': case U'e': case U'i': case U'o': case U'u': case U'y':
+        case U'ä': case U'ö': case U'ü': case U'é': case U'è': case U'à':
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// A word-list entry, lower-cased.
+struct Entry {
+    std::string word;            ///< empty when the entry is skipped
+    bool capitalised = false;    ///< first letter upper case: a noun (or a name)
+    bool abbreviation = false;   ///< "PKW", "GmbH", "Kfz": all capitals, inner capitals, no vowel
+};
+
+Entry normalise_entry(std::string_view word) {
+    Entry entry;
+    entry.word.reserve(word.size());
+    std::size_t letters = 0;
+    bool inner_capital = false;
+    bool vowel = false;
+    for (std::size_t pos = 0; pos < word.size();) {
+        const char32_t cp = decode_utf8(word, pos);
+        if (!is_letter(cp)) return {};
+        const char32_t lower = Xapian::Unicode::tolower(static_cast<unsigned>(cp));
+        if (lower != cp) {
+            if (letters == 0) {
+                entry.capitalised = true;
+            } else {
+                inner_capital = true;
+            }
+        }
+        vowel = vowel || is_vowel(lower);
+        ++letters;
+        append_utf8(entry.word, lower);
+    }
+    // Abbreviations are written with a hyphen in compounds ("PKW-Fahrer", "GmbH-Gesetz"),
+    // which the tokenizer splits; as short parts they would only match by accident.
+    entry.abbreviation = inner_capital || !vowel;
+    return entry;
+}
+
+/// "straße" -> "strasse"; empty when there is no ß.
+std::string sharp_s_variant(std::string_view word) {
+    static constexpr std::string_view kSharpS = "\xC3\x9F";  // ß
+    if (word.find(kSharpS) == std::string_view::npos) return {};
+    std::string out;
+    out.reserve(word.size());
+    for (std::size_t i = 0; i < word.size();) {
+        if (word.substr(i, kSharpS.size()) == kSharpS) {
+            out += "ss";
+            i += kSharpS.size();
+        } else {
+            out += word[i++];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+Decompounder::Decompounder(const std::vector<std::string>& words) {
+    words_.reserve(words.size() + words.size() / 16);  // a few "ss" variants
+    for (const auto& word : words) add(word);
+    mark_non_parts();
+}
+
+void Decompounder::add(std::string_view list_entry) {
+    Entry entry = normalise_entry(list_entry);
+    if (entry.word.empty()) return;
+    const std::uint8_t flag = entry.abbreviation ? kAbbreviation
+                              : entry.capitalised ? kCapitalised
+                                                  : kLowerCase;
+    std::string variant = sharp_s_variant(entry.word);
+    max_word_bytes_ = std::max(max_word_bytes_, entry.word.size());  // "ss" is as long as "ß"
+    words_[std::move(entry.word)] |= flag;
+    if (!variant.empty()) words_[std::move(variant)] |= flag;
+}
+
+void Decompounder::mark_non_parts() {
+    const auto mark = [&](std::string_view word, std::uint8_t flag) {
+        const auto it = words_.find(word);
+        if (it != words_.end()) it->second |= flag;
+    };
+    for (const std::string_view word : kNeverParts) mark(word, kNotAPart);
+    for (const std::string_view word : kAbbreviations) mark(word, kNotAPart);
+    for (const std::string_view word : kNeverLastParts) mark(word, kNotALastPart);
+}
+
+Decompounder Decompounder::load(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        throw IoError("cannot read word list " + path + ": " + std::strerror(EISDIR));
+    }
+    std::ifstream in(path);
+    if (!in) throw IoError("cannot read word list " + path + ": " + std::strerror(errno));
+    // Words go straight into the table, without a vector of all lines first: that would
+    // add a third to the memory at the peak of loading.
+    Decompounder splitter;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (!ec) splitter.words_.reserve(bytes / kListBytesPerWord);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        splitter.add(line);
+    }
+    if (in.bad()) throw IoError("cannot read word list " + path + ": " + std::strerror(errno));
+    splitter.mark_non_parts();
+    return splitter;
+}
+
+std::shared_ptr<const Decompounder> Decompounder::german() {
+    // A function-local static is initialised once, and thread-safely, on first use.
+    static const std::shared_ptr<const Decompounder> instance =
+        []() -> std::shared_ptr<const Decompounder> {
+        const char* env = std::getenv(kGermanWordListEnv);
+        const std::string path = env && *env ? std::string(env) : std::string(kGermanWordListPath);
+        try {
+            auto splitter = std::make_shared<const Decompounder>(load(path));
+            if (splitter->size() == 0) return nullptr;
+            return splitter;
+        } catch (const IoError&) {
+            return nullptr;
+        }
+    }();
+    return instance;
+}
+
+bool Decompounder::contains(std::string_view word) const {
+    return words_.find(word) != words_.end();
+}
+
+std::uint8_t Decompounder::flags(std::string_view word) const {
+    const auto it = words_.find(word);
+    return it == words_.end() ? 0 : it->second;
+}
+
+bool Decompounder::is_part(std::string_view text, bool last) const {
+    const std::uint8_t found = flags(text);
+    if ((found & (kCapitalised | kLowerCase)) == 0 || (found & kNotAPart) != 0) return false;
+    return !(last && (found & kNotALastPart) != 0);
+}
+
+std::size_t Decompounder::derivation_prefix_chars(std::string_view word) const {
+    for (const std::string_view prefix : kInseparablePrefixes) {
+        if (!word.starts_with(prefix)) continue;
+        const std::string_view rest = word.substr(prefix.size());
+        for (const std::string_view ending : kDerivationEndings) {
+            if (!rest.ends_with(ending)) continue;
+            const std::string_view stem = rest.substr(0, rest.size() - ending.size());
+            if (count_code_points(stem) >= kMinPartChars &&
+                (flags(stem) & (kCapitalised | kLowerCase)) != 0) {
+                return prefix.size();
+            }
+        }
+    }
+    return 0;
+}
+
+std::vector<std::string> Decompounder::split(std::string_view word) const {
+    if (word.size() < kMinCompoundChars || word.size() > kMaxCompoundBytes) return {};
+    const std::uint8_t listed = flags(word);
+    // A word the list has in lower case is a verb, adjective, adverb or function word,
+    // whose apparent parts are particles and suffixes ("unter|nehmen", "wer|den",
+    // "welt|weit", "darunter"): only nouns are split.
+    if ((listed & kLowerCase) != 0) return {};
+
+    // Byte offset of each of the n code points, and of the end.
+    std::array<std::uint8_t, kMaxCompoundBytes + 1> offset;
+    std::size_t n = 0;
+    for (std::size_t pos = 0; pos < word.size();) {
+        offset[n++] = static_cast<std::uint8_t>(pos);
+        if (decode_utf8(word, pos) == kInvalidCodePoint) return {};
+    }
+    offset[n] = static_cast<std::uint8_t>(word.size());
+    if (n < kMinCompoundChars) return {};
+
+    const auto text = [&](std::size_t from, std::size_t to) {
+        return word.substr(offset[from], offset[to] - offset[from]);
+    };
+    // The code-point end of the part that the span [from, to) holds, the rest of the span
+    // being a linking element; 0 when the span is no part. The span being a listed word
+    // itself wins ("drohnen|hersteller" and "drohne|n|hersteller" are one reading, not
+    // two), then the shorter link ("s" before "es", "n" before "en"). "n" follows only a
+    // part ending in "e" (Drohne|n, Sonne|n|schein), "en" and "es" only one that does not
+    // (Mensch|en|rechte, Tag|es|licht): that keeps "Maß|n|ahmen" out of "Maßnahmen". All
+    // links are ASCII, so their bytes are code points.
+    const auto listed_part_end = [&](std::size_t from, std::size_t to, bool last) -> std::size_t {
+        if (is_part(text(from, to), last)) return to;
+        if (last || to - from < kMinPartChars + 1) return 0;
+        const std::string_view span = text(from, to);
+        const char end = span.back();
+        if (end != 's' && end != 'n') return 0;
+        const char before = span[span.size() - 2];
+        if ((end == 's' || before == 'e') && is_part(text(from, to - 1), false)) return to - 1;
+        if (before == 'e' && to - from >= kMinPartChars + 2 && span[span.size() - 3] != 'e' &&
+            is_part(text(from, to - 2), false)) {
+            return to - 2;
+        }
+        return 0;
+    };
+    // In a prefixed derivation the first part must not end inside the stem, less than
+    // kMinPartChars code points after the prefix (see kInseparablePrefixes). Prefixes are
+    // ASCII, so their length in bytes is their length in code points.
+    const std::size_t prefix = derivation_prefix_chars(word);
+    const auto part_end = [&](std::size_t from, std::size_t to, bool last) -> std::size_t {
+        const std::size_t end = listed_part_end(from, to, last);
+        const bool cuts_stem =
+            from == 0 && prefix != 0 && end > prefix && end < prefix + kMinPartChars;
+        return cuts_stem ? 0 : end;
+    };
+    // No part is longer than the longest listed word; a span adds at most a two-letter link.
+    const std::size_t max_span_bytes = max_word_bytes_ + 2;
+    const auto too_long = [&](std::size_t from, std::size_t to) {
+        return std::size_t{offset[to]} - offset[from] > max_span_bytes;
+    };
+
+    // fewest[i]: fewest parts covering [i, n), kNoSegmentation when none does. The whole
+    // word as one part does not count: a compound has two parts or more.
+    const std::size_t max_parts = listed != 0 ? kMaxPartsOfListedWord : kMaxParts;
+    std::array<std::uint8_t, kMaxCompoundBytes + 1> fewest;
+    fewest.fill(kNoSegmentation);
+    fewest[n] = 0;
+    for (std::size_t i = n - kMinPartChars + 1; i-- > 0;) {
+        for (std::size_t k = i + kMinPartChars; k <= n && !too_long(i, k); ++k) {
+            const bool last = k == n;
+            if (last && i == 0) break;
+            // Only a span after which the rest can be covered, with fewer parts than found.
+            if (fewest[k] == kNoSegmentation || fewest[k] + 1u >= fewest[i] ||
+                fewest[k] + 1u > max_parts) {
+                continue;
+            }
+            if (part_end(i, k, last) != 0) fewest[i] = static_cast<std::uint8_t>(fewest[k] + 1);
+        }
+    }
+    if (fewest[0] == kNoSegmentation) return {};
+
+    // Walk the segmentations of fewest[0] parts, longest first part first, and collect
+    // their parts in order of first appearance.
+    std::vector<std::string> parts;
+    std::array<std::pair<std::size_t, std::size_t>, kMaxParts> chosen;  // [from, end) of each part
+    std::size_t segmentations = 0;
+    const auto walk = [&](auto&& self, std::size_t i, std::size_t depth) -> void {
+        if (i == n) {
+            ++segmentations;
+            for (std::size_t p = 0; p < depth; ++p) {
+                const std::string_view part = text(chosen[p].first, chosen[p].second);
+                if (std::find(parts.begin(), parts.end(), part) == parts.end()) {
+                    parts.emplace_back(part);
+                }
+            }
+            return;
+        }
+        for (std::size_t k = n; k >= i + kMinPartChars && segmentations < kMaxSegmentations;
+             --k) {
+            if ((i == 0 && k == n) || fewest[k] == kNoSegmentation ||
+                fewest[k] + 1u != fewest[i] || too_long(i, k)) {
+                continue;
+            }
+            const std::size_t end = part_end(i, k, k == n);
+            if (end == 0) continue;
+            chosen[depth] = {i, end};
+            self(self, k, depth + 1);
+        }
+    };
+    walk(walk, 0, 0);
+    // "Bonbon", "Barbar", "Purpur": a word made of one part twice is not a compound.
+    if (parts.size() < 2) return {};
+    return parts;
+}
+
+}  // namespace lupe::analysis

@@ -1,0 +1,168 @@
+// Decompounder: splits German compounds ("Drohnenhersteller") into their parts.
+//
+// German writes a compound as one word, so a search for "Hersteller" or "Drohne" misses
+// "Drohnenhersteller" unless the index also holds the parts. lupe splits with a word list
+// (Debian's wngerman) rather than with statistics from the indexed corpus, so that a word
+// is split the same way at index time and at query time, whatever was indexed.
+//
+// split() is a dynamic programme over the code-point positions of the word:
+//  - a part is a listed word of at least kMinPartChars code points; a part that is not the
+//    last may be followed by a linking element (Fugenelement), "n" after an "e"
+//    (Drohne|n|hersteller), "en" or "es" after anything else (Mensch|en|rechte,
+//    Tag|es|licht), "s" after anything (Arbeit|s|platz); the part is returned without it;
+//  - "e" and "er" are not accepted as links: the list holds the plural forms they come
+//    from (Schweine|braten, Kinder|wagen, Hunde|hütte split without them), and as free
+//    links they would only cut endings off (bau|er);
+//  - a segmentation covers the whole word with 2..kMaxParts parts, and only those with the
+//    fewest parts are kept: "Verbraucherschutz" is verbraucher + schutz, not verb + raucher
+//    + schutz, because one listed word explains those letters better than two;
+//  - when several segmentations tie, the parts of all of them are returned (up to
+//    kMaxSegmentations readings), in order of first appearance, longest first part first:
+//    "staubecken" -> staub, ecken, stau, becken. Only the reader knows which was meant,
+//    and the index should find the word under both.
+//
+// A list of spellings knows nothing of meaning, and in German almost any long word can be
+// spelt as two short ones. Checked on all of wngerman and on the German xquad-r passages,
+// these guards remove most of the accidental splits and keep the compounds:
+//  - a word listed in lower case (a verb, adjective, adverb or function word: wngerman
+//    capitalises nouns) is not split: "wer|den", "unter|nehmen", "welt|weit", "dar|auf";
+//  - function words and particles are never parts, a few derivation suffixes that happen
+//    to be words are never last parts, and abbreviations are never parts
+//    ("Bei|spiel", "Mit|glied", "Reg|ion", "Gesell|schaft", "Okt|ober");
+//  - a listed word is split into kMaxPartsOfListedWord parts at most ("Regierungen" is
+//    not regie + run + gen);
+//  - in a word made of an inseparable prefix and a listed stem (ver|brauch|er), the first
+//    part may not end inside the stem: "Verbraucher" is not verb + raucher;
+//  - a word made of one part twice is not a compound ("Bonbon", "Barbar").
+// What remains is reported frankly in tests/unit/test_decompounder.cpp: names are split
+// when their letters spell words ("Frankreich" -> frank, reich), a part missing from the
+// list leaves the word whole (English loans: "Headset", "Startup"), and the links that
+// drop a letter ("Erd|beben" from Erde, "Schul|buch" from Schule) are not known. Hyphenated
+// words are not split here: the tokenizer has already cut them at the hyphen.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analysis/tokenizer.hpp"
+
+namespace lupe::analysis {
+
+/// Where Debian's wngerman package installs the German word list.
+inline constexpr std::string_view kGermanWordListPath = "/usr/share/dict/ngerman";
+
+/// Environment variable that points Decompounder::german() at another word list.
+inline constexpr const char* kGermanWordListEnv = "LUPE_GERMAN_WORDLIST";
+
+/// Fewest code points in a part. Three keeps the short real parts (Eis|tee, Zug|führer,
+/// Bau|stelle, Stau|becken) and rejects the two-letter words that are mostly endings in
+/// disguise ("er" in "Bauer", "in" in "Lehrerin", "en", "es").
+inline constexpr std::size_t kMinPartChars = 3;
+
+/// Fewest code points in a word worth splitting: two parts of the minimum length
+/// ("Eistee"). Shorter words are answered without a lookup.
+inline constexpr std::size_t kMinCompoundChars = 2 * kMinPartChars;
+
+/// Most parts in a segmentation. Compounds of more than five parts are rare even in
+/// legal and technical text (Donau|dampf|schiff|fahrt|s|gesellschaft is five); a longer
+/// chain of short listed words is more often a name or a foreign word cut into pieces.
+inline constexpr std::size_t kMaxParts = 5;
+
+/// Most parts when the word is itself listed. A listed compound is mostly made of listed
+/// words or listed compounds (Fußball|trainer, Datenschutz|gesetz), while a listed word
+/// that only three or more short words cover is a simple word cut into fragments
+/// ("Regierungen" = regie + run + gen, "Bestimmungen" = best + immun + gen).
+inline constexpr std::size_t kMaxPartsOfListedWord = 2;
+
+/// Most segmentations (of the fewest parts) whose parts are returned. Real ambiguity is
+/// two readings (Stau|becken / Staub|ecken, Wach|stube / Wachs|tube); the bound keeps the
+/// output, and the terms a compound adds to the index, small for pathological input.
+inline constexpr std::size_t kMaxSegmentations = 4;
+
+/// Longest word split, in bytes: the tokenizer never emits a longer one, and the bound
+/// lets split() keep its tables on the stack.
+inline constexpr std::size_t kMaxCompoundBytes = kMaxTokenBytes;
+
+/// Splits German compounds against a word list. Immutable once built, so one instance may
+/// be shared by any number of threads. Copying copies the whole list (tens of MB): share
+/// the instance from german() instead.
+class Decompounder {
+public:
+    /// Build from `words`, a list that capitalises nouns as German spelling does.
+    /// Each word is lower-cased with Xapian::Unicode::tolower per code point, like lupe's
+    /// tokenizer. Words with anything but letters (digits, hyphens, apostrophes, invalid
+    /// UTF-8) are skipped. Abbreviations (all capitals, an inner capital, or no vowel:
+    /// "PKW", "GmbH", "Kfz") are listed but never parts. A word with "ß" is also added
+    /// with "ss" (Swiss spelling, and what users type: "Fussball").
+    /// @param words the list; any case; empty strings are ignored
+    explicit Decompounder(const std::vector<std::string>& words);
+
+    /// Load a word list: one word per line, UTF-8, "\r\n" line ends accepted.
+    /// @param path the file to read
+    /// @return the splitter built from the file's lines
+    /// @throws lupe::IoError naming the path when the file cannot be opened or read
+    static Decompounder load(const std::string& path);
+
+    /// The process-wide German splitter, loaded once (thread-safe) from the file named by
+    /// $LUPE_GERMAN_WORDLIST when it is set and not empty, else from kGermanWordListPath.
+    /// Loading wngerman takes about 0.15 s and 29 MB.
+    /// @return the splitter, or nullptr when the list is missing, unreadable or holds no
+    ///         word (the caller reports that decompounding is unavailable)
+    static std::shared_ptr<const Decompounder> german();
+
+    /// Is this lower-case word in the list (in any case)?
+    /// @param word lower case, as the tokenizer produces it
+    bool contains(std::string_view word) const;
+
+    /// The parts of a compound, or an empty vector when the word is not one.
+    /// @param word a normalised word, as the tokenizer produces it: lower case, umlauts
+    ///        and ß kept. Upper-case letters are not folded here and match nothing.
+    /// @return the parts of the segmentations with the fewest parts (see the design note),
+    ///         deduplicated, in order of first appearance; empty when no segmentation into
+    ///         listed parts covers the word, when it is listed in lower case, when it is
+    ///         shorter than kMinCompoundChars or longer than kMaxCompoundBytes, or when it
+    ///         is not valid UTF-8. A listed noun is still split when it is a compound
+    ///         ("fußballtrainer" -> fußball, trainer).
+    /// Thread-safe (const, no mutable state); it allocates only for the result.
+    std::vector<std::string> split(std::string_view word) const;
+
+    /// @return the number of distinct lower-case words loaded, "ss" variants included
+    std::size_t size() const { return words_.size(); }
+
+private:
+    /// Hash for heterogeneous lookup: find() takes a std::string_view, so looking up a
+    /// piece of a word allocates nothing.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+
+    /// What the list says about a word: how it is spelt there, and whether it may be a part.
+    enum Flags : std::uint8_t {
+        kCapitalised = 1,    ///< listed with a capital: a noun (or a name)
+        kLowerCase = 2,      ///< listed in lower case: a verb, adjective, adverb, function word
+        kAbbreviation = 4,   ///< listed as an abbreviation ("PKW", "GmbH", "Kfz")
+        kNotAPart = 8,       ///< never a part (kNeverParts, kAbbreviations in the .cpp)
+        kNotALastPart = 16,  ///< never the last part (kNeverLastParts)
+    };
+
+    Decompounder() = default;
+    void add(std::string_view list_entry);
+    void mark_non_parts();
+    std::uint8_t flags(std::string_view word) const;
+    bool is_part(std::string_view text, bool last) const;
+    std::size_t derivation_prefix_chars(std::string_view word) const;
+
+    std::unordered_map<std::string, std::uint8_t, Hash, std::equal_to<>> words_;
+    std::size_t max_word_bytes_ = 0;
+};
+
+}  // namespace lupe::analysis

@@ -1,0 +1,166 @@
+// Spelling suggestions ("did you mean"), computed at query time from the index's own
+// vocabulary.
+//
+// Design note. Xapian can keep a spelling table (TermGenerator::FLAG_SPELLING and
+// Database::get_spelling_suggestion), but that table is written at index time: every
+// word of every document updates a frequency entry and every new word adds its n-gram
+// fragments, which costs indexing time whether or not anyone ever misspells a query.
+// lupe indexes fast and pays for suggestions only when a query asks for them, the way
+// Lucene's DirectSpellChecker does: the candidates come straight from the term
+// dictionary. A query word's candidates are the raw (unprefixed, lower-case) terms that
+// begin with the same character; each within the edit distance limit is scored by its
+// optimal-string-alignment distance (Damerau-Levenshtein where a transposed pair is not
+// edited again), then by its document frequency. Fixing the first character is what keeps
+// this fast (one slice of the dictionary instead of all of it) and it is what Lucene does
+// too (minPrefix 1); the price is that a typo in the first letter ("nusglasses",
+// "uber" for "über") is not corrected.
+//
+// A word is only corrected when it is absent from the index or rare there, and only into
+// a word that is clearly more frequent: a word of the collection that happens to lie one
+// letter from a common one ("drohen", to threaten, next to "drohne") stays as it is.
+// Rare words are the hard part: on Reuters-21578, 122 of 1,000 random words that occur in
+// fewer than 22 documents get a suggestion, and about 60% of those are true typos
+// ("workders", "initally", "semiconducter"); the rest are rare names and words ("haley"
+// -> "hale", "tiles" -> "times"). Allowing two edits for them, as for absent words, made
+// it 120 of 400, only about a quarter of them typos: hence
+// SpellingOptions::rare_word_max_edit_distance.
+// A word absent from the index is always a candidate for correction, even when it is a
+// real word the collection does not use: on the German XQuAD set, which has no
+// "Kanzler", "Kanzlr" becomes "Kanäle".
+//
+// Thread safety: the functions keep no state; the Stemmers passed in are not thread-safe
+// (one per thread, as everywhere in lupe).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.hpp"
+
+namespace lupe::searcher {
+
+/// The limits of the suggester. The defaults are what lupe uses; tests and tuning may
+/// change them.
+struct SpellingOptions {
+    /// Most edits (insert, delete, substitute, swap two neighbours) between a word and its
+    /// suggestion. Two catch nearly all typing mistakes (Damerau's 1964 study: over 80% are
+    /// one edit); three would bring back unrelated words of similar length.
+    unsigned max_edit_distance = 2;
+    /// Words of at most this many characters get `short_word_max_edit_distance` instead:
+    /// two edits of a four-letter word leave only two letters in common, and nearly any
+    /// other short word is that close ("musk" -> "must", "mask", "mark", ...).
+    std::size_t short_word_chars = 4;
+    /// The edit limit for short words (see `short_word_chars`).
+    unsigned short_word_max_edit_distance = 1;
+    /// Words of fewer characters are never corrected: at one edit from a two-letter word
+    /// lies a large part of the vocabulary, so a suggestion would be a guess.
+    std::size_t min_word_chars = 3;
+    /// A word is "rare" when it occurs in fewer documents than the larger of
+    /// `rare_min_doc_freq` and `rare_doc_fraction` of the index. Only absent and rare words
+    /// are corrected; a word in at least that many documents is part of the collection's
+    /// language, misspelt or not. The fraction lets the threshold grow with the index
+    /// (typos recur: Reuters-21578 has "goverment" in 8 of its 21,578 documents); Lucene's
+    /// DirectSpellChecker uses 1% (maxQueryFrequency), lupe a more careful 0.1%.
+    double rare_doc_fraction = 0.001;
+    /// Floor of the rare threshold for small indexes (see `rare_doc_fraction`).
+    Xapian::doccount rare_min_doc_freq = 3;
+    /// A rare word (present, but below the rare threshold) is only corrected into a word
+    /// in at least this many times as many documents: "well below the suggestion's", so
+    /// that two rare real words are not turned into one another.
+    Xapian::doccount min_frequency_ratio = 10;
+    /// The edit limit for a rare word that is in the index. That the word occurs at all is
+    /// evidence that it is real, and two edits from a real rare word often lead to a common
+    /// unrelated one: in Reuters-21578, "senegal" -> "several", "startup" -> "start",
+    /// "granite" -> "granted", while the typos found there ("workders", "initally",
+    /// "gulity", "semiconducter") are one edit from their word.
+    unsigned rare_word_max_edit_distance = 1;
+    /// Most dictionary terms looked at for one word: bounds the time of one lookup on a
+    /// huge vocabulary, where the slice of terms sharing a first letter can be large.
+    /// Scanning runs at about 11 million terms a second (measured on a synthetic index with
+    /// 893,000 terms under "s"), so this is about 45 ms; in Reuters-21578 the largest
+    /// slice of a letter, "s", has 4,600 terms. The terms come in byte order, so a slice
+    /// cut short loses its last words, not random ones.
+    std::size_t max_terms_scanned = 500000;
+    /// Most query words looked up by suggest_query(); the rest of a longer query is left
+    /// as it is. Typed queries have a handful of words; this bounds the work for a pasted
+    /// paragraph (queries may be up to kMaxQueryBytes long).
+    std::size_t max_query_words = 16;
+};
+
+/// @brief Suggest a correction for one normalised (lower-case, as the tokenizer makes it)
+/// word.
+///
+/// The word is corrected only when it is absent or rare, and how often it "exists" is
+/// what a search for it finds: the document frequency of its stem term in the family
+/// (without a family, the largest of its raw term and its stem terms in all families).
+/// So "strasse", which finds German "Straße" through the german2 stem, is not corrected
+/// although the raw term "strasse" is absent.
+///
+/// The family check stems words through the index's own analysis (Analyzer::stem, folding
+/// included), so "café" in an English document is found as "ZEcafe".
+/// @param db the index whose vocabulary is searched
+/// @param word the word, as analysis::tokenize returns it
+/// @param family only suggest words used in documents of this stemming family (that is,
+///        whose stem term exists in the family, "ZD" + german2 stem for German); with
+///        nullopt, words of any family
+/// @param stemmers the index's analysis (folding and stemming), for the family check
+/// @param options the limits
+/// @return the suggestion (a raw term of the index: lower-case), or "" when there is none:
+///         the word is frequent enough to be left alone, shorter than
+///         SpellingOptions::min_word_chars, contains a digit (codes, model names, years:
+///         "r2", "a320", "1987" are not words to correct), or no candidate qualifies.
+///         Candidates with digits are never suggested either.
+/// @throws Xapian::Error reading the index failed (callers translate at the library
+///         boundary, see src/xapian_error.hpp)
+std::string suggest_word(const Xapian::Database& db, const std::string& word,
+                         std::optional<analysis::Family> family,
+                         const analysis::Analyzer& stemmers, const SpellingOptions& options = {});
+
+/// @brief A corrected query.
+struct Suggestion {
+    /// The query text with the corrected words replaced and everything else kept byte for
+    /// byte. A replacement follows the case of the word it replaces: "Goverment" ->
+    /// "Government", "COMPNAY" -> "COMPANY", otherwise lower case.
+    std::string query;
+    /// (word as typed in the query, its replacement as written into `query`), in query
+    /// order, each pair once.
+    std::vector<std::pair<std::string, std::string>> corrections;
+};
+
+/// @brief Suggest a corrected query ("did you mean").
+///
+/// The query's words are found with the shared tokenizer; these are left alone: the
+/// upper-case operators AND, OR, NOT; field names ("title:", "lang:", "source:",
+/// "date:", in any case); the values of lang:, source: and date: (quoted values too);
+/// wildcard prefixes ("huawe*"); words with a digit; and words shorter than
+/// SpellingOptions::min_word_chars. Every other word goes through suggest_word(), up to
+/// SpellingOptions::max_query_words of them. The query need not be valid syntax (a
+/// suggestion is most useful when it is not).
+/// @param db the index whose vocabulary is searched
+/// @param query_text the query as the user typed it (UTF-8; invalid bytes separate words)
+/// @param family as for suggest_word()
+/// @param stemmers the shared stemmers
+/// @param options the limits
+/// @return the corrected query and its corrections, or nullopt when no word is corrected
+///         (an empty index never suggests anything)
+/// @throws Xapian::Error reading the index failed (callers translate)
+std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_view query_text,
+                                        std::optional<analysis::Family> family,
+                                        const analysis::Analyzer& stemmers,
+                                        const SpellingOptions& options = {});
+
+/// @brief Optimal string alignment distance (Damerau-Levenshtein where no substring is
+/// edited twice) between two code point sequences, counting insertions, deletions,
+/// substitutions and swaps of adjacent characters as one edit each.
+/// @return the distance, or `max_distance + 1` as soon as it is known to exceed
+///         `max_distance` (rows of the table never get cheaper, so the computation stops
+///         at the first row whose minimum is over the limit)
+unsigned edit_distance(std::u32string_view a, std::u32string_view b, unsigned max_distance);
+
+}  // namespace lupe::searcher
