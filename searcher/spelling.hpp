@@ -68,8 +68,11 @@ struct SpellingOptions {
     /// (typos recur: Reuters-21578 has "goverment" in 8 of its 21,578 documents); Lucene's
     /// DirectSpellChecker uses 1% (maxQueryFrequency), lupe a more careful 0.1%.
     double rare_doc_fraction = 0.001;
-    /// Floor of the rare threshold for small indexes (see `rare_doc_fraction`).
-    Xapian::doccount rare_min_doc_freq = 3;
+    /// Floor of the rare threshold (see `rare_doc_fraction`). 1 means that in an index of
+    /// under 2,000 documents no word that occurs at all is "rare": there, frequencies are
+    /// too small to tell a typo from a rare real word (lupe's own corpus has "Cafe" in 2
+    /// documents, one edit from "came" in dozens).
+    Xapian::doccount rare_min_doc_freq = 1;
     /// A rare word (present, but below the rare threshold) is only corrected into a word
     /// in at least this many times as many documents: "well below the suggestion's", so
     /// that two rare real words are not turned into one another.

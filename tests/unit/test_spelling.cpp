@@ -133,17 +133,20 @@ TEST_CASE("spelling: drohen is a word: corrected only when absent or rare") {
         Fixture f(/*with_rare_words=*/true);
         CHECK(f.word("drohen") == "");
         CHECK(f.query("Drohen") == std::nullopt);
-        // with a lower bar for "well below", the rare word is corrected
-        CHECK(f.word("drohen", std::nullopt, {.min_frequency_ratio = 2}) == "drohne");
-        // and with a rare threshold of 1 document, no present word is rare
+        // in a large index (a rare threshold of 3 documents here) and with a lower bar for
+        // "well below", the rare word is corrected
+        CHECK(f.word("drohen", std::nullopt, {.rare_min_doc_freq = 3, .min_frequency_ratio = 2}) ==
+              "drohne");
+        // and with the default threshold of 1 document in a small index, no present word is rare
         CHECK(f.word("drohen", std::nullopt, {.rare_min_doc_freq = 1, .min_frequency_ratio = 2}) ==
               "");
     }
     SUBCASE("a rare word in the index is corrected one edit away, not two") {
         Fixture f(/*with_rare_words=*/true);
-        CHECK(f.word("trainign", std::nullopt, {.min_frequency_ratio = 2}) == "training");
-        CHECK(f.word("huaewy", std::nullopt, {.min_frequency_ratio = 2}) == "");
-        CHECK(f.word("huaewy", std::nullopt, {.min_frequency_ratio = 2,
+        const lupe::searcher::SpellingOptions large{.rare_min_doc_freq = 3, .min_frequency_ratio = 2};
+        CHECK(f.word("trainign", std::nullopt, large) == "training");
+        CHECK(f.word("huaewy", std::nullopt, large) == "");
+        CHECK(f.word("huaewy", std::nullopt, {.rare_min_doc_freq = 3, .min_frequency_ratio = 2,
                                               .rare_word_max_edit_distance = 2}) == "huawei");
         CHECK(f.word("trainign") == "");  // 3 documents are not 10 times 1
     }
