@@ -255,17 +255,17 @@ TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun repla
     INFO("stderr: " << first.err);
     REQUIRE(first.status == 0);
     const json s1 = parse_json(first);
-    // 3 news .md files (2 en, 1 de) + 295 Wikinews (en) + 240 XQuAD paragraphs (de);
-    // corpus/.lupeignore keeps README.md and make_corpus.py out.
-    CHECK(s1.at("added") == json({{"en", 297}, {"de", 241}}));
-    CHECK(s1.at("added_total") == 538);
+    // 3 news .md files (2 en, 1 de) + 295 Wikinews (en) + 240 XQuAD paragraphs (de) +
+    // 5 written/ files (1 en, 4 de); corpus/.lupeignore keeps README.md and make_corpus.py out.
+    CHECK(s1.at("added") == json({{"en", 298}, {"de", 245}}));
+    CHECK(s1.at("added_total") == 543);
     CHECK(s1.at("replaced_total") == 0);
     CHECK(s1.at("replaced").empty());
     CHECK(s1.at("failed") == 0);
     CHECK(s1.at("warnings") == 0);
-    CHECK(s1.at("files_read") == 5);
+    CHECK(s1.at("files_read") == 10);
     CHECK(s1.at("files_skipped") == 0);
-    CHECK(s1.at("documents_in_index") == 538);
+    CHECK(s1.at("documents_in_index") == 543);
     CHECK(s1.at("index") == index);
     CHECK(first.err.empty());
 
@@ -275,10 +275,10 @@ TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun repla
     const json s2 = parse_json(second);
     CHECK(s2.at("added_total") == 0);
     CHECK(s2.at("added").empty());
-    CHECK(s2.at("replaced") == json({{"en", 297}, {"de", 241}}));
-    CHECK(s2.at("replaced_total") == 538);
+    CHECK(s2.at("replaced") == json({{"en", 298}, {"de", 245}}));
+    CHECK(s2.at("replaced_total") == 543);
     CHECK(s2.at("failed") == 0);
-    CHECK(s2.at("documents_in_index") == 538);
+    CHECK(s2.at("documents_in_index") == 543);
 
     // Nothing duplicated: a document that exists once is still found once.
     const json hits = search_json(index, {"-n", "50", "Huawei"});
@@ -328,8 +328,10 @@ TEST_CASE("search: stemming finds inflected forms the text does not contain") {
         REQUIRE(has(text, "Drohne"));
         const json j = search_json(corpus_index(), {"Drohnen"});
         REQUIRE_FALSE(j.at("results").empty());
-        CHECK(j["results"][0].at("id") == kDroneId);
-        CHECK(highlighted_words(j["results"][0]) == std::vector<std::string>{"Drohne"});
+        const auto it = std::find_if(j["results"].begin(), j["results"].end(),
+                                     [](const json& r) { return r.at("id") == kDroneId; });
+        REQUIRE(it != j["results"].end());
+        CHECK(highlighted_words(*it) == std::vector<std::string>{"Drohne"});
     }
     SUBCASE("German: 'Kirchen' finds an XQuAD paragraph that only says 'Kirche'") {
         const std::string id = "xq-de-a46-p3";
@@ -368,7 +370,8 @@ TEST_CASE("search: --lang de / --lang en narrow the results to one language") {
     const Run en = lupe_search({"--index", corpus_index(), "--lang", "en", "Drohnen"});
     CHECK(en.status == 1);
     const json de = search_json(corpus_index(), {"--lang", "de", "Drohnen"});
-    CHECK(result_ids(de) == std::vector<std::string>{kDroneId});
+    CHECK(contains(result_ids(de), kDroneId));
+    for (const auto& r : de.at("results")) CHECK(r.at("lang") == "de");
 }
 
 // =======================================================================================
@@ -570,10 +573,10 @@ TEST_CASE("query syntax: title:") {
 
 TEST_CASE("query syntax: lang: and source:") {
     const json de = search_json(corpus_index(), {"-n", "1000", "lang:de"});
-    CHECK(de.at("results").size() == 241);
+    CHECK(de.at("results").size() == 245);
     for (const auto& r : de["results"]) CHECK(r.at("lang") == "de");
 
-    CHECK(result_ids(search_json(corpus_index(), {"lang:de Drohne"})) ==
+    CHECK(result_ids(search_json(corpus_index(), {"lang:de Drohne source:golem"})) ==
           std::vector<std::string>{kDroneId});
     CHECK(search_json(corpus_index(), {"lang:de Huawei"}).at("results").empty());
 
@@ -596,7 +599,7 @@ TEST_CASE("query syntax: date: range") {
         CHECK(date >= "2019-01-01");
         CHECK(date <= "2019-01-31");
     }
-    const json open_end = search_json(corpus_index(), {"-n", "1000", "date:2021-03.."});
+    const json open_end = search_json(corpus_index(), {"-n", "1000", "date:2021-03.. source:wikinews"});
     CHECK(open_end.at("results").size() == 2);  // the two Wikinews test pages of March 2021
     for (const auto& r : open_end.at("results")) CHECK(r.at("date").get<std::string>() >= "2021-03");
     const json year = search_json(corpus_index(), {"-n", "1000", "date:2019"});
@@ -634,9 +637,9 @@ TEST_CASE("query syntax: -word excludes, wildcard, OR") {
         CHECK(one.contains("syntax_error"));
     }
     SUBCASE("OR") {
-        CHECK(result_ids(search_json(corpus_index(), {"Drohne"})) ==
+        CHECK(result_ids(search_json(corpus_index(), {"Drohne -Drohnenhersteller"})) ==
               std::vector<std::string>{kDroneId});
-        const json j = search_json(corpus_index(), {"Drohne OR Huawei"});
+        const json j = search_json(corpus_index(), {"Drohne OR Huawei -Drohnenhersteller"});
         const auto ids = result_ids(j);
         CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
               std::set<std::string>{kDroneId, kDeepSeekId});
@@ -688,7 +691,7 @@ TEST_CASE("search --batch prints TREC run lines") {
     CHECK(qid_order == std::vector<std::string>{"q1", "q2", "q3", "q4", "q5"});
     CHECK(docs["q1"].front() == kDeepSeekId);
     CHECK(docs["q1"].size() > 10);  // --batch is not limited to 10 results
-    CHECK(docs["q2"].front() == kDroneId);
+    CHECK(contains(docs["q2"], kDroneId));
     for (const auto& id : docs["q3"]) CHECK(id.rfind("wn-en-", 0) == 0);  // en only
     for (const auto& id : docs["q4"]) CHECK(id.rfind("xq-de-", 0) == 0);  // de only
     // No language given: both languages (and a CRLF line end is tolerated).
@@ -898,4 +901,79 @@ TEST_CASE("the embedding example indexes, searches and prints its hits") {
     CHECK(has(hits["trained on Ascend"][0], "[train]"));
     CHECK(has(hits["trained on Ascend"][0], "[Ascend]"));
     CHECK(fs::is_directory(tmp / "example-index"));
+}
+
+// =======================================================================================
+// 14. Relevance features (issue 3): compounds, folding, stopwords, "did you mean"
+
+namespace {
+const std::string kDrohnenherstellerId = "written/drohnenhersteller.md";
+const std::string kTrainerId = "written/fussballtrainer.md";
+const std::string kPaketId = "written/paketquellen.md";
+const std::string kCafeDeId = "written/muenchen-cafe.md";
+const std::string kCafeEnId = "written/munich-street-cafe.md";
+
+std::vector<std::string> ids_for(const std::string& query, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"-n", "20"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(query);
+    return result_ids(search_json(corpus_index(), args));
+}
+}  // namespace
+
+TEST_CASE("compounds: a part finds the German compound") {
+    CHECK(contains(ids_for("Sicht"), kDroneId));               // Rundumsicht
+    CHECK(contains(ids_for("Drohne"), kDrohnenherstellerId));  // Drohnenhersteller
+    CHECK(contains(ids_for("Trainer"), kTrainerId));           // Fußballtrainer
+    CHECK(contains(ids_for("Paket"), kPaketId));               // Paketquellen
+    CHECK(contains(ids_for("Hersteller"), kDrohnenherstellerId));
+    // A compound query word also finds its parts written apart, below the compound.
+    CHECK(contains(ids_for("Fußballmannschaft"), kTrainerId));
+}
+
+TEST_CASE("compounds: switched off at index time, the parts no longer match") {
+    TempDir tmp;
+    const std::string index = tmp / "plain";
+    REQUIRE(lupe_index({"--index", index, "--no-decompound", kCorpusDir + "/written"}).status == 0);
+    CHECK_FALSE(contains(result_ids(search_json(index, {"Trainer"})), "fussballtrainer.md"));
+    CHECK(contains(result_ids(search_json(index, {"Fußballtrainer"})), "fussballtrainer.md"));
+    // An index records how it was analysed: a second run with other settings is refused.
+    const Run mixed = lupe_index({"--index", index, kCorpusDir + "/written"});
+    CHECK(mixed.status == 2);
+    CHECK(has(mixed.err, "decompound=0"));
+}
+
+TEST_CASE("folding: spellings meet in both directions, in both languages") {
+    for (const char* q : {"Strasse", "Straße", "Leopoldstrasse", "Muenchen", "München", "Munchen",
+                          "Cafe", "Café"}) {
+        CAPTURE(q);
+        const auto ids = ids_for(q);
+        CHECK(contains(ids, kCafeDeId));
+        CHECK(contains(ids, kCafeEnId));
+        CHECK(contains(ids_for(q, {"--lang", "en"}), kCafeEnId));
+        CHECK(contains(ids_for(q, {"--lang", "de"}), kCafeDeId));
+    }
+}
+
+TEST_CASE("stopwords: phrases and stopword-only queries keep them") {
+    CHECK(ids_for("\"to be or not to be\"") == std::vector<std::string>{kCafeEnId});
+    CHECK_FALSE(ids_for("to be or not to be").empty());  // only stopwords: searched as they are
+    const json die_zeit = search_json(corpus_index(), {"-n", "50", "die Zeit"});
+    CHECK(contains(result_ids(die_zeit), kCafeDeId));
+    // "die" ranks, but adds no matches of its own: every hit has "Zeit" (or a compound of it).
+    CHECK(die_zeit.at("results").size() == search_json(corpus_index(), {"-n", "50", "Zeit"}).at("results").size());
+}
+
+TEST_CASE("did you mean: offered, never run instead") {
+    const json j = search_json(corpus_index(), {"Huawey Ascnd"});
+    CHECK(j.at("suggestion") == "Huawei Ascend");
+    CHECK(j.at("query") == "Huawey Ascnd");
+    CHECK(j.at("results").empty());  // the query itself was run, and found nothing
+    const Run text = lupe_search({"--index", corpus_index(), "Huawey Ascnd"});
+    CHECK(text.status == 1);
+    CHECK(has(text.out, "Did you mean: Huawei Ascend"));
+    const json off = search_json(corpus_index(), {"--no-suggest", "Huawey Ascnd"});
+    CHECK_FALSE(off.contains("suggestion"));
+    CHECK_FALSE(search_json(corpus_index(), {"Huawei Ascend"}).contains("suggestion"));
+    CHECK_FALSE(search_json(corpus_index(), {"Cafe"}).contains("suggestion"));
 }
