@@ -109,6 +109,10 @@ TEST_CASE("searcher: phrases, operators, fields, wildcards, dates") {
     CHECK(s.search("\"chips Ascend\"").results.empty());
     CHECK(ids(s.search("\"to be or not to be\"")) == std::vector<std::string>{"hamlet"});
     CHECK(ids(s.search("E-Mail")) == std::vector<std::string>{"drone"});
+    // Hyphenated compounds: the tokenizer splits "E-Mail-Adresse", so its last part is a
+    // word of its own, and a written-together "Mailadresse" is split by the decompounder.
+    CHECK(ids(s.search("Adresse")) == std::vector<std::string>{"drone"});
+    CHECK(ids(s.search("Mailadresse")) == std::vector<std::string>{"drone"});
     CHECK(ids(s.search("Musk AND Altman")) == std::vector<std::string>{"altman"});
     CHECK(ids(s.search("training -Huawei")) == std::vector<std::string>{"altman"});
     CHECK(ids(s.search("training NOT Huawei")) == std::vector<std::string>{"altman"});
@@ -202,4 +206,42 @@ TEST_CASE("searcher: reopen sees new commits") {
     s.reopen();
     CHECK(ids(s.search("Zeppelin")) == std::vector<std::string>{"zep"});
     CHECK(s.document_count() == 6);
+}
+
+TEST_CASE("searcher: stopwords rank, but add no matches") {
+    Fixture f;
+    Searcher s(f.path());
+    // "the" is in every English document here; it must not make "the Hamlet" match them.
+    CHECK(ids(s.search("the Hamlet")) == std::vector<std::string>{"hamlet"});
+    // Treated as an ordinary word, it does.
+    CHECK(s.search("the Hamlet", {.stopwords = false}).results.size() > 1);
+    // A query of stopwords only is searched as it is.
+    CHECK(has(s.search("to be or not"), "hamlet"));
+    // "die" is a German stopword: "die Straße" finds the street, not every German text.
+    CHECK(ids(s.search("die Straße", {.lang = "de"})) == std::vector<std::string>{"strasse"});
+}
+
+TEST_CASE("searcher: every weighting scheme and feedback give results") {
+    Fixture f;
+    Searcher s(f.path());
+    for (auto w : {lupe::Weighting::BM25, lupe::Weighting::BM25Plus, lupe::Weighting::DPH,
+                   lupe::Weighting::PL2, lupe::Weighting::InL2, lupe::Weighting::LM}) {
+        CAPTURE(static_cast<int>(w));
+        const auto r = s.search("Huawei chips", {.weighting = w});
+        REQUIRE_FALSE(r.results.empty());
+        CHECK(r.results.front().id == "deepseek");
+    }
+    const auto fb = s.search("Huawei", {.feedback_documents = 1});
+    REQUIRE_FALSE(fb.results.empty());
+    CHECK(fb.results.front().id == "deepseek");
+}
+
+TEST_CASE("searcher: a spelling suggestion is offered, not run") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto r = s.search("Huawey");
+    CHECK(r.suggestion == "Huawei");
+    CHECK(r.results.empty());
+    CHECK(s.search("Huawey", {.suggest = false}).suggestion.empty());
+    CHECK(s.search("Huawei").suggestion.empty());
 }
