@@ -28,6 +28,8 @@ namespace lupe::analysis::schema {
 inline constexpr std::string_view kIdPrefix = "Q";        ///< Q<id>: unique key
 inline constexpr std::string_view kLangPrefix = "L";      ///< L<lang>: "Len", "Lde", "Lfr", "Lund"
 inline constexpr std::string_view kSourcePrefix = "XS";   ///< XS<word>: words of the source field
+/// XF<hash of the file's path>: the input file a document came from, for incremental sync
+inline constexpr std::string_view kSourceFilePrefix = "XF";
 
 // Field prefixes for free text.
 inline constexpr std::string_view kBodyField = "";        ///< title and body together
@@ -44,6 +46,14 @@ inline constexpr Xapian::valueno kDateSlot = 0;
 
 /// Position gap between the title and the body, so that a phrase cannot span both.
 inline constexpr Xapian::termpos kFieldPositionGap = 100;
+
+/// Value slot holding a hash of the document's fields as given (see IndexWriter), so that an
+/// incremental run can tell an unchanged document without re-indexing it.
+inline constexpr Xapian::valueno kContentHashSlot = 1;
+
+/// Metadata key prefix for the recorded state of an input file: "lupe.file:" + hash of the
+/// path; the value is "<size> <mtime ns> <path>".
+inline constexpr std::string_view kFileStatePrefix = "lupe.file:";
 
 /// Metadata key recording the optional analysis steps an index was built with, e.g.
 /// "fold=1 decompound=1"; the query side follows it (analysis_config.hpp).

@@ -2,7 +2,11 @@
 // with the reader for its format, add every good document, report every bad one.
 #include "lupe/index_run.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <chrono>
+#include <unordered_set>
 
 #include "indexer/readers.hpp"
 #include "indexer/source_walker.hpp"
@@ -14,7 +18,7 @@ namespace fs = std::filesystem;
 std::size_t IndexRunSummary::indexed() const {
     std::size_t n = 0;
     for (const auto& [lang, count] : added) n += count;
-    for (const auto& [lang, count] : replaced) n += count;
+    for (const auto& [lang, count] : updated) n += count;
     return n;
 }
 
@@ -30,15 +34,20 @@ public:
         : writer_(writer), observer_(observer), start_(std::chrono::steady_clock::now()) {}
 
     void source(const std::string& source) {
+        std::error_code ec;
+        roots_.push_back(fs::weakly_canonical(source, ec).string());
         indexer::WalkCallbacks walk;
         walk.on_file = [this](const fs::path& path, const std::string& id) { file(path, id); };
         walk.on_problem = [this](const fs::path& path, const std::string& reason, bool fatal) {
+            std::error_code ec2;
+            unreadable_.push_back(fs::weakly_canonical(path, ec2).string());
             warn(path.string(), 0, reason, fatal);
         };
         indexer::walk_source(source, walk);
     }
 
     IndexRunSummary finish() {
+        delete_vanished_files();
         writer_.commit();
         summary_.documents_total = writer_.document_count();
         summary_.seconds = elapsed();
@@ -46,17 +55,44 @@ public:
     }
 
 private:
+    static bool under(const std::string& path, const std::string& dir) {
+        return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+                               path[dir.size()] == '/');
+    }
+
+    // "<size> <mtime in ns>": what tells a changed file without reading it.
+    static std::string file_state(const fs::path& path) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) return {};
+        return std::to_string(st.st_size) + " " +
+               std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                              st.st_mtim.tv_nsec);
+    }
+
     void file(const fs::path& path, const std::string& id) {
         const indexer::Format format = indexer::format_of(path);
         if (format == indexer::Format::Unsupported) {
             ++summary_.files_skipped;
             return;
         }
+        std::error_code ec;
+        const std::string key = fs::weakly_canonical(path, ec).string();
+        seen_files_.insert(key);
+        const std::string state = file_state(path);
+        if (!state.empty() && writer_.source_file_state(key) == state) {
+            ++summary_.files_unchanged;
+            summary_.unchanged += writer_.count_source_file_documents(key);
+            return;
+        }
         ++summary_.files_read;
         current_ = path.string();
+        current_key_ = key;
+        ids_seen_.clear();
+        file_failures_ = 0;
         indexer::ReadCallbacks read;
         read.on_document = [this](Document&& doc, std::size_t line) { add(doc, line); };
         read.on_error = [this](std::size_t line, const std::string& reason) {
+            ++file_failures_;
             warn(current_, line, reason, true);
         };
         if (format == indexer::Format::Jsonl) {
@@ -64,19 +100,51 @@ private:
         } else {
             indexer::read_text_file(path, id, format == indexer::Format::Markdown, read);
         }
+        // Only a file read without failures tells which of its documents are gone; one
+        // that failed keeps its documents, and no state, so that the next run reads it.
+        if (file_failures_ == 0) {
+            summary_.deleted += writer_.delete_source_file_documents(
+                key, [this](const std::string& doc_id) { return ids_seen_.count(doc_id) > 0; });
+            writer_.set_source_file_state(key, state);
+        }
+    }
+
+    // Documents of recorded files that lie under this run's sources but were not found:
+    // the file was deleted, renamed, or is now ignored.
+    void delete_vanished_files() {
+        for (const auto& file : writer_.source_files()) {
+            if (seen_files_.count(file)) continue;
+            const bool in_scope = std::any_of(roots_.begin(), roots_.end(),
+                                              [&](const std::string& r) { return under(file, r); });
+            const bool unsure = std::any_of(unreadable_.begin(), unreadable_.end(),
+                                            [&](const std::string& d) { return under(file, d); });
+            if (!in_scope || unsure) continue;
+            summary_.deleted += writer_.delete_source_file_documents(
+                file, [](const std::string&) { return false; });
+        }
     }
 
     void add(const Document& doc, std::size_t line) {
         try {
-            const AddOutcome outcome = writer_.add_document(doc);
-            auto& counts = outcome.replaced ? summary_.replaced : summary_.added;
+            const AddOutcome outcome = writer_.add_document(doc, current_key_);
+            ids_seen_.insert(doc.id);
+            if (outcome.unchanged) {
+                ++summary_.unchanged;
+                return progress();
+            }
+            auto& counts = outcome.replaced ? summary_.updated : summary_.added;
             ++counts[outcome.lang];
             for (const auto& note : outcome.notes) {
                 warn(current_, line, "document \"" + doc.id + "\": " + note, false);
             }
         } catch (const DocumentError& e) {
+            ++file_failures_;
             warn(current_, line, e.what(), true);
         }
+        progress();
+    }
+
+    void progress() {
         if (observer_.on_progress) {
             summary_.seconds = elapsed();
             observer_.on_progress(summary_, current_);
@@ -99,6 +167,12 @@ private:
     std::chrono::steady_clock::time_point start_;
     IndexRunSummary summary_;
     std::string current_;
+    std::string current_key_;
+    std::unordered_set<std::string> ids_seen_;
+    std::size_t file_failures_ = 0;
+    std::unordered_set<std::string> seen_files_;
+    std::vector<std::string> roots_;
+    std::vector<std::string> unreadable_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // shared Analyzer, and the Xapian write path.
 #include "lupe/index_writer.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <utility>
 
@@ -52,6 +53,31 @@ void refuse_foreign_directory(const std::string& path) {
                             "give lupe-index a new or empty directory for the index");
 }
 
+
+// FNV-1a, 64 bits: a stable hash (std::hash may differ between builds), for the content
+// hash slot and for naming input files in terms and metadata keys.
+std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 1469598103934665603ull) {
+    for (unsigned char c : data) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+std::string hex64(std::uint64_t v) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 15];
+    return out;
+}
+
+std::string file_term(const std::string& file) {
+    return std::string(schema::kSourceFilePrefix) + hex64(fnv1a(file));
+}
+
+std::string file_state_key(const std::string& file) {
+    return std::string(schema::kFileStatePrefix) + hex64(fnv1a(file));
+}
 
 // The document data: a JSON object with id, title, lang, date, url, source and the start
 // of the body for snippets (see schema::kMaxStoredTextBytes). The searcher reads it back.
@@ -105,6 +131,20 @@ struct IndexWriter::Impl {
         sample.append(analysis::truncate_utf8(doc.body, analysis::kDetectionSampleBytes));
         std::string detected = analysis::detect_language(sample);
         return detected.empty() ? std::string(schema::kUndeterminedLang) : detected;
+    }
+
+    // What decides whether a document must be indexed again: its fields as given, the
+    // settings that shape its terms, and the file it came from.
+    std::string content_hash(const Document& doc, const std::string& source_file) const {
+        std::uint64_t h = fnv1a("lupe-doc-v1");
+        for (const std::string* field : {&doc.id, &doc.title, &doc.body, &doc.lang, &doc.date,
+                                         &doc.url, &doc.source, &options.default_lang,
+                                         &source_file}) {
+            h = fnv1a(*field, h);
+            h = fnv1a(std::string_view("\0", 1), h);
+        }
+        h = fnv1a(std::to_string(options.title_weight), h);
+        return hex64(h);
     }
 
     Xapian::Document build(const Document& doc, const std::string& lang, AddOutcome& outcome) {
@@ -206,7 +246,7 @@ IndexWriter::~IndexWriter() = default;
 IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
-AddOutcome IndexWriter::add_document(const Document& doc) {
+AddOutcome IndexWriter::add_document(const Document& doc, const std::string& source_file) {
     if (doc.id.empty()) throw DocumentError("document has no id");
     if (doc.id.size() > schema::kMaxIdBytes) {
         throw DocumentError("document id is " + std::to_string(doc.id.size()) +
@@ -227,18 +267,105 @@ AddOutcome IndexWriter::add_document(const Document& doc) {
     }
 
     AddOutcome outcome;
+    const std::string key = std::string(schema::kIdPrefix) + doc.id;
+    const std::string hash = impl_->content_hash(doc, source_file);
+    try {
+        const Xapian::PostingIterator existing = impl_->db.postlist_begin(key);
+        if (existing != impl_->db.postlist_end(key)) {
+            outcome.replaced = true;
+            const Xapian::Document old = impl_->db.get_document(*existing);
+            if (old.get_value(schema::kContentHashSlot) == hash) {
+                outcome.unchanged = true;
+                outcome.replaced = false;
+                const auto data = nlohmann::json::parse(old.get_data(), nullptr, false);
+                const auto lang = data.find("lang");
+                outcome.lang = lang != data.end() && lang->is_string() ? lang->get<std::string>() : "";
+                outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
+                return outcome;
+            }
+        }
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context() + ", " + where.substr(0, where.size() - 2));
+    }
     outcome.lang = impl_->resolve_language(doc, outcome);
     outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
     try {
         Xapian::Document xdoc = impl_->build(doc, outcome.lang, outcome);
-        const std::string key = std::string(schema::kIdPrefix) + doc.id;
-        outcome.replaced = impl_->db.term_exists(key);
+        xdoc.add_value(schema::kContentHashSlot, hash);
+        if (!source_file.empty()) xdoc.add_boolean_term(file_term(source_file));
         impl_->db.replace_document(key, xdoc);
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ", " + where.substr(0, where.size() - 2));
     }
     if (impl_->options.batch_size && ++impl_->pending >= impl_->options.batch_size) commit();
     return outcome;
+}
+
+std::string IndexWriter::source_file_state(const std::string& file) const {
+    try {
+        const std::string value = impl_->db.get_metadata(file_state_key(file));
+        const std::size_t path_at = value.find(' ', value.find(' ') + 1);
+        return path_at == std::string::npos ? std::string() : value.substr(0, path_at);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+void IndexWriter::set_source_file_state(const std::string& file, const std::string& state) {
+    try {
+        impl_->db.set_metadata(file_state_key(file), state + " " + file);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::size_t IndexWriter::count_source_file_documents(const std::string& file) const {
+    try {
+        return impl_->db.get_termfreq(file_term(file));
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::size_t IndexWriter::delete_source_file_documents(
+    const std::string& file, const std::function<bool(const std::string&)>& keep) {
+    try {
+        const std::string term = file_term(file);
+        std::vector<std::string> doomed;
+        std::size_t kept = 0;
+        for (auto it = impl_->db.postlist_begin(term); it != impl_->db.postlist_end(term); ++it) {
+            const Xapian::Document d = impl_->db.get_document(*it);
+            for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+                const std::string& name = *t;
+                if (name.compare(0, schema::kIdPrefix.size(), schema::kIdPrefix) != 0) continue;
+                const std::string id = name.substr(schema::kIdPrefix.size());
+                if (keep(id)) ++kept;
+                else doomed.push_back(name);
+                break;
+            }
+        }
+        for (const auto& key : doomed) impl_->db.delete_document(key);
+        if (kept == 0) impl_->db.set_metadata(file_state_key(file), "");
+        impl_->pending += doomed.size();
+        return doomed.size();
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::vector<std::string> IndexWriter::source_files() const {
+    std::vector<std::string> files;
+    try {
+        const std::string prefix(schema::kFileStatePrefix);
+        for (auto it = impl_->db.metadata_keys_begin(prefix); it != impl_->db.metadata_keys_end(prefix); ++it) {
+            const std::string value = impl_->db.get_metadata(*it);
+            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
+            if (path_at != std::string::npos) files.push_back(value.substr(path_at + 1));
+        }
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+    return files;
 }
 
 bool IndexWriter::delete_document(const std::string& id) {

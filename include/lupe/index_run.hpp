@@ -26,16 +26,19 @@ struct IndexWarning {
 /// @brief Counts for one indexing run.
 /// @since 0.1
 struct IndexRunSummary {
-    std::map<std::string, std::size_t> added;     ///< new documents, per language
-    std::map<std::string, std::size_t> replaced;  ///< documents whose id was indexed already
+    std::map<std::string, std::size_t> added;    ///< new documents, per language
+    std::map<std::string, std::size_t> updated;  ///< changed documents re-indexed, per language
+    std::size_t unchanged = 0;       ///< documents found as they were indexed (not re-indexed)
+    std::size_t deleted = 0;         ///< documents whose file or JSONL line disappeared
     std::size_t files_read = 0;      ///< input files opened
+    std::size_t files_unchanged = 0; ///< input files skipped: size and time as last recorded
     std::size_t files_skipped = 0;   ///< files with an extension lupe does not read
     std::size_t failed = 0;          ///< documents (or files) that could not be indexed
     std::size_t warnings = 0;        ///< all warnings, failed documents included
     double seconds = 0.0;            ///< wall time of the run
     std::size_t documents_total = 0; ///< documents in the index after the run
 
-    /// @return documents added or replaced in this run
+    /// @return documents added or updated in this run
     std::size_t indexed() const;
     /// @return indexed() / seconds (0 when seconds is 0)
     double documents_per_second() const;
@@ -50,7 +53,13 @@ struct IndexRunObserver {
     std::function<void(const IndexRunSummary&, const std::string& current_path)> on_progress;
 };
 
-/// @brief Index files and directory trees into `writer` and commit.
+/// @brief Bring the index up to date with files and directory trees, and commit.
+///
+/// Incremental: a file whose size and modification time are those recorded by the last run
+/// is not read again; a changed file is read and only its changed documents are
+/// re-indexed (a content hash tells); documents whose file, or JSONL line, is gone are
+/// deleted. Files whose reading failed, or that lie under a directory that could not be
+/// read, keep their documents until a run reads them again.
 ///
 /// Each source is a file or a directory walked recursively (in name order; symlinks are
 /// followed, loops reported and skipped; names starting with "." and names matching a

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ struct IndexWriterOptions {
 /// @since 0.1
 struct AddOutcome {
     bool replaced = false;  ///< an indexed document had the same id and was replaced
+    /// the indexed document with this id had exactly the same fields (and source file):
+    /// nothing was written
+    /// @since 0.2
+    bool unchanged = false;
     std::string lang;       ///< the language the document was indexed as
     bool stemmed = false;   ///< its language has a stemmer ("en", "de")
     /// Problems that did not stop the document from being indexed: a date that is not
@@ -78,12 +83,36 @@ public:
     /// Not copyable: an index has one writer.
     IndexWriter& operator=(const IndexWriter&) = delete;
 
-    /// @brief Add a document, or replace the indexed one with the same id.
-    /// @return whether it replaced one, and the language it was indexed as
+    /// @brief Add a document, or replace the indexed one with the same id. A document whose
+    /// fields are exactly those already indexed under its id is left as it is.
+    /// @param doc the document
+    /// @param source_file the input file it came from, for incremental sync (see
+    ///        index_sources); empty for documents that belong to no file
+    /// @return whether it replaced one or was unchanged, and the language it was indexed as
     /// @throws DocumentError the document is invalid (empty or too long id, invalid
     ///         UTF-8 in a field, no text, language code malformed); the index is unchanged
     /// @throws RuntimeError writing failed
-    AddOutcome add_document(const Document& doc);
+    AddOutcome add_document(const Document& doc, const std::string& source_file = {});
+
+    /// @name Incremental sync of input files (used by index_sources)
+    /// An input file's state is recorded with the index ("<size> <mtime>"), and each
+    /// document added with a source_file is tagged with it, so that a later run can skip
+    /// unchanged files and delete the documents of files that disappeared.
+    /// @{
+    /// @brief The recorded state of an input file, or "" when none is recorded.
+    std::string source_file_state(const std::string& file) const;
+    /// @brief Record the state of an input file (committed with the next commit()).
+    void set_source_file_state(const std::string& file, const std::string& state);
+    /// @brief Number of documents tagged with an input file.
+    std::size_t count_source_file_documents(const std::string& file) const;
+    /// @brief Delete the documents of an input file whose ids `keep` does not accept,
+    /// and, when none is kept, the file's recorded state.
+    /// @return the number of documents deleted
+    std::size_t delete_source_file_documents(const std::string& file,
+                                             const std::function<bool(const std::string&)>& keep);
+    /// @brief All input files with a recorded state.
+    std::vector<std::string> source_files() const;
+    /// @}
 
     /// @brief Delete the document with this id.
     /// @return false if no such document was indexed

@@ -119,10 +119,13 @@ int main(int argc, char** argv) {
         if (json) {
             nlohmann::json out = {{"index", index},
                                   {"added", s.added},
-                                  {"replaced", s.replaced},
+                                  {"updated", s.updated},
                                   {"added_total", total(s.added)},
-                                  {"replaced_total", total(s.replaced)},
+                                  {"updated_total", total(s.updated)},
+                                  {"unchanged", s.unchanged},
+                                  {"deleted", s.deleted},
                                   {"files_read", s.files_read},
+                                  {"files_unchanged", s.files_unchanged},
                                   {"files_skipped", s.files_skipped},
                                   {"failed", s.failed},
                                   {"warnings", s.warnings},
@@ -132,12 +135,13 @@ int main(int argc, char** argv) {
             std::cout << out.dump(2) << '\n';
         } else {
             std::printf("Indexed %zu documents into %s in %.2f s (%.0f documents/s)\n"
-                        "  added:    %s\n  replaced: %s\n"
-                        "  files read: %zu, skipped (not .txt/.md/.jsonl): %zu, failed: %zu, "
-                        "warnings: %zu\n  documents in the index: %zu\n",
+                        "  added:   %s\n  updated: %s\n  unchanged: %zu, deleted: %zu\n"
+                        "  files read: %zu, unchanged: %zu, skipped (not .txt/.md/.jsonl): %zu, "
+                        "failed: %zu, warnings: %zu\n  documents in the index: %zu\n",
                         s.indexed(), index.c_str(), s.seconds, s.documents_per_second(),
-                        counts_line(s.added).c_str(), counts_line(s.replaced).c_str(),
-                        s.files_read, s.files_skipped, s.failed, s.warnings, s.documents_total);
+                        counts_line(s.added).c_str(), counts_line(s.updated).c_str(), s.unchanged,
+                        s.deleted, s.files_read, s.files_unchanged, s.files_skipped, s.failed,
+                        s.warnings, s.documents_total);
         }
         return s.failed ? kExitSomeFailed : kExitOk;
     } catch (const lupe::Error& e) {

@@ -247,7 +247,7 @@ bool any_ansi_escape(const std::string& s) { return s.find('\x1b') != std::strin
 // =======================================================================================
 // 1. Indexing the corpus
 
-TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun replaces") {
+TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun skips what is unchanged") {
     TempDir tmp;
     const std::string index = tmp / "index";
 
@@ -259,8 +259,8 @@ TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun repla
     // 5 written/ files (1 en, 4 de); corpus/.lupeignore keeps README.md and make_corpus.py out.
     CHECK(s1.at("added") == json({{"en", 298}, {"de", 245}}));
     CHECK(s1.at("added_total") == 543);
-    CHECK(s1.at("replaced_total") == 0);
-    CHECK(s1.at("replaced").empty());
+    CHECK(s1.at("updated_total") == 0);
+    CHECK(s1.at("updated").empty());
     CHECK(s1.at("failed") == 0);
     CHECK(s1.at("warnings") == 0);
     CHECK(s1.at("files_read") == 10);
@@ -275,8 +275,10 @@ TEST_CASE("lupe-index indexes the corpus: counts per language, and a rerun repla
     const json s2 = parse_json(second);
     CHECK(s2.at("added_total") == 0);
     CHECK(s2.at("added").empty());
-    CHECK(s2.at("replaced") == json({{"en", 298}, {"de", 245}}));
-    CHECK(s2.at("replaced_total") == 543);
+    CHECK(s2.at("updated_total") == 0);
+    CHECK(s2.at("unchanged") == 543);
+    CHECK(s2.at("files_unchanged") == 10);
+    CHECK(s2.at("files_read") == 0);
     CHECK(s2.at("failed") == 0);
     CHECK(s2.at("documents_in_index") == 543);
 
@@ -976,4 +978,63 @@ TEST_CASE("did you mean: offered, never run instead") {
     CHECK_FALSE(off.contains("suggestion"));
     CHECK_FALSE(search_json(corpus_index(), {"Huawei Ascend"}).contains("suggestion"));
     CHECK_FALSE(search_json(corpus_index(), {"Cafe"}).contains("suggestion"));
+}
+
+// =======================================================================================
+// 15. Incremental runs (issue 4): add, modify, delete, rename
+
+TEST_CASE("lupe-index is incremental: exact counts after add, modify, delete and rename") {
+    TempDir tmp;
+    const std::string src = tmp / "src";
+    const std::string index = tmp / "index";
+    fs::create_directories(src);
+    tmp.write("src/a.md", "---\ntitle: Alpha\nlang: en\n---\nThe first document.\n");
+    tmp.write("src/b.md", "---\ntitle: Beta\nlang: en\n---\nThe second document.\n");
+    tmp.write("src/c.txt", "Gamma\nThe third document.\n");
+    tmp.write("src/docs.jsonl",
+              "{\"id\": \"j1\", \"title\": \"One\", \"body\": \"first line\", \"lang\": \"en\"}\n"
+              "{\"id\": \"j2\", \"title\": \"Two\", \"body\": \"second line\", \"lang\": \"en\"}\n"
+              "{\"id\": \"j3\", \"title\": \"Three\", \"body\": \"third line\", \"lang\": \"en\"}\n");
+    const auto run_index = [&] {
+        const Run r = lupe_index({"--index", index, src, "--json"});
+        INFO("stderr: " << r.err);
+        REQUIRE(r.status == 0);
+        return parse_json(r);
+    };
+    json s = run_index();
+    CHECK(s.at("added_total") == 6);
+    CHECK(s.at("documents_in_index") == 6);
+
+    // Nothing changed: nothing is read.
+    s = run_index();
+    CHECK(s.at("unchanged") == 6);
+    CHECK(s.at("files_read") == 0);
+    CHECK(s.at("added_total") == 0);
+
+    // Modify b.md, delete c.txt, rename a.md, add d.md, and in the JSONL change j2,
+    // drop j3 and add j4.
+    tmp.write("src/b.md", "---\ntitle: Beta\nlang: en\n---\nThe second document, revised.\n");
+    fs::remove(src + "/c.txt");
+    fs::rename(src + "/a.md", src + "/a2.md");
+    tmp.write("src/d.md", "---\ntitle: Delta\nlang: en\n---\nA new document.\n");
+    tmp.write("src/docs.jsonl",
+              "{\"id\": \"j1\", \"title\": \"One\", \"body\": \"first line\", \"lang\": \"en\"}\n"
+              "{\"id\": \"j2\", \"title\": \"Two\", \"body\": \"second line, new\", \"lang\": \"en\"}\n"
+              "{\"id\": \"j4\", \"title\": \"Four\", \"body\": \"fourth line\", \"lang\": \"en\"}\n");
+    s = run_index();
+    CHECK(s.at("added_total") == 3);    // a2.md, d.md, j4
+    CHECK(s.at("updated_total") == 2);  // b.md, j2
+    CHECK(s.at("deleted") == 3);        // a.md, c.txt, j3
+    CHECK(s.at("unchanged") == 1);      // j1
+    CHECK(s.at("documents_in_index") == 6);
+    const auto ids = result_ids(search_json(index, {"-n", "20", "document OR line"}));
+    CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
+          std::set<std::string>{"a2.md", "b.md", "d.md", "j1", "j2", "j4"});
+
+    // A file that fails to read keeps its documents until it is read again.
+    tmp.write("src/b.md", std::string("binary\0data", 11));
+    const Run broken = lupe_index({"--index", index, src, "--json"});
+    CHECK(broken.status == 1);
+    CHECK(parse_json(broken).at("deleted") == 0);
+    CHECK(contains(result_ids(search_json(index, {"revised"})), "b.md"));
 }
