@@ -48,8 +48,8 @@ public:
 
     IndexRunSummary finish() {
         delete_vanished_files();
-        writer_.commit();
         summary_.documents_total = writer_.document_count();
+        writer_.publish();
         summary_.seconds = elapsed();
         return summary_;
     }

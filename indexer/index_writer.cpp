@@ -2,6 +2,8 @@
 // shared Analyzer, and the Xapian write path.
 #include "lupe/index_writer.hpp"
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <utility>
@@ -17,6 +19,7 @@
 #include "analysis/schema.hpp"
 #include "analysis/utf8.hpp"
 #include "lupe/error.hpp"
+#include "src/index_layout.hpp"
 #include "src/xapian_error.hpp"
 
 namespace lupe {
@@ -45,7 +48,7 @@ void refuse_foreign_directory(const std::string& path) {
         throw IndexCorruptError("index " + path + ": exists and is not a directory");
     }
     if (fs::is_empty(path, ec)) return;
-    for (const char* marker : {"iamglass", "iamchert", "iamhoney"}) {
+    for (const char* marker : {"iamglass", "iamchert", "iamhoney", detail::kStubName, "lock"}) {
         if (fs::exists(fs::path(path) / marker, ec)) return;
     }
     throw IndexCorruptError("index " + path +
@@ -93,7 +96,11 @@ std::string stored_data(const Document& doc, const std::string& lang) {
 }  // namespace
 
 struct IndexWriter::Impl {
+    // Declared first, so that it is released last, after the database is closed.
+    std::unique_ptr<detail::WriterLock> lock;
     std::string path;
+    std::string build_dir;  // a full rebuild's database, until publish(); empty otherwise
+    bool published = false;
     IndexWriterOptions options;
     Xapian::WritableDatabase db;
     std::unique_ptr<analysis::Analyzer> analyzer;
@@ -206,11 +213,34 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     impl_->analyzer = std::make_unique<analysis::Analyzer>(std::move(analysis));
     refuse_foreign_directory(path);
     std::error_code ec;
-    const fs::path parent = fs::path(path).parent_path();
-    if (!parent.empty()) fs::create_directories(parent, ec);
-    if (ec) throw IoError("index " + path + ": cannot create " + parent.string() + ": " + ec.message());
+    fs::create_directories(path, ec);
+    if (ec) throw IoError("index " + path + ": cannot create the directory: " + ec.message());
+    impl_->lock = std::make_unique<detail::WriterLock>(path, impl_->options.lock_wait_seconds);
     try {
-        impl_->db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        const bool plain_database = fs::exists(fs::path(path) / "iamglass", ec);
+        std::string db_path = path;
+        int flags = Xapian::DB_CREATE_OR_OPEN;
+        if (impl_->options.rebuild) {
+            if (plain_database) {
+                throw InvalidArgumentError("index " + path + ": a single-database index of lupe "
+                                           "0.1 cannot be rebuilt in place; build into a new directory");
+            }
+            impl_->build_dir = (fs::path(path) / ("build-" + std::to_string(::getpid()))).string();
+            fs::remove_all(impl_->build_dir, ec);
+            db_path = impl_->build_dir;
+            // Nothing is published until the compacted copy is: no need to sync each batch.
+            flags = Xapian::DB_CREATE | Xapian::DB_NO_SYNC;
+        } else if (!plain_database) {
+            auto generation = detail::published_generation(path);
+            if (!generation) {
+                generation = detail::next_generation(std::nullopt);
+                Xapian::WritableDatabase(
+                    (fs::path(path) / *generation).string(), Xapian::DB_CREATE_OR_OPEN).commit();
+                detail::publish_generation(path, *generation);
+            }
+            db_path = (fs::path(path) / *generation).string();
+        }
+        impl_->db = Xapian::WritableDatabase(db_path, flags);
         const std::string format = impl_->db.get_metadata(std::string(schema::kFormatKey));
         if (format.empty()) {
             if (impl_->db.get_doccount() != 0) {
@@ -231,7 +261,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                 throw InvalidArgumentError(
                     "index " + path + ": its documents were analysed with \"" + recorded +
                     "\", this run asks for \"" + wanted +
-                    "\"; use the same settings, or build a new index");
+                    "\"; use the same settings, or rebuild it (--full)");
             }
             impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
         }
@@ -239,6 +269,27 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
         impl_->begin();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+void IndexWriter::publish() {
+    commit();
+    if (impl_->build_dir.empty() || impl_->published) return;
+    try {
+        impl_->in_transaction = false;
+        impl_->db.close();
+        const auto next = detail::next_generation(detail::published_generation(impl_->path));
+        const std::string next_dir = (fs::path(impl_->path) / next).string();
+        std::error_code ec;
+        fs::remove_all(next_dir, ec);
+        // Compaction writes a fresh, dense copy (Xapian's Compactor); it is what searchers
+        // will open, so the build itself never had to be synced.
+        Xapian::Database(impl_->build_dir).compact(next_dir);
+        detail::publish_generation(impl_->path, next);
+        impl_->published = true;
+        detail::remove_unused_generations(impl_->path, next);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context() + ": publishing the rebuilt index failed");
     }
 }
 
@@ -381,6 +432,7 @@ bool IndexWriter::delete_document(const std::string& id) {
 }
 
 void IndexWriter::commit() {
+    if (impl_->published) throw LogicError(impl_->context() + ": the writer was published; open a new one");
     try {
         if (impl_->in_transaction) {
             impl_->in_transaction = false;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <xapian.h>
@@ -17,6 +18,7 @@
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
 #include "searcher/spelling.hpp"
+#include "src/index_layout.hpp"
 #include "src/xapian_error.hpp"
 
 namespace lupe {
@@ -81,6 +83,8 @@ std::string get_string(const nlohmann::json& data, const char* key) {
 
 struct Searcher::Impl {
     std::string path;
+    std::optional<std::string> generation;  // the published generation read, if any
+    detail::GenerationReadLock generation_lock;
     Xapian::Database db;
     std::unique_ptr<analysis::Analyzer> analyzer;
 
@@ -93,7 +97,14 @@ struct Searcher::Impl {
                                      "`lupe-index --index " + path + " SOURCE...`");
         }
         try {
-            db = Xapian::Database(path);
+            generation = detail::published_generation(path);
+            if (generation) {
+                const std::string dir = path + "/" + *generation;
+                generation_lock = detail::GenerationReadLock(dir);
+                db = Xapian::Database(dir);
+            } else {
+                db = Xapian::Database(path);
+            }
         } catch (const Xapian::DatabaseOpeningError& e) {
             throw IndexCorruptError("index " + path + ": cannot be opened as a lupe index (" +
                                     e.get_msg() + ")" + detail::check_hint(path));
@@ -165,6 +176,17 @@ struct Searcher::Impl {
         const Xapian::Query extra(Xapian::Query::OP_OR, terms.begin(), terms.end());
         return Xapian::Query(Xapian::Query::OP_OR, query,
                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, options.feedback_weight));
+    }
+
+    // Follow the index: a newly published generation is opened in place of the old one
+    // (whose read lock is then released), new commits to the same one are picked up.
+    void refresh() {
+        const auto published = detail::published_generation(path);
+        if (published && published != generation) {
+            open();
+            return;
+        }
+        db.reopen();
     }
 
     SearchResults run(std::string_view query, const SearchOptions& options) {
@@ -265,6 +287,7 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
     // cure is to reopen and run the search again (once is nearly always enough).
     for (int attempt = 0;; ++attempt) {
         try {
+            impl_->refresh();
             return impl_->run(query, options);
         } catch (const Xapian::DatabaseModifiedError& e) {
             if (attempt >= 2) detail::rethrow_xapian(e, impl_->context());
@@ -277,7 +300,7 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
 
 void Searcher::reopen() {
     try {
-        impl_->db.reopen();
+        impl_->refresh();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }

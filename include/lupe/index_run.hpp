@@ -72,7 +72,7 @@ struct IndexRunObserver {
 ///
 /// Bad input never stops the run: each bad document or file gives one warning and is
 /// counted in `failed`; every good document is indexed and committed.
-/// @param writer an open writer; committed before returning
+/// @param writer an open writer; published before returning (IndexWriter::publish)
 /// @param sources files and directories
 /// @param observer optional callbacks
 /// @return the counts

@@ -22,6 +22,14 @@ struct IndexWriterOptions {
     /// Documents buffered before lupe commits on its own (0: only on commit()). Bounds
     /// memory and the work lost by a crash.
     std::size_t batch_size = 10000;
+    /// Build the index anew beside the published one; searchers keep the old index until
+    /// publish() swaps in the new one atomically (and compacted).
+    /// @since 0.2
+    bool rebuild = false;
+    /// How long to wait for another writer to finish (0: fail at once with
+    /// IndexLockedError).
+    /// @since 0.2
+    double lock_wait_seconds = 0;
     /// How many times a title word counts in ranking, against once for a body word
     /// (1..20). The default was chosen with bench/ablation.sh.
     /// @since 0.2
@@ -51,10 +59,11 @@ struct AddOutcome {
     std::vector<std::string> notes;
 };
 
-/// @brief Writes documents into a lupe index on disk (a Xapian database directory).
+/// @brief Writes documents into a lupe index on disk (a directory of Xapian databases:
+/// see src/index_layout.hpp).
 ///
-/// Only one IndexWriter can have an index open at a time (Xapian's write lock); a second
-/// one gets IndexLockedError. Changes become visible to searchers, and durable, on
+/// Only one IndexWriter can have an index open at a time; a second one waits up to
+/// IndexWriterOptions::lock_wait_seconds, then gets IndexLockedError. Changes become visible to searchers, and durable, on
 /// commit() (and after every IndexWriterOptions::batch_size documents). Not thread-safe:
 /// use one IndexWriter from one thread. Move-only.
 /// @since 0.1
@@ -123,6 +132,13 @@ public:
     /// @throws RuntimeError the commit failed (disk full, ...); the index keeps its last
     ///         committed state
     void commit();
+
+    /// @brief Make everything durable and visible to searchers: commit(), and for a
+    /// rebuild, compact the new index into the next generation, publish it atomically
+    /// and remove old generations no searcher holds. The writer cannot be used afterwards.
+    /// @throws RuntimeError compaction or publishing failed; the published index is untouched
+    /// @since 0.2
+    void publish();
 
     /// @brief Number of documents in the index, uncommitted changes included.
     /// @throws RuntimeError the index could not be read

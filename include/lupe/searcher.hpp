@@ -89,8 +89,9 @@ struct SearchOptions {
 ///    `date:2025-03..`, `date:..2024-12-31`);
 ///  - trailing wildcard `ascen*` (at least 2 characters before the `*`).
 ///
-/// A Searcher reads the index as it was when opened (or last reopened). Not thread-safe:
-/// use one Searcher per thread. Move-only.
+/// Each search sees the index as last committed or published: a Searcher follows new
+/// commits and newly published generations by itself (and recovers from Xapian's
+/// DatabaseModifiedError). Not thread-safe: use one Searcher per thread. Move-only.
 /// @since 0.1
 class Searcher {
 public:
@@ -119,7 +120,8 @@ public:
     /// @throws RuntimeError the index could not be read
     SearchResults search(std::string_view query, const SearchOptions& options = {});
 
-    /// @brief Pick up changes committed since the index was opened.
+    /// @brief Pick up changes committed or published since the last search (search() does
+    /// this itself; this is for document_count()).
     /// @throws RuntimeError the index could not be reopened
     void reopen();
 

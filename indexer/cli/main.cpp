@@ -88,6 +88,13 @@ int main(int argc, char** argv) {
                  "Do not fold diacritics (Strasse/Straße meet only in German)");
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
                  "Do not split German compounds (no word list needed)");
+    app.add_flag("--full", options.rebuild,
+                 "Rebuild from scratch beside the published index, then publish it atomically");
+    app.add_option("--wait", options.lock_wait_seconds,
+                   "Wait up to SECONDS for another lupe-index on the same index (default: fail)")
+        ->check(CLI::Range(0.0, 86400.0));
+    bool oneline = false;
+    app.add_flag("--oneline", oneline, "Print the summary as one line (for logs)");
     app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
     app.add_flag("-q,--quiet", quiet, "No progress line and no warnings on stderr");
     app.set_version_flag("--version", LUPE_VERSION_STRING);
@@ -133,6 +140,11 @@ int main(int argc, char** argv) {
                                   {"documents_per_second", s.documents_per_second()},
                                   {"documents_in_index", s.documents_total}};
             std::cout << out.dump(2) << '\n';
+        } else if (oneline) {
+            std::printf("lupe-index %s: added %zu, updated %zu, unchanged %zu, deleted %zu, "
+                        "failed %zu, %zu documents, %.2f s\n",
+                        index.c_str(), total(s.added), total(s.updated), s.unchanged, s.deleted,
+                        s.failed, s.documents_total, s.seconds);
         } else {
             std::printf("Indexed %zu documents into %s in %.2f s (%.0f documents/s)\n"
                         "  added:   %s\n  updated: %s\n  unchanged: %zu, deleted: %zu\n"
