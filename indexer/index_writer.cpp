@@ -100,6 +100,7 @@ struct IndexWriter::Impl {
     std::unique_ptr<detail::WriterLock> lock;
     std::string path;
     std::string build_dir;  // a full rebuild's database, until publish(); empty otherwise
+    std::string generation; // the published generation written to (incremental runs)
     bool published = false;
     IndexWriterOptions options;
     Xapian::WritableDatabase db;
@@ -239,6 +240,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                 detail::publish_generation(path, *generation);
             }
             db_path = (fs::path(path) / *generation).string();
+            impl_->generation = *generation;
         }
         impl_->db = Xapian::WritableDatabase(db_path, flags);
         const std::string format = impl_->db.get_metadata(std::string(schema::kFormatKey));
@@ -274,7 +276,13 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
 
 void IndexWriter::publish() {
     commit();
-    if (impl_->build_dir.empty() || impl_->published) return;
+    if (impl_->published) return;
+    if (impl_->build_dir.empty()) {
+        // Incremental: what is published stays; leftovers of killed runs (a rebuild's
+        // build directory, a generation compacted but never published) go.
+        if (!impl_->generation.empty()) detail::remove_unused_generations(impl_->path, impl_->generation);
+        return;
+    }
     try {
         impl_->in_transaction = false;
         impl_->db.close();

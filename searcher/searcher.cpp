@@ -97,13 +97,24 @@ struct Searcher::Impl {
                                      "`lupe-index --index " + path + " SOURCE...`");
         }
         try {
-            generation = detail::published_generation(path);
-            if (generation) {
+            // A writer may publish a new generation and remove this one between our
+            // reading the stub and taking the read lock: then the stub has moved on, and
+            // we follow it.
+            for (int attempt = 0;; ++attempt) {
+                generation = detail::published_generation(path);
+                if (!generation) {
+                    db = Xapian::Database(path);
+                    break;
+                }
                 const std::string dir = path + "/" + *generation;
                 generation_lock = detail::GenerationReadLock(dir);
-                db = Xapian::Database(dir);
-            } else {
-                db = Xapian::Database(path);
+                if (attempt < 5 && detail::published_generation(path) != generation) continue;
+                try {
+                    db = Xapian::Database(dir);
+                    break;
+                } catch (const Xapian::DatabaseOpeningError&) {
+                    if (attempt >= 5 || detail::published_generation(path) == generation) throw;
+                }
             }
         } catch (const Xapian::DatabaseOpeningError& e) {
             throw IndexCorruptError("index " + path + ": cannot be opened as a lupe index (" +

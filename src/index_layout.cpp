@@ -73,17 +73,21 @@ int remove_unused_generations(const std::string& dir, const std::string& keep) {
         const bool generation = name.rfind("gen-", 0) == 0 && name != keep;
         const bool build = name.rfind("build-", 0) == 0;
         if (!(generation || build) || !it->is_directory()) continue;
+        int fd = -1;
         if (generation) {
-            // Held by a searcher: leave it for a later run.
+            // Held by a searcher: leave it for a later run. The exclusive lock is kept
+            // while the directory is removed, so that no searcher can take it meanwhile.
             const std::string readers = (it->path() / kReadersFile).string();
-            const int fd = ::open(readers.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+            fd = ::open(readers.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
             if (fd < 0) continue;
-            const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-            ::close(fd);
-            if (!free) continue;
+            if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                ::close(fd);
+                continue;
+            }
         }
         std::error_code rm;
         fs::remove_all(it->path(), rm);
+        if (fd >= 0) ::close(fd);
         if (!rm) ++removed;
     }
     return removed;

@@ -28,14 +28,14 @@
 #include <nlohmann/json.hpp>
 
 #include "../unit/temp_dir.hpp"
-
-extern char** environ;
+#include "process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using lupe::test::TempDir;
+using namespace lupe::test;
 
 const std::string kIndexBin = LUPE_INDEX_BIN;
 const std::string kSearchBin = LUPE_SEARCH_BIN;
@@ -46,88 +46,6 @@ const std::string kFixturesDir = LUPE_FIXTURES_DIR;
 const std::string kDeepSeekId = "news/deepseek-huawei-ascend.md";
 const std::string kDroneId = "news/antigravity-a1-drohne.md";
 
-// ---------------------------------------------------------------------------------------
-// Running a program
-
-struct Run {
-    int status = -1;  ///< exit status, or 128 + signal number when killed by a signal
-    std::string out;  ///< everything written to stdout
-    std::string err;  ///< everything written to stderr
-};
-
-std::string describe(const std::vector<std::string>& argv) {
-    std::string s;
-    for (const auto& a : argv) s += (s.empty() ? "" : " ") + ("'" + a + "'");
-    return s;
-}
-
-/// Run argv[0] with the arguments argv (no shell, no PATH lookup), stdin from /dev/null,
-/// and collect stdout, stderr and the exit status.
-Run run(const std::vector<std::string>& argv) {
-    int out_pipe[2];
-    int err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-
-    pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    if (rc != 0) {
-        ::close(out_pipe[0]);
-        ::close(err_pipe[0]);
-        throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
-    }
-
-    Run result;
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* sinks[2] = {&result.out, &result.err};
-    int open_fds = 2;
-    char buf[65536];
-    while (open_fds > 0) {
-        if (::poll(fds, 2, -1) < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-            const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-            if (n > 0) {
-                sinks[i]->append(buf, static_cast<std::size_t>(n));
-            } else if (n == 0 || errno != EINTR) {
-                ::close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_fds;
-            }
-        }
-    }
-    int wstatus = 0;
-    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
-    result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    return result;
-}
-
-Run lupe_index(std::vector<std::string> args) {
-    args.insert(args.begin(), kIndexBin);
-    return run(args);
-}
-
-Run lupe_search(std::vector<std::string> args) {
-    args.insert(args.begin(), kSearchBin);
-    return run(args);
-}
 
 json parse_json(const Run& r) {
     INFO("stdout: " << r.out);
