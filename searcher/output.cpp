@@ -1,11 +1,11 @@
-#include "searcher/output.hpp"
+#include "lupe/output.hpp"
 
 #include <charconv>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
-namespace lupe::searcher {
+namespace lupe {
 namespace {
 
 constexpr const char* kBold = "\x1b[1m";
@@ -91,4 +91,4 @@ std::string format_trec(std::string_view qid, const SearchResults& results,
     return out;
 }
 
-}  // namespace lupe::searcher
+}  // namespace lupe

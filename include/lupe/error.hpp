@@ -7,6 +7,8 @@
 /// as expected (an index missing or damaged, a query with a syntax error, a bad document).
 #pragma once
 
+#include "lupe/export.hpp"
+
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -15,7 +17,7 @@ namespace lupe {
 
 /// @brief Base class of every exception lupe throws. what() is one line for a human.
 /// @since 0.1
-class Error : public std::runtime_error {
+class LUPE_API Error : public std::runtime_error {
 public:
     /// @param message one line that names what failed (path, document id, query position)
     explicit Error(const std::string& message);
@@ -23,35 +25,35 @@ public:
 
 /// @brief The API was used wrongly: fix the calling code.
 /// @since 0.1
-class LogicError : public Error {
+class LUPE_API LogicError : public Error {
 public:
     using Error::Error;
 };
 
 /// @brief An argument was out of its documented range (an unknown language code, a zero limit).
 /// @since 0.1
-class InvalidArgumentError : public LogicError {
+class LUPE_API InvalidArgumentError : public LogicError {
 public:
     using LogicError::LogicError;
 };
 
 /// @brief Something outside the program was not as expected.
 /// @since 0.1
-class RuntimeError : public Error {
+class LUPE_API RuntimeError : public Error {
 public:
     using Error::Error;
 };
 
 /// @brief Reading or writing a file failed (the message names the path and the system's reason).
 /// @since 0.1
-class IoError : public RuntimeError {
+class LUPE_API IoError : public RuntimeError {
 public:
     using RuntimeError::RuntimeError;
 };
 
 /// @brief There is no index at the given path.
 /// @since 0.1
-class IndexNotFoundError : public RuntimeError {
+class LUPE_API IndexNotFoundError : public RuntimeError {
 public:
     using RuntimeError::RuntimeError;
 };
@@ -59,14 +61,14 @@ public:
 /// @brief The path holds something that is not a readable lupe index (damaged, foreign,
 /// or written by an incompatible version). The message suggests `xapian-check`.
 /// @since 0.1
-class IndexCorruptError : public RuntimeError {
+class LUPE_API IndexCorruptError : public RuntimeError {
 public:
     using RuntimeError::RuntimeError;
 };
 
 /// @brief Another writer holds the index's write lock.
 /// @since 0.1
-class IndexLockedError : public RuntimeError {
+class LUPE_API IndexLockedError : public RuntimeError {
 public:
     using RuntimeError::RuntimeError;
 };
@@ -74,7 +76,7 @@ public:
 /// @brief A query could not be parsed. position() is the 1-based character position
 /// in the query where the problem was found.
 /// @since 0.1
-class QuerySyntaxError : public RuntimeError {
+class LUPE_API QuerySyntaxError : public RuntimeError {
 public:
     /// @param message what is wrong, without the position
     /// @param position 1-based character (code point) position in the query
@@ -92,7 +94,7 @@ private:
 /// @brief A document was rejected (no id, invalid UTF-8, no text, ...). The message
 /// names the document id when it has one.
 /// @since 0.1
-class DocumentError : public RuntimeError {
+class LUPE_API DocumentError : public RuntimeError {
 public:
     using RuntimeError::RuntimeError;
 };

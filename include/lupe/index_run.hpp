@@ -2,6 +2,8 @@
 /// @brief Indexing files and directories: what `lupe-index` does, as a library call.
 #pragma once
 
+#include "lupe/export.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -25,7 +27,7 @@ struct IndexWarning {
 
 /// @brief Counts for one indexing run.
 /// @since 0.1
-struct IndexRunSummary {
+struct LUPE_API IndexRunSummary {
     std::map<std::string, std::size_t> added;    ///< new documents, per language
     std::map<std::string, std::size_t> updated;  ///< changed documents re-indexed, per language
     std::size_t unchanged = 0;       ///< documents found as they were indexed (not re-indexed)
@@ -78,7 +80,7 @@ struct IndexRunObserver {
 /// @return the counts
 /// @throws RuntimeError only when the index itself cannot be written or committed
 /// @since 0.1
-IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
+LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
                               const IndexRunObserver& observer = {});
 
 }  // namespace lupe

@@ -2,6 +2,8 @@
 /// @brief Adding, replacing and deleting documents in a lupe index.
 #pragma once
 
+#include "lupe/export.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -67,7 +69,7 @@ struct AddOutcome {
 /// commit() (and after every IndexWriterOptions::batch_size documents). Not thread-safe:
 /// use one IndexWriter from one thread. Move-only.
 /// @since 0.1
-class IndexWriter {
+class LUPE_API IndexWriter {
 public:
     /// @brief Open the index at `path`, creating it (and missing parent directories) if
     /// it does not exist.

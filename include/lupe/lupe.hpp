@@ -14,6 +14,7 @@
 #include "lupe/error.hpp"
 #include "lupe/index_run.hpp"
 #include "lupe/index_writer.hpp"
+#include "lupe/output.hpp"
 #include "lupe/results.hpp"
 #include "lupe/searcher.hpp"
 #include "lupe/version.hpp"

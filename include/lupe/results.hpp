@@ -2,6 +2,8 @@
 /// @brief What a search returns.
 #pragma once
 
+#include "lupe/export.hpp"
+
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -18,7 +20,7 @@ struct Highlight {
 
 /// @brief A short passage of the document around the words that matched.
 /// @since 0.1
-struct Snippet {
+struct LUPE_API Snippet {
     /// Plain UTF-8 text, white space collapsed; "…" marks text left out at either end.
     std::string text;
     /// The words in `text` that match the query, in order, not overlapping.

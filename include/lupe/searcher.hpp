@@ -2,6 +2,8 @@
 /// @brief Ranked search over a lupe index.
 #pragma once
 
+#include "lupe/export.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -93,7 +95,7 @@ struct SearchOptions {
 /// commits and newly published generations by itself (and recovers from Xapian's
 /// DatabaseModifiedError). Not thread-safe: use one Searcher per thread. Move-only.
 /// @since 0.1
-class Searcher {
+class LUPE_API Searcher {
 public:
     /// @brief Open the index at `path` for reading.
     /// @throws IndexNotFoundError nothing is at `path` (the message says how to build one)

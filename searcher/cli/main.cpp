@@ -12,7 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "lupe/lupe.hpp"
-#include "searcher/output.hpp"
+#include "lupe/output.hpp"
 
 namespace {
 
@@ -72,7 +72,7 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
                           << ": " << results.syntax_error << "; searched its plain words\n";
             }
             any_results = any_results || !results.results.empty();
-            std::cout << lupe::searcher::format_trec(fields[0], results);
+            std::cout << lupe::format_trec(fields[0], results);
         } catch (const lupe::InvalidArgumentError& e) {
             std::cerr << "lupe-search: " << file << ':' << number << ": " << e.what() << '\n';
             any_error = true;
@@ -165,9 +165,9 @@ int main(int argc, char** argv) {
         for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
         const lupe::SearchResults results = searcher.search(query, options);
         if (json) {
-            std::cout << lupe::searcher::format_json(results);
+            std::cout << lupe::format_json(results);
         } else {
-            std::cout << lupe::searcher::format_text(results, options.offset, use_color(color));
+            std::cout << lupe::format_text(results, options.offset, use_color(color));
         }
         return results.results.empty() ? kExitNoResults : kExitResults;
     } catch (const lupe::Error& e) {

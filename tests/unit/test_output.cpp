@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "searcher/output.hpp"
+#include "lupe/output.hpp"
 
-using namespace lupe::searcher;
+using namespace lupe;
 
 namespace {
 lupe::SearchResults sample() {
