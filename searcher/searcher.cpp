@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
+#include <vector>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -81,7 +83,10 @@ std::string get_string(const nlohmann::json& data, const char* key) {
 
 }  // namespace
 
-struct Searcher::Impl {
+// One reader's state: a database handle on the published generation, with the analysis
+// objects a search needs. Xapian handles and stemmers are not thread-safe, so each thread
+// searching at a time has its own Handle (see Searcher::Impl).
+struct Handle {
     std::string path;
     std::optional<std::string> generation;  // the published generation read, if any
     detail::GenerationReadLock generation_lock;
@@ -276,9 +281,59 @@ struct Searcher::Impl {
     }
 };
 
+// The pool of handles: a search takes an idle one (or opens a new one when all are busy)
+// and gives it back, so that N threads searching at once use N handles and a Searcher
+// shared by many threads never lets two of them touch the same Xapian object.
+struct Searcher::Impl {
+    std::string path;
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Handle>> idle;
+
+    std::unique_ptr<Handle> acquire() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex);
+            if (!idle.empty()) {
+                auto handle = std::move(idle.back());
+                idle.pop_back();
+                return handle;
+            }
+        }
+        auto handle = std::make_unique<Handle>();
+        handle->path = path;
+        handle->open();
+        return handle;
+    }
+
+    void release(std::unique_ptr<Handle> handle) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        idle.push_back(std::move(handle));
+    }
+
+    std::string context() const { return "index " + path; }
+};
+
+namespace {
+
+// Borrows a handle for the length of a call and gives it back, even on an exception.
+template <class Pool>
+class Borrowed {
+public:
+    explicit Borrowed(Pool& pool) : pool_(pool), handle_(pool.acquire()) {}
+    ~Borrowed() { pool_.release(std::move(handle_)); }
+    Borrowed(const Borrowed&) = delete;
+    Borrowed& operator=(const Borrowed&) = delete;
+    Handle* operator->() const { return handle_.get(); }
+
+private:
+    Pool& pool_;
+    std::unique_ptr<Handle> handle_;
+};
+
+}  // namespace
+
 Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
     impl_->path = path;
-    impl_->open();
+    impl_->release(impl_->acquire());  // open now: a missing or damaged index fails here
 }
 
 Searcher::~Searcher() = default;
@@ -294,15 +349,15 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
         throw InvalidArgumentError("limit " + std::to_string(options.limit) +
                                    " is out of range 1.." + std::to_string(kMaxLimit));
     }
+    Borrowed handle(*impl_);
     // A writer committing while we read makes Xapian throw DatabaseModifiedError; the
     // cure is to reopen and run the search again (once is nearly always enough).
     for (int attempt = 0;; ++attempt) {
         try {
-            impl_->refresh();
-            return impl_->run(query, options);
+            handle->refresh();
+            return handle->run(query, options);
         } catch (const Xapian::DatabaseModifiedError& e) {
             if (attempt >= 2) detail::rethrow_xapian(e, impl_->context());
-            reopen();
         } catch (const Xapian::Error& e) {
             detail::rethrow_xapian(e, impl_->context());
         }
@@ -311,7 +366,8 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
 
 void Searcher::reopen() {
     try {
-        impl_->refresh();
+        Borrowed handle(*impl_);
+        handle->refresh();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
@@ -319,7 +375,8 @@ void Searcher::reopen() {
 
 std::size_t Searcher::document_count() const {
     try {
-        return impl_->db.get_doccount();
+        Borrowed handle(*impl_);
+        return handle->db.get_doccount();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }

@@ -93,7 +93,12 @@ struct SearchOptions {
 ///
 /// Each search sees the index as last committed or published: a Searcher follows new
 /// commits and newly published generations by itself (and recovers from Xapian's
-/// DatabaseModifiedError). Not thread-safe: use one Searcher per thread. Move-only.
+/// DatabaseModifiedError).
+///
+/// Thread-safe: one Searcher may be shared by many threads calling search() at once.
+/// It keeps a pool of Xapian database handles (Xapian objects are not thread-safe), one
+/// per thread searching at the same moment, opened on demand and reused. Move-only; moving
+/// or destroying it while another thread searches with it is not allowed.
 /// @since 0.1
 class LUPE_API Searcher {
 public:
