@@ -74,6 +74,7 @@ std::string format_json(const SearchResults& results) {
         if (!r.date.empty()) hit["date"] = r.date;
         if (!r.url.empty()) hit["url"] = r.url;
         if (!r.source.empty()) hit["source"] = r.source;
+        if (!r.snippet_marked.empty()) hit["snippet_marked"] = r.snippet_marked;
         hits.push_back(std::move(hit));
     }
     out["results"] = std::move(hits);

@@ -152,8 +152,8 @@ public:
     }
 
 private:
-    static std::string_view field(const QueryNode& n) {
-        return n.title ? schema::kTitleField : schema::kBodyField;
+    std::string_view field(const QueryNode& n) const {
+        return n.title || options_.title_only ? schema::kTitleField : schema::kBodyField;
     }
 
     // Highlights are looked up in body text, whatever field the query names.

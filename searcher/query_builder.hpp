@@ -35,6 +35,7 @@ struct QueryOptions {
     /// Weight of stopwords in the ranking when other words remain (0: dropped). They
     /// never add matches, only reorder them.
     double stopword_weight = 0.5;
+    bool title_only = false;  ///< plain words look in the title field only
 };
 
 struct BuiltQuery {

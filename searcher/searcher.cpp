@@ -13,6 +13,7 @@
 
 #include "analysis/analysis_config.hpp"
 #include "analysis/analyzer.hpp"
+#include "analysis/date.hpp"
 #include "analysis/language.hpp"
 #include "analysis/schema.hpp"
 #include "lupe/error.hpp"
@@ -168,6 +169,9 @@ struct Handle {
                 if (text.empty()) text = r.title;
                 r.snippet = searcher::make_snippet(text, analysis::family_of(r.lang), highlights,
                                                    *analyzer, options.snippet_length);
+                if (!options.highlight_open.empty() || !options.highlight_close.empty()) {
+                    r.snippet_marked = r.snippet.marked(options.highlight_open, options.highlight_close);
+                }
             }
             out.results.push_back(std::move(r));
         }
@@ -205,6 +209,35 @@ struct Handle {
         db.reopen();
     }
 
+    // Sort key for date order that puts undated documents last in both directions.
+    struct DateKey : Xapian::KeyMaker {
+        bool oldest_first = false;
+        std::string operator()(const Xapian::Document& doc) const override {
+            std::string date = doc.get_value(schema::kDateSlot);
+            if (date.empty()) return oldest_first ? std::string("\xff") : std::string();
+            return date;
+        }
+    } date_key_;
+
+    static Xapian::Query date_filter(const std::string& from, const std::string& to) {
+        const auto bound = [](const std::string& text, bool upper) {
+            const auto d = analysis::parse_iso_date(text);
+            if (!d) {
+                throw InvalidArgumentError("date \"" + text +
+                                           "\" is not YYYY, YYYY-MM or YYYY-MM-DD");
+            }
+            return upper ? analysis::date_upper_bound(*d) : analysis::date_sort_key(*d);
+        };
+        if (from.empty()) {
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kDateSlot, bound(to, true));
+        }
+        if (to.empty()) {
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kDateSlot, bound(from, false));
+        }
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot, bound(from, false),
+                             bound(to, true));
+    }
+
     SearchResults run(std::string_view query, const SearchOptions& options) {
         SearchResults out;
         out.query = std::string(query);
@@ -222,7 +255,12 @@ struct Handle {
         query_options.stopwords = options.stopwords;
         query_options.decompound = options.decompound;
         query_options.stopword_weight = options.stopword_weight;
+        query_options.title_only = options.fields == SearchField::Title;
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
+        if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
+            built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
+                                        date_filter(options.date_from, options.date_to));
+        }
         if (options.suggest) {
             std::optional<analysis::Family> family;
             if (!options.lang.empty()) family = analysis::family_of(options.lang);
@@ -234,6 +272,12 @@ struct Handle {
 
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(*make_weight(options));
+        if (options.sort != SortOrder::Relevance) {
+            // By the date value; DateKey puts undated documents last either way.
+            enquire.set_sort_by_key_then_relevance(&date_key_, options.sort == SortOrder::NewestFirst);
+            date_key_.oldest_first = options.sort == SortOrder::OldestFirst;
+            built.all_words.reset();  // tiers are a relevance order
+        }
         if (options.feedback_documents && !built.unranked) {
             built.query = expand(enquire, *built.query, options);
         }

@@ -45,6 +45,9 @@ struct Result {
     std::string url;        ///< its URL, or empty
     std::string source;     ///< its source, or empty
     Snippet snippet;        ///< the passage that best matches the query
+    /// snippet.text with SearchOptions::highlight_open/close around the matching words;
+    /// empty when no markers were asked for
+    std::string snippet_marked;
 };
 
 /// @brief The answer to one search.

@@ -25,6 +25,21 @@ enum class Weighting {
     LM,        ///< query likelihood language model with Dirichlet smoothing
 };
 
+/// @brief The order of results.
+/// @since 0.2
+enum class SortOrder {
+    Relevance,    ///< best match first (documents with all plain words first)
+    NewestFirst,  ///< by date, newest first; undated documents last; ties by relevance
+    OldestFirst,  ///< by date, oldest first; undated documents last; ties by relevance
+};
+
+/// @brief Which text plain query words are looked for in.
+/// @since 0.2
+enum class SearchField {
+    All,    ///< title and body
+    Title,  ///< the title only (as if every plain word were written `title:word`)
+};
+
 /// @brief Settings for one search.
 /// @since 0.1
 struct SearchOptions {
@@ -38,6 +53,27 @@ struct SearchOptions {
     std::string lang;
     /// Approximate length of each snippet in characters; 0 turns snippets off.
     std::size_t snippet_length = 200;
+    /// Markers put around the matching words in Result::snippet_marked (e.g. "<b>" and
+    /// "</b>"; nothing is escaped). Both empty (default): snippet_marked stays empty, and
+    /// Snippet::highlights gives the positions.
+    /// @since 0.2
+    std::string highlight_open;
+    /// See highlight_open.
+    /// @since 0.2
+    std::string highlight_close;
+    /// Result order.
+    /// @since 0.2
+    SortOrder sort = SortOrder::Relevance;
+    /// Only documents dated on or after this day: "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    /// (empty: no lower bound). Like the query syntax's `date:FROM..`.
+    /// @since 0.2
+    std::string date_from;
+    /// Only documents dated on or before this period (empty: no upper bound).
+    /// @since 0.2
+    std::string date_to;
+    /// Where plain query words are looked for.
+    /// @since 0.2
+    SearchField fields = SearchField::All;
     /// Fall back to the query's plain words when it has a syntax error (the error is
     /// reported in SearchResults::syntax_error). When false the QuerySyntaxError is thrown.
     bool retry_plain_on_syntax_error = true;
@@ -122,8 +158,8 @@ public:
     /// @param query the query text (UTF-8), in the syntax above
     /// @param options limit, offset, language, snippet length
     /// @throws QuerySyntaxError only if options.retry_plain_on_syntax_error is false
-    /// @throws InvalidArgumentError options.lang is not "", "en" or "de", or limit is 0
-    ///         or above 10000
+    /// @throws InvalidArgumentError options.lang is not "", "en" or "de", limit is 0 or
+    ///         above 10000, or date_from/date_to is not an ISO 8601 date
     /// @throws RuntimeError the index could not be read
     SearchResults search(std::string_view query, const SearchOptions& options = {});
 

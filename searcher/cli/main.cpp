@@ -109,6 +109,16 @@ int main(int argc, char** argv) {
                    "TREC run lines (default --limit 1000)");
     app.add_option("--snippet-length", options.snippet_length, "Snippet length in bytes (0: none)")
         ->capture_default_str();
+    const std::map<std::string, lupe::SortOrder> orders = {{"relevance", lupe::SortOrder::Relevance},
+                                                          {"newest", lupe::SortOrder::NewestFirst},
+                                                          {"oldest", lupe::SortOrder::OldestFirst}};
+    app.add_option("--sort", options.sort, "Order: relevance, newest or oldest (undated last)")
+        ->transform(CLI::CheckedTransformer(orders, CLI::ignore_case))
+        ->default_str("relevance");
+    app.add_option("--from", options.date_from, "Only documents dated on or after YYYY[-MM[-DD]]");
+    app.add_option("--to", options.date_to, "Only documents dated on or before YYYY[-MM[-DD]]");
+    app.add_flag("--title-only", [&](std::int64_t) { options.fields = lupe::SearchField::Title; },
+                 "Look for plain words in titles only");
     app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
                  "No \"Did you mean\" suggestion");
     app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },

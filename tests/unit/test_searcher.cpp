@@ -245,3 +245,26 @@ TEST_CASE("searcher: a spelling suggestion is offered, not run") {
     CHECK(s.search("Huawey", {.suggest = false}).suggestion.empty());
     CHECK(s.search("Huawei").suggestion.empty());
 }
+
+TEST_CASE("searcher: sort by date, date range, title only, highlight markers") {
+    Fixture f;
+    Searcher s(f.path());
+    // Dated: deepseek 2025-08-14, drone 2025-08-01, altman 2024-12-31, strasse 2023; hamlet none.
+    const auto all = "lang:de OR lang:en";
+    CHECK(ids(s.search(all, {.sort = lupe::SortOrder::NewestFirst})) ==
+          std::vector<std::string>{"deepseek", "drone", "altman", "strasse", "hamlet"});
+    CHECK(ids(s.search(all, {.sort = lupe::SortOrder::OldestFirst})) ==
+          std::vector<std::string>{"strasse", "altman", "drone", "deepseek", "hamlet"});
+    CHECK(ids(s.search(all, {.sort = lupe::SortOrder::NewestFirst, .date_from = "2024",
+                             .date_to = "2025-08-10"})) ==
+          std::vector<std::string>{"drone", "altman"});
+    CHECK_THROWS_AS(s.search("x", {.date_from = "last week"}), lupe::InvalidArgumentError);
+    CHECK(ids(s.search("Rundumsicht", {.fields = lupe::SearchField::Title})) ==
+          std::vector<std::string>{"drone"});
+    CHECK(s.search("Drohne", {.fields = lupe::SearchField::Title}).results.empty());
+    const auto marked = s.search("Drohne", {.highlight_open = "<b>", .highlight_close = "</b>"});
+    REQUIRE_FALSE(marked.results.empty());
+    CHECK(marked.results.front().snippet_marked.find("<b>Drohne") != std::string::npos);
+    CHECK(marked.results.front().snippet_marked.find("</b>") != std::string::npos);
+    CHECK(s.search("Drohne").results.front().snippet_marked.empty());
+}
