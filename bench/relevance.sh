@@ -37,21 +37,8 @@ TREC_EVAL=(python3 "$SCRIPT_DIR/trec_eval.py")
 # Results per query: deep enough for MAP and R@100.
 LIMIT=1000
 
-LUPE_INDEX=$BUILD_DIR/lupe-index
-LUPE_SEARCH=$BUILD_DIR/lupe-search
-BASELINE=$BUILD_DIR/bench/xapian-baseline
-
-missing=()
-for bin in "$LUPE_INDEX" "$LUPE_SEARCH" "$BASELINE"; do
-    [[ -x $bin ]] || missing+=("$bin")
-done
-if ((${#missing[@]})); then
-    echo "$0: missing binaries: ${missing[*]}" >&2
-    echo "build them first (from the top of the source tree):" >&2
-    echo "  cmake -S . -B build -DLUPE_BUILD_BENCH=ON && cmake --build build" >&2
-    echo "or pass the build directory as the second argument" >&2
-    exit 2
-fi
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [[ ! -d $DATA_DIR/relevance ]]; then
     echo "$0: $DATA_DIR/relevance is not a directory" >&2
     exit 2

@@ -73,21 +73,8 @@ REPS=${LUPE_BENCH_REPS:-3}
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "$0: LUPE_BENCH_REPS must be a positive integer" >&2; exit 2; }
 QUERY_LIMIT=10
 
-LUPE_INDEX=$BUILD_DIR/lupe-index
-LUPE_SEARCH=$BUILD_DIR/lupe-search
-BASELINE=$BUILD_DIR/bench/xapian-baseline
-
-missing=()
-for bin in "$LUPE_INDEX" "$LUPE_SEARCH" "$BASELINE"; do
-    [[ -x $bin ]] || missing+=("$bin")
-done
-if ((${#missing[@]})); then
-    echo "$0: missing binaries: ${missing[*]}" >&2
-    echo "build them first (from the top of the source tree):" >&2
-    echo "  cmake -S . -B build -DLUPE_BUILD_BENCH=ON && cmake --build build" >&2
-    echo "or pass the build directory as the second argument" >&2
-    exit 2
-fi
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [[ ! -x /usr/bin/time ]]; then
     echo "$0: /usr/bin/time (GNU time) is missing: install it with 'apt-get install time'" >&2
     exit 2
