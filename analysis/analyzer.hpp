@@ -45,8 +45,6 @@ public:
     explicit Analyzer(AnalysisConfig config = {});
     ~Analyzer();
 
-    const AnalysisConfig& config() const { return config_; }
-
     /// Add the words of `text` to `doc`: each raw word with a position under `field`, and
     /// its WordTerms in `family` under `field`. `position` is advanced past the last word.
     /// Each occurrence adds `wdf` to the terms' within-document frequency.

@@ -71,7 +71,7 @@ struct SpellingOptions {
     /// Floor of the rare threshold (see `rare_doc_fraction`). 1 means that in an index of
     /// under 2,000 documents no word that occurs at all is "rare": there, frequencies are
     /// too small to tell a typo from a rare real word (lupe's own corpus has "Cafe" in 2
-    /// documents, one edit from "came" in dozens).
+    /// documents, one edit from "came" in 51).
     Xapian::doccount rare_min_doc_freq = 1;
     /// A rare word (present, but below the rare threshold) is only corrected into a word
     /// in at least this many times as many documents: "well below the suggestion's", so

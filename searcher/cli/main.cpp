@@ -168,7 +168,9 @@ int main(int argc, char** argv) {
         lupe::Searcher searcher(index);
         if (!batch.empty()) {
             if (limit->count() == 0) options.limit = kBatchDefaultLimit;
+            // TREC lines show neither snippets nor suggestions: do not compute them.
             options.snippet_length = 0;
+            options.suggest = false;
             return run_batch(searcher, batch, options);
         }
         std::string query;
