@@ -8,26 +8,21 @@
 namespace lupe::analysis {
 namespace {
 
-/// Entries kept in an Analyzer's cache of compound splits before it is emptied: the
-/// vocabulary is Zipfian, so a bounded cache answers nearly every lookup, and the bound
-/// keeps a long indexing run's memory flat.
-constexpr std::size_t kSplitCacheEntries = 200000;
+/// Entries kept in each of an Analyzer's caches (compound splits, the terms of a word in
+/// a family) before the cache is emptied: the vocabulary is Zipfian, so a bounded cache
+/// answers nearly every lookup, and the bound keeps a long indexing run's memory flat.
+constexpr std::size_t kCacheEntries = 200000;
 
 void add_unique(std::vector<std::string>& terms, std::string term) {
     if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
 }
 
+std::size_t family_index(Family family) { return static_cast<std::size_t>(family); }
+
 }  // namespace
 
 Analyzer::Analyzer(AnalysisConfig config) : config_(std::move(config)) {}
 Analyzer::~Analyzer() = default;
-
-std::string Analyzer::raw_term(std::string_view field, std::string_view word) {
-    std::string term;
-    term.reserve(field.size() + word.size());
-    term.append(field).append(word);
-    return term;
-}
 
 std::string Analyzer::stem(Family family, const std::string& word) const {
     if (!config_.fold) return stemmers_.stem(family, word);
@@ -37,47 +32,88 @@ std::string Analyzer::stem(Family family, const std::string& word) const {
 const std::vector<std::string>& Analyzer::compound_parts(const std::string& word) {
     auto it = split_cache_.find(word);
     if (it != split_cache_.end()) return it->second;
-    if (split_cache_.size() >= kSplitCacheEntries) split_cache_.clear();
+    if (split_cache_.size() >= kCacheEntries) split_cache_.clear();
     return split_cache_.emplace(word, config_.decompounder->split(word)).first->second;
+}
+
+void Analyzer::clear_vocabulary() {
+    // The caches point into the vocabulary's counters.
+    for (auto& cache : term_cache_) cache.clear();
+    vocabulary_.clear();
+}
+
+Analyzer::CachedWord& Analyzer::cached(Family family, const std::string& word) {
+    auto& cache = term_cache_[family_index(family)];
+    auto it = cache.find(word);
+    if (it != cache.end()) return it->second;
+    if (cache.size() >= kCacheEntries) cache.clear();
+
+    CachedWord entry;
+    WordTerms& out = entry.terms;
+    const std::string_view prefix = family_prefix(family);
+    const auto term = [&](const std::string& stem) {
+        std::string t;
+        t.reserve(prefix.size() + stem.size());
+        t.append(prefix).append(stem);
+        return t;
+    };
+    if (config_.fold) {
+        const FoldedWord folded = fold_word(family, word);
+        out.whole.push_back(term(stemmers_.stem(family, folded.primary)));
+        if (!folded.digraph.empty()) {
+            add_unique(out.whole, term(stemmers_.stem(family, folded.digraph)));
+        }
+    } else {
+        out.whole.push_back(term(stemmers_.stem(family, word)));
+    }
+    if (family == Family::German && config_.decompounder) {
+        for (const auto& part : compound_parts(word)) {
+            std::string t = term(stem(family, part));
+            if (std::find(out.whole.begin(), out.whole.end(), t) == out.whole.end()) {
+                add_unique(out.parts, std::move(t));
+            }
+        }
+    }
+    return cache.emplace(word, std::move(entry)).first->second;
 }
 
 void Analyzer::word_terms(Family family, std::string_view field, const std::string& word,
                           WordTerms& out) {
-    out.whole.clear();
-    out.parts.clear();
-    std::string prefix(field);
-    prefix.append(family_prefix(family));
-    if (config_.fold) {
-        const FoldedWord folded = fold_word(family, word);
-        out.whole.push_back(prefix + stemmers_.stem(family, folded.primary));
-        if (!folded.digraph.empty()) {
-            add_unique(out.whole, prefix + stemmers_.stem(family, folded.digraph));
+    const WordTerms& terms = cached(family, word).terms;
+    const auto with_field = [&](const std::vector<std::string>& from, std::vector<std::string>& to) {
+        to.clear();
+        for (const auto& t : from) {
+            std::string s;
+            s.reserve(field.size() + t.size());
+            s.append(field).append(t);
+            to.push_back(std::move(s));
         }
-    } else {
-        out.whole.push_back(prefix + stemmers_.stem(family, word));
-    }
-    if (family == Family::German && config_.decompounder) {
-        for (const auto& part : compound_parts(word)) {
-            std::string term = prefix + stem(family, part);
-            if (std::find(out.whole.begin(), out.whole.end(), term) == out.whole.end()) {
-                add_unique(out.parts, std::move(term));
-            }
-        }
-    }
+    };
+    with_field(terms.whole, out.whole);
+    with_field(terms.parts, out.parts);
 }
 
 void Analyzer::index_text(Xapian::Document& doc, std::string_view text, Family family,
                           std::string_view field, Xapian::termcount wdf,
-                          Xapian::termpos& position) {
+                          Xapian::termpos& position, bool count_words) {
     tokenize(text, tokens_);
-    std::string raw(field);
+    std::string term(field);
+    const auto with_field = [&](const std::string& t) -> const std::string& {
+        if (field.empty()) return t;
+        term.resize(field.size());
+        term += t;
+        return term;
+    };
     for (const Token& token : tokens_) {
-        raw.resize(field.size());
-        raw += token.text;
-        doc.add_posting(raw, ++position, wdf);
-        word_terms(family, field, token.text, scratch_);
-        for (const auto& term : scratch_.whole) doc.add_term(term, wdf);
-        for (const auto& term : scratch_.parts) doc.add_term(term, wdf);
+        CachedWord& word = cached(family, token.text);
+        if (count_words) {
+            if (!word.count) word.count = &vocabulary_.slot(token.text);
+            vocabulary_.count(*word.count);
+        }
+        const WordTerms& terms = word.terms;
+        ++position;
+        for (const auto& t : terms.whole) doc.add_posting(with_field(t), position, wdf);
+        for (const auto& t : terms.parts) doc.add_term(with_field(t), wdf);
     }
 }
 

@@ -7,6 +7,8 @@
 // what is looked up.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,26 +40,68 @@ struct WordTerms {
     std::vector<std::string> parts;
 };
 
-/// Not thread-safe (it owns Stemmers, a token buffer and a cache of compound splits): one
-/// per thread.
+/// The words of the documents indexed so far, each with the number of documents that
+/// use it: the vocabulary that spelling suggestions and wildcards are looked up in (the
+/// index itself holds stems only). Memory grows with the number of distinct words, not
+/// with the number of documents.
+class Vocabulary {
+public:
+    /// Start counting words for the next document.
+    void begin_document() { ++stamp_; }
+    /// Count a normalised word for the current document (once per document).
+    void add(const std::string& word) { count(slot(word)); }
+    /// word -> number of documents, since the last clear().
+    template <typename Fn>
+    void for_each(Fn fn) const {
+        for (const auto& [word, count] : words_) fn(word, count.documents);
+    }
+    std::size_t size() const { return words_.size(); }
+    void clear() { words_.clear(); }
+
+    /// A word's counter; stays valid until clear().
+    struct Count {
+        std::uint32_t documents = 0;
+        std::uint32_t last_document = 0;
+    };
+    Count& slot(const std::string& word) { return words_[word]; }
+    /// Count a word, given its counter, for the current document (once per document).
+    void count(Count& c) const {
+        if (c.last_document != stamp_) {
+            ++c.documents;
+            c.last_document = stamp_;
+        }
+    }
+
+private:
+    std::unordered_map<std::string, Count> words_;
+    std::uint32_t stamp_ = 1;
+};
+
+/// Not thread-safe (it owns Stemmers, a token buffer and caches of compound splits and
+/// word terms): one per thread.
 class Analyzer {
 public:
     explicit Analyzer(AnalysisConfig config = {});
     ~Analyzer();
 
-    /// Add the words of `text` to `doc`: each raw word with a position under `field`, and
-    /// its WordTerms in `family` under `field`. `position` is advanced past the last word.
-    /// Each occurrence adds `wdf` to the terms' within-document frequency.
+    /// Add the words of `text` to `doc`: each word's whole-word stem terms in `family`
+    /// under `field` with its position, and its compound-part terms without. `position`
+    /// is advanced past the last word. Each occurrence adds `wdf` to the terms'
+    /// within-document frequency. With `count_words`, each word is counted in
+    /// vocabulary() for the current document.
     void index_text(Xapian::Document& doc, std::string_view text, Family family,
-                    std::string_view field, Xapian::termcount wdf, Xapian::termpos& position);
+                    std::string_view field, Xapian::termcount wdf, Xapian::termpos& position,
+                    bool count_words = false);
+
+    /// The words counted by index_text() since the last clear_vocabulary().
+    Vocabulary& vocabulary() { return vocabulary_; }
+    /// Forget the counted words (after they were written to the index).
+    void clear_vocabulary();
 
     /// The terms of a normalised word in a family and field ("training" in English body
     /// text: whole = {"ZEtrain"}).
     void word_terms(Family family, std::string_view field, const std::string& word,
                     WordTerms& out);
-
-    /// The raw term of a normalised word in a field: "training", "Sdrohne".
-    static std::string raw_term(std::string_view field, std::string_view word);
 
     /// Stem a normalised word in a family (folding included), as the stem terms hold it.
     std::string stem(Family family, const std::string& word) const;
@@ -69,12 +113,20 @@ public:
 
 private:
     const std::vector<std::string>& compound_parts(const std::string& word);
+    /// A word's terms in a family (without a field prefix) and its vocabulary counter.
+    struct CachedWord {
+        WordTerms terms;
+        Vocabulary::Count* count = nullptr;  // null until the word is counted
+    };
+    /// The terms of a word in a family, cached.
+    CachedWord& cached(Family family, const std::string& word);
 
     AnalysisConfig config_;
     Stemmers stemmers_;
     std::vector<Token> tokens_;
-    WordTerms scratch_;
     std::unordered_map<std::string, std::vector<std::string>> split_cache_;
+    std::array<std::unordered_map<std::string, CachedWord>, kAllFamilies.size()> term_cache_;
+    Vocabulary vocabulary_;
 };
 
 }  // namespace lupe::analysis

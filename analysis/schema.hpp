@@ -1,17 +1,21 @@
 // The term schema: every prefix and value slot lupe writes, defined once.
 //
-// Design note. Each word is indexed twice:
-//   - its raw (lower-cased, unstemmed) form with positions, for phrases, wildcards and
-//     snippets: "training";
-//   - its stem, without positions, under a prefix naming the stemmer family:
-//     "ZE" English (Snowball english), "ZD" German (Snowball german2), "ZX" unstemmed
-//     (documents in other or unknown languages): "ZEtrain".
-// A query word without a language is looked up in all three families at once (combined
-// with OP_SYNONYM, so that it weighs as one word with one document frequency), which is
-// how `Drohnen` finds German "Drohne" and `trained` finds English "training" without the
-// query's language being known. Keeping the families apart (instead of one shared "Z"
-// prefix) means an English stem never matches a German word by accident, and `--lang`
-// narrows the query to one family.
+// Design note. Each word is indexed as its stem, with positions, under a prefix naming
+// the stemmer family: "ZE" English (Snowball english), "ZD" German (Snowball german2),
+// "ZX" unstemmed (documents in other or unknown languages): "training" -> "ZEtrain".
+// Phrases match on these stems ("trained models" finds "training model"), as in most
+// search engines with a stemming analyzer. A query word without a language is looked up
+// in all three families at once (combined with OP_SYNONYM, so that it weighs as one word
+// with one document frequency), which is how `Drohnen` finds German "Drohne" and
+// `trained` finds English "training" without the query's language being known. Keeping
+// the families apart (instead of one shared "Z" prefix) means an English stem never
+// matches a German word by accident, and `--lang` narrows the query to one family.
+//
+// The unstemmed words themselves are not terms (index format 2 had them, with positions:
+// a second term per word that cost 37% of the indexing time, measured in issue 6). What
+// only they gave, the vocabulary for spelling suggestions and wildcards, is kept as
+// metadata instead: one key per distinct word (kVocabularyPrefix) holding the number of
+// documents that use it.
 //
 // Title words are indexed into the general fields above with a higher wdf (so the title
 // weighs more in BM25), and again under the title prefix "S" for `title:` searches.
@@ -61,7 +65,13 @@ inline constexpr std::string_view kAnalysisKey = "lupe.analysis";
 
 /// Metadata key and value marking a database as a lupe index of this term schema.
 inline constexpr std::string_view kFormatKey = "lupe.format";
-inline constexpr std::string_view kFormatValue = "2";  // 2: folding, compound parts
+inline constexpr std::string_view kFormatValue = "3";  // 3: stems only, vocabulary metadata
+
+/// Metadata key prefix of the vocabulary: "lupe.w:" + normalised word; the value is the
+/// number of documents using the word, in decimal. Exact after a full build; incremental
+/// runs add the words of new and changed documents (so counts of changed documents'
+/// words grow, and words of deleted documents stay) until the next full build.
+inline constexpr std::string_view kVocabularyPrefix = "lupe.w:";
 
 /// Longest document id: Xapian's terms are at most 245 bytes, and the id term carries a
 /// one-byte prefix; 200 leaves room and is far beyond any sensible key.

@@ -47,6 +47,7 @@ public:
     }
 
     IndexRunSummary finish() {
+        writer_.wait();
         delete_vanished_files();
         summary_.documents_total = writer_.document_count();
         writer_.publish();
@@ -102,7 +103,9 @@ private:
         }
         // Only a file read without failures tells which of its documents are gone; one
         // that failed keeps its documents, and no state, so that the next run reads it.
+        // (A rebuild holds only what this run read: nothing of the file can be gone.)
         if (file_failures_ == 0) {
+            if (writer_.rebuilding()) return writer_.set_source_file_state(key, state);
             summary_.deleted += writer_.delete_source_file_documents(
                 key, [this](const std::string& doc_id) { return ids_seen_.count(doc_id) > 0; });
             writer_.set_source_file_state(key, state);
@@ -124,22 +127,34 @@ private:
         }
     }
 
-    void add(const Document& doc, std::size_t line) {
+    // Documents go to the writer's worker threads; their outcome is counted when it
+    // arrives (on this thread, during a later call of the writer).
+    void add(Document& doc, std::size_t line) {
         try {
-            const AddOutcome outcome = writer_.add_document(doc, current_key_);
-            ids_seen_.insert(doc.id);
-            if (outcome.unchanged) {
-                ++summary_.unchanged;
-                return progress();
-            }
-            auto& counts = outcome.replaced ? summary_.updated : summary_.added;
-            ++counts[outcome.lang];
-            for (const auto& note : outcome.notes) {
-                warn(current_, line, "document \"" + doc.id + "\": " + note, false);
-            }
+            std::string id = doc.id;
+            writer_.add_document_async(
+                std::move(doc), current_key_,
+                [this, id, path = current_, line](const AddOutcome& outcome) {
+                    counted(outcome, id, path, line);
+                });
+            ids_seen_.insert(std::move(id));
         } catch (const DocumentError& e) {
             ++file_failures_;
             warn(current_, line, e.what(), true);
+            progress();
+        }
+    }
+
+    void counted(const AddOutcome& outcome, const std::string& id, const std::string& path,
+                 std::size_t line) {
+        if (outcome.unchanged) {
+            ++summary_.unchanged;
+            return progress();
+        }
+        auto& counts = outcome.replaced ? summary_.updated : summary_.added;
+        ++counts[outcome.lang];
+        for (const auto& note : outcome.notes) {
+            warn(path, line, "document \"" + id + "\": " + note, false);
         }
         progress();
     }

@@ -42,13 +42,7 @@ public:
         switch (n.kind) {
             case K::Word: return word(n, positive);
             case K::Phrase: return phrase(n.text, field(n), positive);
-            case K::Wildcard: {
-                if (positive) highlights_.prefixes.push_back(n.text);
-                return Xapian::Query(Xapian::Query::OP_WILDCARD,
-                                     analysis::Analyzer::raw_term(field(n), n.text),
-                                     kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                                     Xapian::Query::OP_SYNONYM);
-            }
+            case K::Wildcard: return wildcard(n.text, field(n), positive);
             case K::Lang: return as_filter(Xapian::Query(std::string(schema::kLangPrefix) + n.text));
             case K::Source: {
                 std::vector<OptQuery> parts;
@@ -205,20 +199,71 @@ private:
                                            kCompoundPartWeight));
     }
 
+    // A phrase matches the words' stems at consecutive positions, in any one family in
+    // scope (a document is in one family).
     OptQuery phrase(const std::string& text, std::string_view fld, bool positive) {
         analysis::tokenize(text, tokens_);
-        std::vector<Xapian::Query> terms;
         std::vector<std::string> words;
-        for (const auto& t : tokens_) {
-            words.push_back(t.text);
-            terms.emplace_back(analysis::Analyzer::raw_term(fld, t.text));
-        }
+        for (const auto& t : tokens_) words.push_back(t.text);
         if (positive && words.size() == 1) highlights_.words.insert(words.front());
+        if (words.empty()) return std::nullopt;
+        std::vector<Xapian::Query> per_family;
+        for (Family f : families_) {
+            std::vector<Xapian::Query> terms;
+            for (const auto& w : words) {
+                analyzer_.word_terms(f, fld, w, terms_);
+                terms.emplace_back(terms_.whole.front());
+            }
+            per_family.push_back(terms.size() == 1
+                                     ? terms.front()
+                                     : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
+                                                     terms.end(),
+                                                     static_cast<Xapian::termcount>(terms.size())));
+        }
         if (positive && words.size() > 1) highlights_.phrases.push_back(std::move(words));
-        if (terms.empty()) return std::nullopt;
-        if (terms.size() == 1) return terms.front();
-        return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
-                             static_cast<Xapian::termcount>(terms.size()));
+        if (per_family.size() == 1) return per_family.front();
+        return Xapian::Query(words.size() == 1 ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR,
+                             per_family.begin(), per_family.end());
+    }
+
+    // `prefix*`: the stems in every family in scope that start with the (normalised)
+    // prefix, and the stems of the vocabulary's words that start with it, whose stems may
+    // be shorter than the prefix ("traini*" -> "training" -> "ZEtrain").
+    OptQuery wildcard(const std::string& prefix, std::string_view fld, bool positive) {
+        if (positive) highlights_.prefixes.push_back(prefix);
+        std::vector<Xapian::Query> parts;
+        std::vector<std::string> stem_prefixes;
+        for (Family f : families_) {
+            std::string p(fld);
+            p.append(analysis::family_prefix(f)).append(prefix);
+            parts.emplace_back(Xapian::Query::OP_WILDCARD, p, kMaxWildcardExpansion,
+                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
+            stem_prefixes.push_back(std::move(p));
+        }
+        if (const Xapian::Database* db = options_.vocabulary) {
+            std::vector<std::string> extra;
+            const std::string key_prefix = std::string(schema::kVocabularyPrefix) + prefix;
+            std::size_t scanned = 0;
+            for (auto it = db->metadata_keys_begin(key_prefix);
+                 it != db->metadata_keys_end(key_prefix) && scanned < kMaxWildcardVocabularyScan &&
+                 extra.size() < kMaxWildcardExpansion;
+                 ++it, ++scanned) {
+                const std::string word = (*it).substr(schema::kVocabularyPrefix.size());
+                for (Family f : families_) {
+                    analyzer_.word_terms(f, fld, word, terms_);
+                    for (auto& t : terms_.whole) {
+                        const bool covered = std::any_of(
+                            stem_prefixes.begin(), stem_prefixes.end(),
+                            [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
+                        if (covered || std::find(extra.begin(), extra.end(), t) != extra.end()) continue;
+                        if (db->term_exists(t)) extra.push_back(std::move(t));
+                    }
+                }
+            }
+            for (auto& t : extra) parts.emplace_back(std::move(t));
+        }
+        if (parts.size() == 1) return parts.front();
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, parts.begin(), parts.end());
     }
 
     const QueryOptions& options_;

@@ -3,7 +3,8 @@
 // A plain word becomes its stems in every stemming family in scope, combined with
 // OP_SYNONYM (one word, one document frequency, whatever language matched); a word
 // that the tokenizer splits ("E-Mail", "hands-on") and a quoted phrase become OP_PHRASE
-// over the raw positional terms; a wildcard expands over raw terms.
+// over the positional stem terms of each family; a wildcard expands over the stems that
+// start with it and over the stems of the vocabulary's words that start with it.
 #pragma once
 
 #include <optional>
@@ -21,6 +22,11 @@ namespace lupe::searcher {
 /// WILDCARD_LIMIT_MOST_FREQUENT), so `a*`-like prefixes stay fast and still useful.
 inline constexpr Xapian::termcount kMaxWildcardExpansion = 1000;
 
+/// Most vocabulary words one wildcard reads to find the words whose stem is shorter than
+/// the wildcard (`traini*` must find "training", indexed as "train"). A prefix with more
+/// words than this is short, and short prefixes are matched by the stems themselves.
+inline constexpr std::size_t kMaxWildcardVocabularyScan = 20000;
+
 /// Weight of a compound's parts relative to the whole word when the query word is a
 /// compound ("Drohnenhersteller" also finds "Hersteller von Drohnen", but below the
 /// documents that use the compound itself). Measured on xquad-r-de (nDCG@10): 0.7775
@@ -36,6 +42,9 @@ struct QueryOptions {
     /// never add matches, only reorder them.
     double stopword_weight = 0.5;
     bool title_only = false;  ///< plain words look in the title field only
+    /// The index whose vocabulary (schema::kVocabularyPrefix) wildcards also expand over;
+    /// null: wildcards match stems by their prefix only.
+    const Xapian::Database* vocabulary = nullptr;
 };
 
 struct BuiltQuery {

@@ -263,6 +263,7 @@ struct Handle {
         query_options.decompound = options.decompound;
         query_options.stopword_weight = options.stopword_weight;
         query_options.title_only = options.fields == SearchField::Title;
+        query_options.vocabulary = &db;
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
             built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,

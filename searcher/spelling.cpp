@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <unordered_map>
 
 #include <xapian/unicode.h>
 
+#include "analysis/schema.hpp"
 #include "analysis/tokenizer.hpp"
 #include "analysis/utf8.hpp"
 
@@ -51,10 +53,28 @@ bool used_in_family(const Xapian::Database& db, const std::string& word, analysi
     return db.term_exists(term);
 }
 
+/// Whether a search for `word` finds anything in the families in scope: a word of the
+/// vocabulary may have left the index with its documents (the vocabulary keeps words until
+/// the next full build), and a suggestion that finds nothing is no help.
+bool used_anywhere(const Xapian::Database& db, const std::string& word,
+                   std::optional<analysis::Family> family, const analysis::Analyzer& stemmers) {
+    if (family) return used_in_family(db, word, *family, stemmers);
+    return std::any_of(analysis::kAllFamilies.begin(), analysis::kAllFamilies.end(),
+                       [&](analysis::Family f) { return used_in_family(db, word, f, stemmers); });
+}
+
+/// Number of documents using `word`, from the index's vocabulary (schema::kVocabularyPrefix).
+Xapian::doccount vocabulary_freq(const Xapian::Database& db, const std::string& key) {
+    const std::string value = db.get_metadata(key);
+    Xapian::doccount n = 0;
+    std::from_chars(value.data(), value.data() + value.size(), n);
+    return n;
+}
+
 /// How many documents a search for `word` finds, as far as spelling is concerned: the
 /// documents of its stem in the families in scope, or of the word itself. A word the
 /// search finds through its stem is not misspelt: "strasse" finds German "Straße" (german2
-/// folds ß to ss) although the raw term "strasse" is absent.
+/// folds ß to ss) although the word "strasse" is not in the vocabulary.
 Xapian::doccount found_in(const Xapian::Database& db, const std::string& word,
                           std::optional<analysis::Family> family,
                           const analysis::Analyzer& stemmers) {
@@ -64,7 +84,8 @@ Xapian::doccount found_in(const Xapian::Database& db, const std::string& word,
         return db.get_termfreq(term);
     };
     if (family) return stem_freq(*family);
-    Xapian::doccount freq = db.get_termfreq(word);
+    Xapian::doccount freq =
+        vocabulary_freq(db, std::string(analysis::schema::kVocabularyPrefix) + word);
     for (const analysis::Family f : analysis::kAllFamilies) freq = std::max(freq, stem_freq(f));
     return freq;
 }
@@ -249,20 +270,21 @@ std::string suggest_word(const Xapian::Database& db, const std::string& word,
     if (word_freq > 0) limit = std::min(limit, options.rare_word_max_edit_distance);
     std::size_t first_bytes = 0;
     decode_utf8(word, first_bytes);
-    // Raw terms are lower-case words and every prefixed term starts with an ASCII capital,
-    // so the slice of terms starting with the word's (lower-case) first character holds
-    // raw terms only.
-    const std::string first_char = word.substr(0, first_bytes);
+    // The vocabulary's words starting with the word's first character.
+    const std::string key_prefix =
+        std::string(analysis::schema::kVocabularyPrefix) + word.substr(0, first_bytes);
+    const std::size_t skip = analysis::schema::kVocabularyPrefix.size();
 
     std::string best;
     unsigned best_distance = limit + 1;
     Xapian::doccount best_freq = 0;
     std::u32string candidate;
     std::size_t scanned = 0;
-    const auto end = db.allterms_end(first_char);
-    for (auto it = db.allterms_begin(first_char); it != end; ++it) {
+    const auto end = db.metadata_keys_end(key_prefix);
+    for (auto it = db.metadata_keys_begin(key_prefix); it != end; ++it) {
         if (++scanned > options.max_terms_scanned) break;
-        const std::string term = *it;
+        const std::string key = *it;
+        const std::string_view term = std::string_view(key).substr(skip);
         // A code point takes 1 to 4 bytes: rule out most terms by their byte length alone.
         if (term.size() + limit < target.size() || term.size() > 4 * (target.size() + limit)) {
             continue;
@@ -274,11 +296,12 @@ std::string suggest_word(const Xapian::Database& db, const std::string& word,
         if (diff > limit || has_number_char(candidate)) continue;
         const unsigned distance = edit_distance(target, candidate, limit);
         if (distance == 0 || distance > limit) continue;
-        const Xapian::doccount freq = it.get_termfreq();
+        const Xapian::doccount freq = vocabulary_freq(db, key);
         if (freq < min_candidate_freq || freq <= word_freq) continue;
         if (distance == best_distance && freq <= best_freq) continue;  // ties: first in order
-        if (family && !used_in_family(db, term, *family, stemmers)) continue;
-        best = term;
+        const std::string word_found(term);
+        if (!used_anywhere(db, word_found, family, stemmers)) continue;
+        best = word_found;
         best_distance = distance;
         best_freq = freq;
         limit = distance;  // from now on only as close or closer candidates can win

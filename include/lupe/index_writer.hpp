@@ -14,6 +14,10 @@
 
 namespace lupe {
 
+/// Most worker threads an IndexWriter runs (IndexWriterOptions::jobs).
+/// @since 0.3
+inline constexpr std::size_t kMaxJobs = 256;
+
 /// @brief Settings for an IndexWriter.
 /// @since 0.1
 struct IndexWriterOptions {
@@ -28,6 +32,11 @@ struct IndexWriterOptions {
     /// publish() swaps in the new one atomically (and compacted).
     /// @since 0.2
     bool rebuild = false;
+    /// Build a new index (a directory without one) as a rebuild: in parallel shards,
+    /// compacted and published by publish(), which is faster than committing batches
+    /// into it as it grows; nothing is visible before publish(). `lupe-index` sets it.
+    /// @since 0.3
+    bool rebuild_if_new = false;
     /// How long to wait for another writer to finish (0: fail at once with
     /// IndexLockedError).
     /// @since 0.2
@@ -44,6 +53,12 @@ struct IndexWriterOptions {
     /// "Sicht"), with the word list of Debian's wngerman package.
     /// @since 0.2
     bool decompound = true;
+    /// Worker threads that analyse documents (language detection, term generation) in
+    /// parallel; in a rebuild each also writes its own shard, and publish() merges the
+    /// shards by compaction. 0: one per core (std::thread::hardware_concurrency). At most
+    /// kMaxJobs.
+    /// @since 0.3
+    std::size_t jobs = 0;
 };
 
 /// @brief What IndexWriter::add_document did.
@@ -67,7 +82,8 @@ struct AddOutcome {
 /// Only one IndexWriter can have an index open at a time; a second one waits up to
 /// IndexWriterOptions::lock_wait_seconds, then gets IndexLockedError. Changes become visible to searchers, and durable, on
 /// commit() (and after every IndexWriterOptions::batch_size documents). Not thread-safe:
-/// use one IndexWriter from one thread. Move-only.
+/// use one IndexWriter from one thread (it runs its own worker threads,
+/// IndexWriterOptions::jobs). Move-only.
 /// @since 0.1
 class LUPE_API IndexWriter {
 public:
@@ -104,6 +120,31 @@ public:
     ///         UTF-8 in a field, no text, language code malformed); the index is unchanged
     /// @throws RuntimeError writing failed
     AddOutcome add_document(const Document& doc, const std::string& source_file = {});
+
+    /// @brief Receives the outcome of a document given to add_document_async().
+    /// @since 0.3
+    using AddCallback = std::function<void(const AddOutcome&)>;
+
+    /// @brief Queue a document for the worker threads and return at once: the fast way
+    /// to index many documents (add_document() waits for each). The document is checked
+    /// here (a DocumentError is thrown as by add_document(), and nothing is queued); its
+    /// outcome is passed to `done` later, on this thread, during a later call of
+    /// add_document_async(), wait(), commit(), publish() or any other member that needs
+    /// the queue empty. Documents with the same id are indexed in the order given.
+    /// @throws DocumentError the document is invalid
+    /// @throws RuntimeError writing failed (for this or an earlier queued document)
+    /// @since 0.3
+    void add_document_async(Document doc, std::string source_file, AddCallback done);
+
+    /// @brief Wait until every queued document is indexed and its callback called.
+    /// @throws RuntimeError writing failed
+    /// @since 0.3
+    void wait();
+
+    /// @brief Whether this writer builds a new index beside the published one
+    /// (IndexWriterOptions::rebuild): nothing it writes is visible before publish().
+    /// @since 0.3
+    bool rebuilding() const noexcept;
 
     /// @name Incremental sync of input files (used by index_sources)
     /// An input file's state is recorded with the index ("<size> <mtime>"), and each

@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
                  "Do not split German compounds (no word list needed)");
     app.add_flag("--full", options.rebuild,
                  "Rebuild from scratch beside the published index, then publish it atomically");
+    app.add_option("-j,--jobs", options.jobs,
+                   "Worker threads for analysis and writing (default: one per core)")
+        ->check(CLI::Range(std::size_t{1}, lupe::kMaxJobs));
     app.add_option("--wait", options.lock_wait_seconds,
                    "Wait up to SECONDS for another lupe-index on the same index (default: fail)")
         ->check(CLI::Range(0.0, 86400.0));
@@ -106,6 +109,10 @@ int main(int argc, char** argv) {
     }
 
     try {
+        // A new index is built like a full rebuild: in parallel shards, merged and
+        // compacted at the end, published atomically (an incremental run would commit
+        // batches into one database as it goes, which is slower and leaves it less dense).
+        options.rebuild_if_new = true;
         lupe::IndexWriter writer(index, options);
         Progress progress(!quiet && ::isatty(STDERR_FILENO));
         lupe::IndexRunObserver observer;

@@ -33,7 +33,7 @@ TEST_CASE("IndexWriter: add, replace, delete, count") {
     CHECK(db.term_exists("Lde"));
     CHECK(db.term_exists("ZDneu"));
     CHECK_FALSE(db.term_exists("ZDflieg"));  // replaced text is gone
-    CHECK(db.get_metadata("lupe.format") == "2");
+    CHECK(db.get_metadata("lupe.format") == "3");
 }
 
 TEST_CASE("IndexWriter: language from default, detection, or unstemmed") {
