@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
 
 #include <xapian.h>
 
@@ -214,24 +215,44 @@ Decompounder Decompounder::load(const std::string& path) {
     return splitter;
 }
 
+struct Decompounder::Pending {
+    std::once_flag once;
+    std::string path;
+};
+
+void Decompounder::ready() const {
+    if (!pending_) return;
+    std::call_once(pending_->once, [this] {
+        try {
+            Decompounder loaded = load(pending_->path);
+            // german() made this object non-const; readers wait in call_once until here.
+            auto* self = const_cast<Decompounder*>(this);
+            self->words_ = std::move(loaded.words_);
+            self->max_word_bytes_ = loaded.max_word_bytes_;
+        } catch (const IoError&) {
+            // Readable when german() looked, not now: the splitter splits nothing.
+        }
+    });
+}
+
 std::shared_ptr<const Decompounder> Decompounder::german() {
     // A function-local static is initialised once, and thread-safely, on first use.
     static const std::shared_ptr<const Decompounder> instance =
         []() -> std::shared_ptr<const Decompounder> {
         const char* env = std::getenv(kGermanWordListEnv);
         const std::string path = env && *env ? std::string(env) : std::string(kGermanWordListPath);
-        try {
-            auto splitter = std::make_shared<const Decompounder>(load(path));
-            if (splitter->size() == 0) return nullptr;
-            return splitter;
-        } catch (const IoError&) {
-            return nullptr;
-        }
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec) || !std::ifstream(path)) return nullptr;
+        std::shared_ptr<Decompounder> splitter(new Decompounder());
+        splitter->pending_ = std::make_shared<Pending>();
+        splitter->pending_->path = path;
+        return splitter;
     }();
     return instance;
 }
 
 bool Decompounder::contains(std::string_view word) const {
+    ready();
     return words_.find(word) != words_.end();
 }
 
@@ -263,6 +284,7 @@ std::size_t Decompounder::derivation_prefix_chars(std::string_view word) const {
 }
 
 std::vector<std::string> Decompounder::split(std::string_view word) const {
+    ready();
     if (word.size() < kMinCompoundChars || word.size() > kMaxCompoundBytes) return {};
     const std::uint8_t listed = flags(word);
     // A word the list has in lower case is a verb, adjective, adverb or function word,

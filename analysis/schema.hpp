@@ -55,6 +55,10 @@ inline constexpr Xapian::termpos kFieldPositionGap = 100;
 /// incremental run can tell an unchanged document without re-indexing it.
 inline constexpr Xapian::valueno kContentHashSlot = 1;
 
+/// Value slot holding the start of the body for snippets (schema::kMaxStoredTextBytes),
+/// zlib-compressed: see src/stored_document.hpp.
+inline constexpr Xapian::valueno kTextSlot = 2;
+
 /// Metadata key prefix for the recorded state of an input file: "lupe.file:" + hash of the
 /// path; the value is "<size> <mtime ns> <path>".
 inline constexpr std::string_view kFileStatePrefix = "lupe.file:";
@@ -65,7 +69,7 @@ inline constexpr std::string_view kAnalysisKey = "lupe.analysis";
 
 /// Metadata key and value marking a database as a lupe index of this term schema.
 inline constexpr std::string_view kFormatKey = "lupe.format";
-inline constexpr std::string_view kFormatValue = "3";  // 3: stems only, vocabulary metadata
+inline constexpr std::string_view kFormatValue = "3";  // 3: stems only, vocabulary, text slot
 
 /// Metadata key prefix of the vocabulary: "lupe.w:" + normalised word; the value is the
 /// number of documents using the word, in decimal. Exact after a full build; incremental

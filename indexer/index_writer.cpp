@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <utility>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "analysis/analysis_config.hpp"
@@ -29,6 +28,7 @@
 #include "analysis/utf8.hpp"
 #include "lupe/error.hpp"
 #include "src/index_layout.hpp"
+#include "src/stored_document.hpp"
 #include "src/xapian_error.hpp"
 
 namespace lupe {
@@ -91,15 +91,12 @@ std::string file_state_key(const std::string& file) {
     return std::string(schema::kFileStatePrefix) + hex64(fnv1a(file));
 }
 
-// The document data: a JSON object with id, title, lang, date, url, source and the start
-// of the body for snippets (see schema::kMaxStoredTextBytes). The searcher reads it back.
-std::string stored_data(const Document& doc, const std::string& lang) {
-    nlohmann::json data = {{"id", doc.id}, {"title", doc.title}, {"lang", lang}};
-    if (!doc.date.empty()) data["date"] = doc.date;
-    if (!doc.url.empty()) data["url"] = doc.url;
-    if (!doc.source.empty()) data["source"] = doc.source;
-    data["text"] = std::string(analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes));
-    return data.dump();
+// The document data (display fields) and the text slot's value (the start of the body,
+// for snippets): see src/stored_document.hpp.
+void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang) {
+    xdoc.set_data(detail::encode_fields({doc.id, doc.title, lang, doc.date, doc.url, doc.source}));
+    const std::string_view text = analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes);
+    if (!text.empty()) xdoc.add_value(schema::kTextSlot, detail::compress_text(text));
 }
 
 // Documents a worker takes from the queue at a time: large enough that handing over a
@@ -110,11 +107,11 @@ constexpr std::size_t kBatchDocuments = 128;
 // documents read but not yet indexed to jobs x kQueuedBatches x kBatchDocuments.
 constexpr std::size_t kQueuedBatches = 4;
 
-// A rebuild's shards are committed every this many documents. Measured on Reuters-21578
-// (bench/throughput.sh, one shard): 3.6 s at 1,000 against 4.9 s at Xapian's default of
-// 10,000 and 5.3 s at 30,000 — Xapian's in-memory posting maps get slower as they grow —
-// and 4.5 s at 100 (too many small B-tree updates).
-constexpr std::size_t kShardFlushDocuments = 1000;
+// A rebuild's shard is committed when the documents written since its last commit hold
+// this many words (Xapian's own threshold counts documents, 10,000 by default). Xapian's
+// in-memory posting maps get slower as they grow, and each commit has a fixed cost;
+// measured with bench/throughput.sh on 2 cores (wall seconds): see the README.
+constexpr std::size_t kShardFlushWords = 50000;
 
 // A worker's vocabulary counts are written to its database when they hold this many
 // words (and at every commit): bounds their memory on corpora with huge vocabularies.
@@ -179,6 +176,7 @@ struct QueuedDocument {
     std::string hash;  // content hash (computed by the caller for incremental runs)
     AddOutcome outcome;
     Xapian::Document xdoc;  // built by a worker; written by the caller (incremental runs)
+    std::size_t words = 0;  // words indexed (positions), set by the worker
 };
 
 using Batch = std::vector<QueuedDocument>;
@@ -189,7 +187,8 @@ struct Worker {
     std::unique_ptr<analysis::Analyzer> analyzer;
     Xapian::WritableDatabase shard;  // rebuilds only
     bool shard_fresh = true;         // no vocabulary written to the shard yet
-    std::size_t since_flush = 0;
+    std::size_t since_flush = 0;  // words written to the shard since its last commit
+    bool commit_requested = false;  // guarded by Impl::mutex: write vocabulary, commit
     std::deque<Batch> todo;       // guarded by Impl::mutex
     std::deque<Batch> finished;   // guarded by Impl::mutex
     Batch filling;                // the caller's batch being filled (caller thread only)
@@ -290,6 +289,7 @@ struct IndexWriter::Impl {
         analyzer.index_text(xdoc, doc.body, family, schema::kBodyField, 1, pos, true);
         Xapian::termpos title_pos = 0;
         analyzer.index_text(xdoc, doc.title, family, schema::kTitleField, 1, title_pos);
+        q.words = pos + title_pos;
 
         for (const auto& word : analysis::tokenize_words(doc.source)) {
             xdoc.add_boolean_term(std::string(schema::kSourcePrefix) + word);
@@ -305,7 +305,7 @@ struct IndexWriter::Impl {
                                         "display, not searchable with date:");
             }
         }
-        xdoc.set_data(stored_data(doc, outcome.lang));
+        store(xdoc, doc, outcome.lang);
         if (q.hash.empty()) q.hash = content_hash(doc, q.source_file);
         xdoc.add_value(schema::kContentHashSlot, q.hash);
         if (!q.source_file.empty()) xdoc.add_boolean_term(file_term(q.source_file));
@@ -323,7 +323,8 @@ struct IndexWriter::Impl {
                 detail::rethrow_xapian(e, context() + ", document \"" + q.doc.id + "\"");
             }
             q.xdoc = Xapian::Document();
-            if (++worker.since_flush >= kShardFlushDocuments) {
+            worker.since_flush += q.words;
+            if (worker.since_flush >= kShardFlushWords) {
                 worker.since_flush = 0;
                 if (worker.analyzer->vocabulary().size() >= kVocabularyFlushWords) flush_vocabulary(worker);
                 worker.shard.commit();
@@ -339,24 +340,49 @@ struct IndexWriter::Impl {
     void worker_loop(Worker& worker) {
         std::unique_lock<std::mutex> guard(mutex);
         for (;;) {
-            work_ready.wait(guard, [&] { return stopping || !worker.todo.empty(); });
-            if (worker.todo.empty()) return;  // stopping, and nothing left
-            Batch batch = std::move(worker.todo.front());
-            worker.todo.pop_front();
+            work_ready.wait(guard, [&] {
+                return stopping || !worker.todo.empty() || worker.commit_requested;
+            });
+            Batch batch;
+            const bool commit = worker.todo.empty() && worker.commit_requested;
+            if (!commit) {
+                if (worker.todo.empty()) return;  // stopping, and nothing left
+                batch = std::move(worker.todo.front());
+                worker.todo.pop_front();
+            }
             worker.busy = true;
             guard.unlock();
             std::exception_ptr error;
             try {
-                process(worker, batch);
+                if (commit) {
+                    flush_vocabulary(worker);
+                    worker.shard.commit();
+                    worker.since_flush = 0;
+                } else {
+                    process(worker, batch);
+                }
             } catch (...) {
                 error = std::current_exception();
             }
             guard.lock();
             worker.busy = false;
+            if (commit) worker.commit_requested = false;
             if (error && !worker_error) worker_error = error;
-            worker.finished.push_back(std::move(batch));
+            if (!commit) worker.finished.push_back(std::move(batch));
             work_done.notify_all();
         }
+    }
+
+    // Rebuilds: each worker writes its vocabulary counts and commits its shard, in
+    // parallel, after its queued documents.
+    void commit_shards() {
+        for (auto& worker : workers) submit(*worker);
+        {
+            std::lock_guard<std::mutex> guard(mutex);
+            for (auto& worker : workers) worker->commit_requested = true;
+        }
+        work_ready.notify_all();
+        drain();
     }
 
     void start_workers() {
@@ -453,35 +479,32 @@ struct IndexWriter::Impl {
         }
     }
 
+    bool all_idle() const {
+        return std::all_of(workers.begin(), workers.end(), [](const auto& w) {
+            return w->todo.empty() && !w->busy && w->finished.empty() && !w->commit_requested;
+        });
+    }
+
     // Waits until every queued document is indexed and its callback called.
     void drain() {
         for (auto& worker : workers) submit(*worker);
         for (;;) {
             deliver();
             std::unique_lock<std::mutex> guard(mutex);
-            const bool idle = std::all_of(workers.begin(), workers.end(), [](const auto& w) {
-                return w->todo.empty() && !w->busy && w->finished.empty();
-            });
-            if (idle) {
+            if (all_idle()) {
                 if (worker_error) {
                     guard.unlock();
                     deliver();  // rethrows
                 }
                 return;
             }
-            work_done.wait(guard, [&] { return !all_finished_empty() || worker_error; });
+            work_done.wait(guard, [&] { return !all_finished_empty() || worker_error || all_idle(); });
         }
     }
 
-    // Writes the workers' vocabulary counts (workers idle).
+    // Incremental runs: writes the workers' vocabulary counts (workers idle).
     void write_vocabularies() {
-        for (auto& worker : workers) {
-            if (rebuilding()) {
-                flush_vocabulary(*worker);
-            } else {
-                write_vocabulary(db, *worker->analyzer, false);
-            }
-        }
+        for (auto& worker : workers) write_vocabulary(db, *worker->analyzer, false);
     }
 };
 
@@ -674,9 +697,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
                 if (old.get_value(schema::kContentHashSlot) == q.hash) {
                     AddOutcome outcome;
                     outcome.unchanged = true;
-                    const auto data = nlohmann::json::parse(old.get_data(), nullptr, false);
-                    const auto lang = data.find("lang");
-                    outcome.lang = lang != data.end() && lang->is_string() ? lang->get<std::string>() : "";
+                    outcome.lang = detail::decode_fields(old.get_data()).lang;
                     outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
                     if (done) done(outcome);
                     return;
@@ -812,19 +833,23 @@ bool IndexWriter::delete_document(const std::string& id) {
 
 void IndexWriter::commit() {
     if (impl_->published) throw LogicError(impl_->context() + ": the writer was published; open a new one");
-    impl_->drain();
     try {
-        impl_->write_vocabularies();
         if (impl_->rebuilding()) {
+            // File states go to the first shard before the workers commit their shards.
+            impl_->drain();
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
             for (const auto& [file, state] : impl_->rebuild_file_states) {
                 first.set_metadata(file_state_key(file), state + " " + file);
             }
-            for (auto& worker : impl_->workers) worker->shard.commit();
-        } else if (impl_->in_transaction) {
-            impl_->in_transaction = false;
-            impl_->db.commit_transaction();
-            impl_->begin();
+            impl_->commit_shards();
+        } else {
+            impl_->drain();
+            impl_->write_vocabularies();
+            if (impl_->in_transaction) {
+                impl_->in_transaction = false;
+                impl_->db.commit_transaction();
+                impl_->begin();
+            }
         }
         impl_->pending = 0;
     } catch (const Xapian::Error& e) {

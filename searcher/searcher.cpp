@@ -10,7 +10,6 @@
 #include <vector>
 #include <optional>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "analysis/analysis_config.hpp"
@@ -24,6 +23,7 @@
 #include "searcher/snippet.hpp"
 #include "searcher/spelling.hpp"
 #include "src/index_layout.hpp"
+#include "src/stored_document.hpp"
 #include "src/xapian_error.hpp"
 
 namespace lupe {
@@ -83,11 +83,6 @@ public:
         return term.size() > 2 && term[0] == 'Z';
     }
 };
-
-std::string get_string(const nlohmann::json& data, const char* key) {
-    const auto it = data.find(key);
-    return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 }  // namespace
 
@@ -163,16 +158,16 @@ struct Handle {
             Result r;
             r.rank = rank++;
             r.score = it.get_weight() + bonus;
-            const nlohmann::json data = nlohmann::json::parse(it.get_document().get_data(),
-                                                              nullptr, false);
-            r.id = get_string(data, "id");
-            r.title = get_string(data, "title");
-            r.lang = get_string(data, "lang");
-            r.date = get_string(data, "date");
-            r.url = get_string(data, "url");
-            r.source = get_string(data, "source");
+            const Xapian::Document doc = it.get_document();
+            detail::StoredFields fields = detail::decode_fields(doc.get_data());
+            r.id = std::move(fields.id);
+            r.title = std::move(fields.title);
+            r.lang = std::move(fields.lang);
+            r.date = std::move(fields.date);
+            r.url = std::move(fields.url);
+            r.source = std::move(fields.source);
             if (options.snippet_length) {
-                std::string text = get_string(data, "text");
+                std::string text = detail::decompress_text(doc.get_value(schema::kTextSlot));
                 if (text.empty()) text = r.title;
                 r.snippet = searcher::make_snippet(text, analysis::family_of(r.lang), highlights,
                                                    *analyzer, options.snippet_length);

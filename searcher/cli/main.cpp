@@ -3,11 +3,13 @@
 // batch file).
 #include <unistd.h>
 
-#include <cstdlib>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 
 #include <CLI/CLI.hpp>
 
@@ -44,11 +46,23 @@ std::vector<std::string> split_tabs(const std::string& line) {
 }
 
 // --batch: "qid<TAB>query" or "qid<TAB>lang<TAB>query" per line; TREC run lines out.
-int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOptions options) {
+// With --timings, "qid<TAB>milliseconds" per query that ran goes to timings_file: the wall
+// time of searcher.search() alone (steady clock), so that reading the batch file and
+// formatting or writing the run lines are not part of the figure.
+int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOptions options,
+              const std::string& timings_file) {
     std::ifstream in(file);
     if (!in) {
         std::cerr << "lupe-search: " << file << ": cannot open the batch file\n";
         return kExitError;
+    }
+    std::ofstream timings;
+    if (!timings_file.empty()) {
+        timings.open(timings_file, std::ios::out | std::ios::trunc);
+        if (!timings) {
+            std::cerr << "lupe-search: " << timings_file << ": cannot write the timings file\n";
+            return kExitError;
+        }
     }
     bool any_results = false;
     bool any_error = false;
@@ -66,7 +80,15 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
         lupe::SearchOptions query_options = options;
         if (fields.size() == 3 && !fields[1].empty()) query_options.lang = fields[1];
         try {
+            const auto start = std::chrono::steady_clock::now();
             const auto results = searcher.search(fields.back(), query_options);
+            const std::chrono::duration<double, std::milli> elapsed =
+                std::chrono::steady_clock::now() - start;
+            if (timings.is_open()) {
+                char ms[32];
+                std::snprintf(ms, sizeof ms, "%.3f", elapsed.count());
+                timings << fields[0] << '\t' << ms << '\n';
+            }
             if (!results.syntax_error.empty()) {
                 std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
                           << ": " << results.syntax_error << "; searched its plain words\n";
@@ -76,6 +98,13 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
         } catch (const lupe::InvalidArgumentError& e) {
             std::cerr << "lupe-search: " << file << ':' << number << ": " << e.what() << '\n';
             any_error = true;
+        }
+    }
+    if (timings.is_open()) {
+        timings.close();
+        if (!timings) {
+            std::cerr << "lupe-search: " << timings_file << ": cannot write the timings file\n";
+            return kExitError;
         }
     }
     if (any_error) return kExitError;
@@ -92,6 +121,7 @@ int main(int argc, char** argv) {
     std::string index;
     std::vector<std::string> words;
     std::string batch;
+    std::string timings;
     std::string color = "auto";
     bool json = false;
     lupe::SearchOptions options;
@@ -107,6 +137,10 @@ int main(int argc, char** argv) {
     app.add_option("--batch", batch,
                    "Run one query per line (qid<TAB>query or qid<TAB>lang<TAB>query) and print "
                    "TREC run lines (default --limit 1000)");
+    auto* timings_option =
+        app.add_option("--timings", timings,
+                       "With --batch: write qid<TAB>milliseconds per query to this file (wall "
+                       "time of the search alone, without start-up and output)");
     app.add_option("--snippet-length", options.snippet_length, "Snippet length in bytes (0: none)")
         ->capture_default_str();
     const std::map<std::string, lupe::SortOrder> orders = {{"relevance", lupe::SortOrder::Relevance},
@@ -163,6 +197,15 @@ int main(int argc, char** argv) {
         std::cerr << "lupe-search: give a query, or --batch FILE (see --help)\n";
         return kExitError;
     }
+    if (timings_option->count() > 0 && batch.empty()) {
+        std::cerr << "lupe-search: --timings works only with --batch FILE: it times the queries "
+                     "of a batch run\n";
+        return kExitError;
+    }
+    if (timings_option->count() > 0 && timings.empty()) {
+        std::cerr << "lupe-search: --timings needs a file name\n";
+        return kExitError;
+    }
 
     try {
         lupe::Searcher searcher(index);
@@ -171,7 +214,7 @@ int main(int argc, char** argv) {
             // TREC lines show neither snippets nor suggestions: do not compute them.
             options.snippet_length = 0;
             options.suggest = false;
-            return run_batch(searcher, batch, options);
+            return run_batch(searcher, batch, options, timings);
         }
         std::string query;
         for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
