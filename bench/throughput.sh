@@ -2,6 +2,7 @@
 # Indexing throughput and query latency of lupe against plain Xapian and SQLite FTS5.
 #
 #   bench/throughput.sh DATA_DIR [BUILD_DIR] [--docs N]
+#   bench/throughput.sh DATA_DIR [BUILD_DIR] --scaling
 #
 # 1. Indexing. For each input (DATA_DIR/news/reuters21578/docs.jsonl.gz and
 #    DATA_DIR/bench/gesetze-de/docs.jsonl.gz, each cut to its first N lines with --docs N) the
@@ -18,17 +19,29 @@
 # 2. Query latency. For each set DATA_DIR/relevance/SET/ docs.jsonl is indexed with lupe and
 #    the baseline, and queries.tsv (qid<TAB>lang<TAB>query) is run single-threaded in batch
 #    mode, 10 results per query:
-#       lupe-search --index DIR --batch FILE --limit 10
-#       xapian-baseline search DIR FILE --limit 10
-#    after one warm-up run over all queries. Neither tool can time single queries, so the
-#    script measures whole runs (wall clock, bash's EPOCHREALTIME): the run over all N queries
-#    (T_N) and a run of the first query alone (T_1, i.e. process start-up, opening the index
-#    and one query), each REPS times, median taken. The mean latency per query without
-#    start-up is (T_N - T_1) / (N - 1). p50/p95/p99 need a per-query timing option in the tools.
+#       lupe-search --index DIR --batch FILE --limit 10 --timings T
+#       xapian-baseline search DIR FILE --limit 10 --timings T
+#    One warm-up run over all queries (no --timings), then REPS timed runs. --timings makes
+#    each tool write qid<TAB>ms per query: the wall time of that query's search inside the
+#    process (steady clock; start-up, opening the index and writing the run lines are not in
+#    it). Per query the median over the REPS runs is taken, then over the queries p50, p95,
+#    p99 (nearest rank: the value at rank ceil(p/100 * N) of the N sorted medians) and the
+#    mean. The start-up column is the median wall time (bash's EPOCHREALTIME) of REPS runs of
+#    the first query alone: process start, loading word lists, opening the index, one query.
+#
+# 3. --scaling, instead of 1 and 2: the first 10000, 50000 and 100000 documents of
+#    DATA_DIR/bench/gesetze-de/docs.jsonl.gz (LUPE_SCALING_SIZES overrides the sizes) are
+#    indexed by lupe-index and xapian-baseline under /usr/bin/time -v, and each index is
+#    queried as in 2 with one query file: 200 queries (qid<TAB>de<TAB>words) made
+#    deterministically, without randomness, from the titles of the smallest size's documents
+#    (see make_queries below), the same file for every size and both tools. One Markdown
+#    table: a row per size and tool with wall s, docs/s, peak RSS, CPU%, index MB, query
+#    p50/p95/p99, and on the lupe row the ratios lupe/baseline.
 #
 # BUILD_DIR defaults to ./build and must hold lupe-index, lupe-search and bench/xapian-baseline;
 # this script builds nothing. Environment: LUPE_BENCH_REPS (default 3) timed runs per
-# measurement in part 2. Tables go to stdout, progress to stderr.
+# measurement in parts 2 and 3; LUPE_SCALING_SIZES (default "10000 50000 100000") the
+# document counts of --scaling. Tables go to stdout, progress to stderr.
 #
 # Exit status: 0 when every step succeeded, 1 when one failed (its cells read ERR; the other
 # measurements still run), 2 on a usage error or missing tools. lupe-index's exit 1 (some
@@ -36,12 +49,15 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 DATA_DIR [BUILD_DIR] [--docs N]" >&2
-    echo "  BUILD_DIR defaults to ./build; --docs N indexes only the first N documents of each input" >&2
+    echo "usage: $0 DATA_DIR [BUILD_DIR] [--docs N | --scaling]" >&2
+    echo "  BUILD_DIR defaults to ./build; --docs N indexes only the first N documents of each input;" >&2
+    echo "  --scaling measures indexing and query latency at several sizes of gesetze-de instead" >&2
+    echo "  (sizes from LUPE_SCALING_SIZES, default \"10000 50000 100000\")" >&2
     exit 2
 }
 
 DOCS_LIMIT=
+SCALING=0
 pos=()
 while (($#)); do
     case $1 in
@@ -56,6 +72,10 @@ while (($#)); do
             [[ $DOCS_LIMIT =~ ^[1-9][0-9]*$ ]] || usage
             shift
             ;;
+        --scaling)
+            SCALING=1
+            shift
+            ;;
         -*) usage ;;
         *)
             pos+=("$1")
@@ -64,6 +84,10 @@ while (($#)); do
     esac
 done
 [[ ${#pos[@]} -ge 1 && ${#pos[@]} -le 2 ]] || usage
+if ((SCALING)) && [[ -n $DOCS_LIMIT ]]; then
+    echo "$0: --docs and --scaling exclude each other (LUPE_SCALING_SIZES sets the sizes)" >&2
+    exit 2
+fi
 
 DATA_DIR=${pos[0]}
 BUILD_DIR=${pos[1]:-./build}
@@ -72,6 +96,18 @@ FTS5=(python3 "$SCRIPT_DIR/fts5_baseline.py")
 REPS=${LUPE_BENCH_REPS:-3}
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "$0: LUPE_BENCH_REPS must be a positive integer" >&2; exit 2; }
 QUERY_LIMIT=10
+SCALING_SIZES=()
+if ((SCALING)); then
+    read -r -a SCALING_SIZES <<<"${LUPE_SCALING_SIZES:-10000 50000 100000}"
+    for n in "${SCALING_SIZES[@]}"; do
+        [[ $n =~ ^[1-9][0-9]*$ ]] ||
+            { echo "$0: LUPE_SCALING_SIZES must be positive integers, not '$n'" >&2; exit 2; }
+    done
+    ((${#SCALING_SIZES[@]})) || { echo "$0: LUPE_SCALING_SIZES is empty" >&2; exit 2; }
+    mapfile -t SCALING_SIZES < <(printf '%s\n' "${SCALING_SIZES[@]}" | sort -n -u)
+fi
+# Queries generated for --scaling.
+SCALING_QUERIES=200
 
 # shellcheck source=bench/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -79,9 +115,11 @@ if [[ ! -x /usr/bin/time ]]; then
     echo "$0: /usr/bin/time (GNU time) is missing: install it with 'apt-get install time'" >&2
     exit 2
 fi
-command -v python3 >/dev/null || { echo "$0: python3 is needed for fts5_baseline.py" >&2; exit 2; }
-python3 -c 'import sqlite3; c = sqlite3.connect(":memory:"); c.execute("CREATE VIRTUAL TABLE t USING fts5(x)")' 2>/dev/null ||
-    { echo "$0: Python's sqlite3 has no FTS5" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "$0: python3 is needed (fts5_baseline.py, query generation)" >&2; exit 2; }
+if ((!SCALING)); then
+    python3 -c 'import sqlite3; c = sqlite3.connect(":memory:"); c.execute("CREATE VIRTUAL TABLE t USING fts5(x)")' 2>/dev/null ||
+        { echo "$0: Python's sqlite3 has no FTS5" >&2; exit 2; }
+fi
 if [[ ! -d $DATA_DIR ]]; then
     echo "$0: $DATA_DIR is not a directory" >&2
     exit 2
@@ -125,6 +163,261 @@ show_err() {
 
 fmt() { awk -v x="$1" -v f="$2" 'BEGIN { printf f, x }'; }
 div() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (b > 0) printf f, a / b; else print "n/a" }'; }
+
+# ---------------------------------------------------------------- query latency helpers
+
+# wall_ms CMD...: wall milliseconds of one run (stdout discarded); returns CMD's status.
+wall_ms() {
+    local t0=$EPOCHREALTIME rc=0
+    "$@" >/dev/null 2>>"$TMP/search.err" || rc=$?
+    local t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
+    return "$rc"
+}
+
+# median_ms CMD...: median wall ms of REPS runs.
+median_ms() {
+    local i v vals=()
+    for ((i = 0; i < REPS; i++)); do
+        v=$(wall_ms "$@") || return 1
+        vals+=("$v")
+    done
+    printf '%s\n' "${vals[@]}" | sort -g | awk '{ a[NR] = $1 } END {
+        if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# search_batch TOOL INDEX QUERIES [ARGS...]: one batch run of lupe-search or the baseline,
+# QUERY_LIMIT results per query, run lines discarded, stderr appended to $TMP/search.err.
+# lupe-search's exit 1 (no query found anything) is not a failure here.
+search_batch() {
+    local tool=$1 index=$2 queries=$3 rc=0
+    shift 3
+    case $tool in
+        lupe) "$LUPE_SEARCH" --index "$index" --limit "$QUERY_LIMIT" --batch "$queries" "$@" ;;
+        base) "$BASELINE" search "$index" "$queries" --limit "$QUERY_LIMIT" "$@" ;;
+    esac >/dev/null 2>>"$TMP/search.err" || rc=$?
+    ((rc == 0)) || [[ $tool == lupe && $rc == 1 ]]
+}
+
+# latency_stats FILE...: the --timings files of REPS runs over the same queries, in the same
+# order; prints "queries p50 p95 p99 mean" (ms). Lines are matched by position (a qid may
+# repeat), and a file whose qids differ from the first's is an error. Per query the median
+# over the files is taken first, then nearest-rank percentiles over those medians.
+latency_stats() {
+    awk -F'\t' '
+        FNR == 1 { nf++ }
+        nf == 1 { qid[FNR] = $1; n = FNR }
+        { if (NF != 2 || $1 != qid[FNR] || $2 !~ /^[0-9]+(\.[0-9]+)?$/) bad = 1; v[FNR, nf] = $2 + 0; cnt[FNR]++ }
+        END {
+            if (bad || n == 0) exit 1
+            for (i = 1; i <= n; i++) if (cnt[i] != nf) exit 1
+            for (i = 1; i <= n; i++) {
+                for (k = 1; k <= nf; k++) a[k] = v[i, k]
+                for (k = 2; k <= nf; k++)  # insertion sort, nf = REPS is small
+                    for (j = k; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+                printf "%.6f\n", nf % 2 ? a[(nf + 1) / 2] : (a[nf / 2] + a[nf / 2 + 1]) / 2
+            }
+        }' "$@" | sort -g | awk '
+        { m[NR] = $1; sum += $1 }
+        function rank(p) { r = int((p * NR + 99) / 100); return m[r < 1 ? 1 : r] }
+        END {
+            if (NR == 0) exit 1
+            printf "%d %.3f %.3f %.3f %.3f\n", NR, rank(50), rank(95), rank(99), sum / NR
+        }'
+}
+
+# latency TOOL INDEX QUERIES NQ: one warm-up run, then REPS runs with --timings; prints
+# "p50 p95 p99 mean" (ms). Fails when a run fails or a run timed other than NQ queries.
+latency() {
+    local tool=$1 index=$2 queries=$3 nq=$4 i stats n p50 p95 p99 mean files=()
+    search_batch "$tool" "$index" "$queries" || return 1
+    for ((i = 1; i <= REPS; i++)); do
+        search_batch "$tool" "$index" "$queries" --timings "$TMP/timings.$tool.$i" || return 1
+        files+=("$TMP/timings.$tool.$i")
+    done
+    stats=$(latency_stats "${files[@]}") || { echo "bad --timings output of $tool" >>"$TMP/search.err"; return 1; }
+    read -r n p50 p95 p99 mean <<<"$stats"
+    if ((n != nq)); then
+        echo "$tool timed $n queries, expected $nq" >>"$TMP/search.err"
+        return 1
+    fi
+    echo "$p50 $p95 $p99 $mean"
+}
+
+# ---------------------------------------------------------------- 3. --scaling
+
+# make_queries DOCS NDOCS NQ: NQ queries qid<TAB>de<TAB>words on stdout, made from the titles
+# of the first NDOCS lines of DOCS without any randomness, so that every run, size and tool
+# gets the same file. A title's words: runs of Unicode letters of five or more, lower-cased,
+# after the law's abbreviation ("law" field) that starts gesetze-de titles
+# ("1-DM-GoldmünzG § 1 Ausgabe durch die Deutsche Bundesbank" gives "ausgabe durch deutsche
+# bundesbank"). Query k (0-based) comes from the first document at or after k * (NDOCS / NQ),
+# and after the one used for query k - 1, whose title has at least two such words and gives
+# a query not made before: 2 words for even k, 3 for odd k when the title has them,
+# consecutive, starting at word (7 k) mod (count - length + 1). Python, not awk: mawk counts
+# bytes, not letters, and JSON titles need decoding.
+make_queries() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+path, ndocs, nq = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+titles = []
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        if len(titles) >= ndocs:
+            break
+        try:
+            doc = json.loads(line)
+            title, law = doc.get("title"), doc.get("law")
+        except (ValueError, AttributeError):
+            title = law = None
+        title = title if isinstance(title, str) else ""
+        if isinstance(law, str) and law and title.startswith(law):
+            title = title[len(law):]
+        titles.append([w.lower() for w in re.findall(r"[^\W\d_]+", title) if len(w) >= 5])
+stride = max(1, len(titles) // nq)
+seen = set()
+next_doc = 0
+for k in range(nq):
+    for i in range(max(k * stride, next_doc), len(titles)):
+        words = titles[i]
+        if len(words) < 2:
+            continue
+        length = 3 if k % 2 and len(words) >= 3 else 2
+        start = (7 * k) % (len(words) - length + 1)
+        query = " ".join(words[start:start + length])
+        if query not in seen:
+            seen.add(query)
+            next_doc = i + 1
+            print(f"g{k + 1:03d}\tde\t{query}")
+            break
+PY
+}
+
+run_scaling() {
+    local input=bench/gesetze-de src='' cand total max size file nq stride tool out row
+    for cand in "$DATA_DIR/$input/docs.jsonl.gz" "$DATA_DIR/$input/docs.jsonl"; do
+        [[ -f $cand ]] && { src=$cand; break; }
+    done
+    if [[ -z $src ]]; then
+        log "$DATA_DIR/$input/docs.jsonl[.gz] not found"
+        return 1
+    fi
+    max=${SCALING_SIZES[-1]}
+    log "scaling: preparing the first $max documents of $input"
+    { gzip -dcf "$src" || true; } | head -n "$max" >"$TMP/scaling-all.jsonl"
+    total=$(wc -l <"$TMP/scaling-all.jsonl")
+    local sizes=()
+    for size in "${SCALING_SIZES[@]}"; do
+        if ((size > total)); then
+            log "warning: $input has only $total documents; size $size measured as $total"
+            size=$total
+        fi
+        [[ ${#sizes[@]} -gt 0 && ${sizes[-1]} == "$size" ]] || sizes+=("$size")
+    done
+    make_queries "$TMP/scaling-all.jsonl" "${sizes[0]}" "$SCALING_QUERIES" >"$TMP/scaling-q.tsv"
+    nq=$(wc -l <"$TMP/scaling-q.tsv")
+    stride=$((sizes[0] / SCALING_QUERIES > 0 ? sizes[0] / SCALING_QUERIES : 1))  # as in make_queries
+    if ((nq < SCALING_QUERIES)); then
+        log "warning: only $nq queries could be made from the first ${sizes[0]} titles"
+    fi
+    ((nq > 0)) || { log "no queries could be made"; return 1; }
+
+    echo "## Scaling: $input"
+    echo
+    echo "The first N documents of \`$input\`, indexed by each tool under \`/usr/bin/time -v\`" \
+        "(lupe-index with its default settings); $(nproc) cores. Query latency as in the query" \
+        "latency table: the same $nq queries at every size (\`qid<TAB>de<TAB>\` 2 or 3 words of" \
+        "5+ letters from about one title in $stride of the first ${sizes[0]} documents)," \
+        "top $QUERY_LIMIT, single-threaded," \
+        "one warm-up run, per query the median of $REPS timed runs, then nearest-rank percentiles." \
+        "Ratio columns: lupe / baseline (docs/s above 1: lupe indexes faster; the others above 1:" \
+        "lupe needs more)."
+    echo
+    echo "| docs | tool | wall s | docs/s | peak RSS MB | CPU % | index MB | p50 ms | p95 ms | p99 ms | docs/s lupe/base | RSS lupe/base | index lupe/base | p50 lupe/base | p95 lupe/base |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for size in "${sizes[@]}"; do
+        file=$TMP/scaling-$size.jsonl
+        head -n "$size" "$TMP/scaling-all.jsonl" >"$file"
+        local -A S_SEC=() S_RSS=() S_CPU=() S_SIZE=() S_LAT=()
+        for tool in lupe base; do
+            out=$TMP/scaling-$size.$tool
+            case $tool in
+                lupe) cmd=("$LUPE_INDEX" --quiet --index "$out" "$file") ;;
+                base) cmd=("$BASELINE" index "$out" "$file") ;;
+            esac
+            log "scaling: $size docs, indexing with $tool"
+            sync
+            timed "scaling-$size.index.$tool" "${cmd[@]}"
+            if ((T_RC != 0)) && ! [[ $tool == lupe && $T_RC == 1 ]]; then
+                show_err "$tool index of $size docs" "$T_RC" "scaling-$size.index.$tool"
+                status=1
+                rm -rf "$out"
+                continue
+            fi
+            if [[ $tool == lupe && $T_RC == 1 ]]; then
+                log "warning: lupe-index rejected some of the first $size documents (exit 1)"
+            fi
+            S_SEC[$tool]=$T_WALL
+            S_RSS[$tool]=$T_RSS
+            S_CPU[$tool]=$T_CPU
+            S_SIZE[$tool]=$(du -sb "$out" | cut -f1)
+            log "scaling: $size docs, $nq queries with $tool"
+            : >"$TMP/search.err"
+            if ! S_LAT[$tool]=$(latency "$tool" "$out" "$TMP/scaling-q.tsv" "$nq"); then
+                log "$tool search on $size docs failed; stderr:"
+                tail -n 3 "$TMP/search.err" >&2 || true
+                unset 'S_LAT[$tool]'
+                status=1
+            fi
+            rm -rf "$out"
+        done
+        for tool in lupe base; do
+            case $tool in
+                lupe) row="| $size | lupe |" ;;
+                base) row="| $size | xapian-baseline |" ;;
+            esac
+            if [[ -n ${S_SEC[$tool]:-} ]]; then
+                row+=" $(fmt "${S_SEC[$tool]}" '%.2f') | $(div "$size" "${S_SEC[$tool]}" '%.0f') |"
+                row+=" $(div "${S_RSS[$tool]}" 1024 '%.0f') | ${S_CPU[$tool]} | $(div "${S_SIZE[$tool]}" 1e6 '%.1f') |"
+            else
+                row+=" ERR | ERR | ERR | ERR | ERR |"
+            fi
+            if [[ -n ${S_LAT[$tool]:-} ]]; then
+                read -r p50 p95 p99 _ <<<"${S_LAT[$tool]}"
+                row+=" $p50 | $p95 | $p99 |"
+            else
+                row+=" ERR | ERR | ERR |"
+            fi
+            if [[ $tool == base ]]; then
+                row+=" | | | | |"
+            else
+                local r_dps=n/a r_rss=n/a r_size=n/a r_p50=n/a r_p95=n/a
+                if [[ -n ${S_SEC[lupe]:-} && -n ${S_SEC[base]:-} ]]; then
+                    r_dps=$(div "${S_SEC[base]}" "${S_SEC[lupe]}" '%.2f')
+                    r_rss=$(div "${S_RSS[lupe]}" "${S_RSS[base]}" '%.2f')
+                    r_size=$(div "${S_SIZE[lupe]}" "${S_SIZE[base]}" '%.2f')
+                fi
+                if [[ -n ${S_LAT[lupe]:-} && -n ${S_LAT[base]:-} ]]; then
+                    local l50 l95 b50 b95
+                    read -r l50 l95 _ <<<"${S_LAT[lupe]}"
+                    read -r b50 b95 _ <<<"${S_LAT[base]}"
+                    r_p50=$(div "$l50" "$b50" '%.2f')
+                    r_p95=$(div "$l95" "$b95" '%.2f')
+                fi
+                row+=" $r_dps | $r_rss | $r_size | $r_p50 | $r_p95 |"
+            fi
+            echo "$row"
+        done
+        rm -f "$file"
+    done
+    echo
+}
+
+if ((SCALING)); then
+    run_scaling || status=1
+    echo "Script wall time: $(awk -v a="$SCRIPT_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s."
+    exit "$status"
+fi
 
 # ---------------------------------------------------------------- 1. indexing throughput
 
@@ -224,41 +517,17 @@ done
 
 # ---------------------------------------------------------------- 2. query latency
 
-# wall_ms CMD...: wall milliseconds of one run (stdout discarded); returns CMD's status.
-wall_ms() {
-    local t0=$EPOCHREALTIME rc=0
-    "$@" >/dev/null 2>>"$TMP/search.err" || rc=$?
-    local t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
-    return "$rc"
-}
-
-# median_ms CMD...: median wall ms of REPS runs.
-median_ms() {
-    local i v vals=()
-    for ((i = 0; i < REPS; i++)); do
-        v=$(wall_ms "$@") || return 1
-        vals+=("$v")
-    done
-    printf '%s\n' "${vals[@]}" | sort -g | awk '{ a[NR] = $1 } END {
-        if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
 echo "## Query latency"
 echo
-echo "Top $QUERY_LIMIT per query, single-threaded batch runs after one warm-up run;" \
-    "median of $REPS timed runs. **mean ms** = (T_all − T_1) / (N − 1): T_all is the wall time" \
-    "of a \`--batch\` run over all N queries, T_1 of a run of the first query alone, so process" \
-    "start-up and opening the index are taken out. **start ms** = T_1." \
-    "**p50/p95/p99 are not measured: they need a per-query timing option in \`lupe-search\` and" \
-    "\`xapian-baseline\` (neither has one).**"
+echo "Top $QUERY_LIMIT per query, single-threaded \`--batch\` runs: one warm-up run, then $REPS" \
+    "timed runs with \`--timings\` (each tool's own steady-clock time of every query's search," \
+    "without process start-up, opening the index and writing the run lines). Per query the" \
+    "median of the $REPS runs, then over the queries **p50/p95/p99** (nearest rank) and the" \
+    "**mean**, in ms. **start ms**: median wall time of $REPS runs of the first query alone" \
+    "(process start-up, word lists, opening the index, one query)."
 echo
-echo "| set | docs | queries | lupe mean ms | baseline mean ms | lupe/baseline mean | lupe start ms | baseline start ms | p50/p95/p99 |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
-
-# base_search QUERIES: the baseline's batch search on the current set's index ($bidx).
-# shellcheck disable=SC2317  # invoked indirectly through wall_ms
-base_search() { "$BASELINE" search "$bidx" "$1" --limit "$QUERY_LIMIT"; }
+echo "| set | docs | queries | lupe p50 | lupe p95 | lupe p99 | lupe mean | baseline p50 | baseline p95 | baseline p99 | baseline mean | lupe/baseline p95 | lupe/baseline mean | lupe start ms | baseline start ms |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 shopt -s nullglob
 for dir in "$DATA_DIR"/relevance/*/; do
@@ -279,8 +548,8 @@ for dir in "$DATA_DIR"/relevance/*/; do
     grep -v '^[[:space:]]*$' "$queries" >"$TMP/q-all.tsv" || true
     nq=$(wc -l <"$TMP/q-all.tsv")
     head -n 1 "$TMP/q-all.tsv" >"$TMP/q-one.tsv"
-    if ((nq < 2)); then
-        log "$set_name: fewer than 2 queries, skipped"
+    if ((nq < 1)); then
+        log "$set_name: no queries, skipped"
         continue
     fi
     log "$set_name: indexing ($ndocs docs), then $nq queries"
@@ -301,39 +570,35 @@ for dir in "$DATA_DIR"/relevance/*/; do
         base_ok=0 status=1
     fi
 
-    lupe_cmd=("$LUPE_SEARCH" --index "$lidx" --limit "$QUERY_LIMIT" --batch)
-
-    l_mean=ERR l_start=ERR b_mean=ERR b_start=ERR ratio=n/a
-    : >"$TMP/search.err"
-    if ((lupe_ok)); then
-        if wall_ms "${lupe_cmd[@]}" "$TMP/q-all.tsv" >/dev/null &&
-            l_all=$(median_ms "${lupe_cmd[@]}" "$TMP/q-all.tsv") &&
-            l_one=$(median_ms "${lupe_cmd[@]}" "$TMP/q-one.tsv"); then
-            l_mean=$(awk -v a="$l_all" -v b="$l_one" -v n="$nq" 'BEGIN { printf "%.3f", (a - b) / (n - 1) }')
-            l_start=$(fmt "$l_one" '%.1f')
+    l_lat="ERR ERR ERR ERR" b_lat="ERR ERR ERR ERR" l_start=ERR b_start=ERR
+    for tool in lupe base; do
+        case $tool in
+            lupe) ok=$lupe_ok idx=$lidx label=lupe-search ;;
+            base) ok=$base_ok idx=$bidx label="xapian-baseline search" ;;
+        esac
+        ((ok)) || continue
+        : >"$TMP/search.err"
+        if lat=$(latency "$tool" "$idx" "$TMP/q-all.tsv" "$nq") &&
+            start=$(median_ms search_batch "$tool" "$idx" "$TMP/q-one.tsv"); then
+            start=$(fmt "$start" '%.1f')
+            case $tool in
+                lupe) l_lat=$lat l_start=$start ;;
+                base) b_lat=$lat b_start=$start ;;
+            esac
         else
-            log "lupe-search on $set_name failed; stderr:"
+            log "$label on $set_name failed; stderr:"
             tail -n 3 "$TMP/search.err" >&2 || true
             status=1
         fi
+    done
+    read -r l50 l95 l99 lmean <<<"$l_lat"
+    read -r b50 b95 b99 bmean <<<"$b_lat"
+    r95=n/a rmean=n/a
+    if [[ $l95 != ERR && $b95 != ERR ]]; then
+        r95=$(div "$l95" "$b95" '%.2f')
+        rmean=$(div "$lmean" "$bmean" '%.2f')
     fi
-    : >"$TMP/search.err"
-    if ((base_ok)); then
-        if wall_ms base_search "$TMP/q-all.tsv" >/dev/null &&
-            b_all=$(median_ms base_search "$TMP/q-all.tsv") &&
-            b_one=$(median_ms base_search "$TMP/q-one.tsv"); then
-            b_mean=$(awk -v a="$b_all" -v b="$b_one" -v n="$nq" 'BEGIN { printf "%.3f", (a - b) / (n - 1) }')
-            b_start=$(fmt "$b_one" '%.1f')
-        else
-            log "xapian-baseline search on $set_name failed; stderr:"
-            tail -n 3 "$TMP/search.err" >&2 || true
-            status=1
-        fi
-    fi
-    if [[ $l_mean != ERR && $b_mean != ERR ]]; then
-        ratio=$(div "$l_mean" "$b_mean" '%.2f')
-    fi
-    echo "| $set_name | $ndocs | $nq | $l_mean | $b_mean | $ratio | $l_start | $b_start | needs per-query timing in the tools |"
+    echo "| $set_name | $ndocs | $nq | $l50 | $l95 | $l99 | $lmean | $b50 | $b95 | $b99 | $bmean | $r95 | $rmean | $l_start | $b_start |"
     rm -rf "$lidx" "$bidx" "$file"
 done
 echo

@@ -9,7 +9,7 @@
 //
 //   xapian-baseline index DBDIR DOCS.jsonl[.gz]
 //   xapian-baseline search DBDIR QUERIES.tsv [--limit N] [--lang-column use|ignore]
-//                                            [--default-lang en|de]
+//                                            [--default-lang en|de] [--timings FILE]
 //
 // index:  one document per JSON line {"id", "title", "body", "lang"}; title and body are
 //         indexed as free text with a position gap between them; the boolean term "Q"+id
@@ -17,7 +17,12 @@
 //         version); the document data is the id. The database is created anew (an existing
 //         one at DBDIR is overwritten) and committed once at the end.
 // search: QUERIES.tsv lines are `qid<TAB>lang<TAB>query`; prints TREC run lines
-//         `qid Q0 docid rank score xapian` on stdout.
+//         `qid Q0 docid rank score xapian` on stdout. --timings FILE writes one line
+//         `qid<TAB>milliseconds` per query to FILE (created anew): the steady-clock wall time
+//         of building the QueryParser, parsing (and the words-only retry), get_mset and
+//         reading the docids (document data) of the MSet, i.e. what lupe-search --timings
+//         measures inside lupe::Searcher::search. Reading QUERIES.tsv and formatting or
+//         writing the run lines are left out.
 //
 // Exit codes: 0 success, 1 runtime error (I/O, Xapian, bad input), 2 usage error.
 
@@ -29,12 +34,15 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -52,7 +60,8 @@ constexpr unsigned kReadChunk = 1 << 16;
 const char* const kUsage =
     "usage: xapian-baseline index DBDIR DOCS.jsonl[.gz]\n"
     "       xapian-baseline search DBDIR QUERIES.tsv [--limit N (default 1000)]\n"
-    "                      [--lang-column use|ignore (default use)] [--default-lang en|de (default en)]\n";
+    "                      [--lang-column use|ignore (default use)] [--default-lang en|de (default en)]\n"
+    "                      [--timings FILE (qid<TAB>milliseconds per query)]\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -185,6 +194,7 @@ struct SearchOptions {
     Xapian::doccount limit = kDefaultLimit;
     bool use_lang_column = true;
     std::string default_lang = "en";
+    std::string timings_path;  // empty: no per-query timings
 };
 
 // Shortest text that reads back as the same double, so that the run has a tie exactly
@@ -201,6 +211,15 @@ int run_search(const std::string& dbdir, const std::string& queries_path,
     Xapian::Enquire enquire(db);  // default weighting: BM25Weight()
     unsigned long queries = 0, fallbacks = 0, failed = 0;
     std::string out;
+    std::string notes;  // stderr messages of one query, written after its timing stops
+    std::vector<std::pair<std::string, double>> hits;  // (docid, weight) of one query
+    std::ofstream timings;
+    if (!opt.timings_path.empty()) {
+        timings.open(opt.timings_path, std::ios::out | std::ios::trunc);
+        if (!timings) {
+            throw std::runtime_error(opt.timings_path + ": cannot write: " + std::strerror(errno));
+        }
+    }
 
     for_each_line(queries_path, [&](std::string_view raw, unsigned long lineno) {
         std::string_view line = chomp(raw);
@@ -221,41 +240,63 @@ int run_search(const std::string& dbdir, const std::string& queries_path,
         if (!opt.use_lang_column || lang.empty()) lang = opt.default_lang;
         ++queries;
 
+        const auto start = std::chrono::steady_clock::now();
+        hits.clear();
         Xapian::QueryParser qp;  // default settings: STEM_SOME, OP_OR, no stopper
         qp.set_stemmer(Xapian::Stem(stemmer_name(lang)));
         qp.set_database(db);
         Xapian::Query query;
+        bool parsed = true;
         try {
             query = qp.parse_query(text);
         } catch (const Xapian::QueryParserError& e) {
             ++fallbacks;
-            std::cerr << "xapian-baseline: query " << qid << ": " << e.get_msg()
-                      << "; retrying with its words only\n";
+            notes += "xapian-baseline: query " + qid + ": " + e.get_msg() +
+                     "; retrying with its words only\n";
             try {
                 query = qp.parse_query(words_only(text));
             } catch (const Xapian::QueryParserError& e2) {
                 ++failed;
-                std::cerr << "xapian-baseline: query " << qid << ": " << e2.get_msg()
-                          << "; no results for it\n";
-                return;
+                parsed = false;
+                notes += "xapian-baseline: query " + qid + ": " + e2.get_msg() +
+                         "; no results for it\n";
             }
         }
-        enquire.set_query(query);
-        Xapian::MSet mset = enquire.get_mset(0, opt.limit);
+        if (parsed) {
+            enquire.set_query(query);
+            Xapian::MSet mset = enquire.get_mset(0, opt.limit);
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                hits.emplace_back(it.get_document().get_data(), it.get_weight());
+            }
+        }
+        const std::chrono::duration<double, std::milli> elapsed =
+            std::chrono::steady_clock::now() - start;
+
+        std::cerr << notes;
+        notes.clear();
+        if (timings.is_open()) {
+            char ms[32];
+            std::snprintf(ms, sizeof ms, "%.3f", elapsed.count());
+            timings << qid << '\t' << ms << '\n';
+        }
         Xapian::doccount rank = 0;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        for (const auto& [docid, weight] : hits) {
             out += qid;
             out += " Q0 ";
-            out += it.get_document().get_data();
+            out += docid;
             out += ' ';
             out += std::to_string(++rank);
             out += ' ';
-            out += format_score(it.get_weight());
+            out += format_score(weight);
             out += " xapian\n";
         }
         std::fwrite(out.data(), 1, out.size(), stdout);
         out.clear();
     });
+    if (timings.is_open()) {
+        timings.close();
+        if (!timings) throw std::runtime_error(opt.timings_path + ": write error");
+    }
     std::cerr << "xapian-baseline: " << queries << " queries";
     if (fallbacks) std::cerr << ", " << fallbacks << " retried with words only";
     if (failed) std::cerr << ", " << failed << " without results after the retry";
@@ -291,6 +332,10 @@ SearchOptions parse_search_options(const std::vector<std::string>& args) {
                 throw UsageError("--default-lang wants 'en' or 'de', not '" + v + "'");
             }
             opt.default_lang = v;
+        } else if (a == "--timings") {
+            const std::string& v = value();
+            if (v.empty()) throw UsageError("--timings wants a file name");
+            opt.timings_path = v;
         } else {
             throw UsageError("unknown option '" + a + "'");
         }

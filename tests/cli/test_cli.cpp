@@ -657,6 +657,66 @@ TEST_CASE("search --batch: a query with a syntax error is reported and still run
     CHECK(has(r.out, "q1 Q0 " + kDeepSeekId + " 1 "));
 }
 
+TEST_CASE("search --batch --timings: one qid<TAB>milliseconds line per query") {
+    TempDir tmp;
+    const std::string file = tmp.write("queries.tsv",
+                                       "q1\tHuawei Ascend training\n"
+                                       "\n"
+                                       "q2\tde\tDrohnen\n"
+                                       "q3\t(Huawei\n"
+                                       "q4\ten\tChicago\n");
+    const std::string timings = tmp / "timings.tsv";
+    const Run timed = lupe_search({"--index", corpus_index(), "--batch", file, "--timings", timings});
+    INFO("stderr: " << timed.err);
+    REQUIRE(timed.status == 0);
+    // The run lines are those of a batch run without --timings.
+    const Run plain = lupe_search({"--index", corpus_index(), "--batch", file});
+    CHECK(timed.out == plain.out);
+
+    std::vector<std::string> qids;
+    for (const auto& line : lines_of(read_file(timings))) {
+        CAPTURE(line);
+        const auto tab = line.find('\t');
+        REQUIRE(tab != std::string::npos);
+        qids.push_back(line.substr(0, tab));
+        const std::string ms = line.substr(tab + 1);
+        // Milliseconds with exactly three decimals, non-negative and finite.
+        REQUIRE(ms.size() >= 5);
+        CHECK(ms[ms.size() - 4] == '.');
+        CHECK(ms.find_first_not_of("0123456789.") == std::string::npos);
+        const double value = std::stod(ms);
+        CHECK(value >= 0.0);
+        CHECK(value < 60000.0);
+    }
+    // One line per query in batch order; the blank line is no query, the syntax error is one.
+    CHECK(qids == std::vector<std::string>{"q1", "q2", "q3", "q4"});
+
+    SUBCASE("the file is written anew on each run") {
+        const std::string one = tmp.write("one.tsv", "q9\tDrohnen\n");
+        const Run again = lupe_search({"--index", corpus_index(), "--batch", one, "--timings", timings});
+        REQUIRE(again.status == 0);
+        REQUIRE(lines_of(read_file(timings)).size() == 1);
+        CHECK(lines_of(read_file(timings))[0].rfind("q9\t", 0) == 0);
+    }
+}
+
+TEST_CASE("search --timings without --batch, or unwritable: exit 2 and a clear message") {
+    TempDir tmp;
+    const std::string timings = tmp / "timings.tsv";
+    const Run single = lupe_search({"--index", corpus_index(), "--timings", timings, "Huawei"});
+    CHECK(single.status == 2);
+    CHECK(has(single.err, "--timings"));
+    CHECK(has(single.err, "--batch"));
+    CHECK(single.out.empty());
+    CHECK_FALSE(fs::exists(timings));
+
+    const std::string file = tmp.write("queries.tsv", "q1\tHuawei\n");
+    const Run unwritable = lupe_search(
+        {"--index", corpus_index(), "--batch", file, "--timings", tmp / "no-such-dir/t.tsv"});
+    CHECK(unwritable.status == 2);
+    CHECK(has(unwritable.err, tmp / "no-such-dir/t.tsv"));
+}
+
 // =======================================================================================
 // 11. Bad input
 
