@@ -77,6 +77,11 @@ std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& o) {
 
 // Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
 // "ZX..."): raw terms duplicate them, and boolean terms (id, language) mean nothing.
+// Score bonus of the first tier (documents with every plain word): far above any score
+// of the weighting schemes lupe offers (BM25 scores of a long query stay below 10^3), and
+// small enough that a score plus it keeps ten significant digits in a double.
+constexpr double kTierBonus = 1e6;
+
 class StemTermsOnly : public Xapian::ExpandDecider {
 public:
     bool operator()(const std::string& term) const override {
@@ -150,14 +155,14 @@ struct Handle {
     }
 
     // Appends the hits of `mset` to `out`, numbering from `first_rank`.
-    void collect(const Xapian::MSet& mset, std::size_t first_rank, double bonus,
+    void collect(const Xapian::MSet& mset, std::size_t first_rank,
                  const SearchOptions& options, const searcher::HighlightTerms& highlights,
                  SearchResults& out) {
         std::size_t rank = first_rank;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             Result r;
             r.rank = rank++;
-            r.score = it.get_weight() + bonus;
+            r.score = it.get_weight();
             const Xapian::Document doc = it.get_document();
             detail::StoredFields fields = detail::decode_fields(doc.get_data());
             r.id = std::move(fields.id);
@@ -294,36 +299,30 @@ struct Handle {
                 static_cast<Xapian::doccount>(options.offset),
                 static_cast<Xapian::doccount>(options.limit), check_at_least);
             out.total_estimate = mset.get_matches_estimated();
-            collect(mset, options.offset + 1, 0.0, options, built.highlights, out);
+            collect(mset, options.offset + 1, options, built.highlights, out);
             return out;
         }
 
-        // Two tiers: documents that have every plain word, then the rest. A first-tier
-        // document's score gets a bonus of the highest score a second-tier document can
-        // reach (Xapian's bound), so that scores agree with the order everywhere (JSON,
-        // TREC runs). The first tier's count is exact whenever the page reaches past it,
-        // because check_at_least lies beyond the page.
-        const Xapian::Query tier1(Xapian::Query::OP_FILTER, *built.query, *built.all_words);
-        const Xapian::Query tier2(Xapian::Query::OP_AND_NOT, *built.query, *built.all_words);
-        enquire.set_query(tier1);
-        const Xapian::MSet first = enquire.get_mset(
+        // Two tiers: documents that have every plain word, then the rest, in one pass. A
+        // first-tier document gets a fixed bonus (kTierBonus, far above any score) from a
+        // posting source filtered by the all-words query, so Xapian ranks the tiers in
+        // order and prunes the second tier as soon as the page is full of the first. The
+        // score shown for a first-tier document is its own plus the highest score a
+        // second-tier document can reach (Xapian's bound on the query without the bonus),
+        // so that scores agree with the order everywhere (JSON, TREC runs).
+        auto* bonus_source = new Xapian::FixedWeightPostingSource(kTierBonus);
+        const Xapian::Query bonus(Xapian::Query::OP_FILTER,
+                                  Xapian::Query(bonus_source->release()), *built.all_words);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_MAYBE, *built.query, bonus));
+        const Xapian::MSet mset = enquire.get_mset(
             static_cast<Xapian::doccount>(options.offset),
             static_cast<Xapian::doccount>(options.limit), check_at_least);
-        enquire.set_query(tier2);
-        const std::size_t count1 = first.get_matches_lower_bound();
-        const bool page_reaches_tier2 = first.size() < options.limit;
-        const std::size_t offset2 = options.offset > count1 ? options.offset - count1 : 0;
-        const Xapian::MSet second =
-            page_reaches_tier2
-                ? enquire.get_mset(static_cast<Xapian::doccount>(offset2),
-                                   static_cast<Xapian::doccount>(options.limit - first.size()),
-                                   check_at_least)
-                : enquire.get_mset(0, 0);
-        collect(first, options.offset + 1, second.get_max_possible(), options, built.highlights, out);
-        if (page_reaches_tier2) {
-            collect(second, std::max(options.offset, count1) + 1, 0.0, options, built.highlights, out);
+        out.total_estimate = mset.get_matches_estimated();
+        const double second_tier_bound = std::max(0.0, mset.get_max_possible() - kTierBonus);
+        collect(mset, options.offset + 1, options, built.highlights, out);
+        for (Result& r : out.results) {
+            if (r.score >= kTierBonus) r.score = r.score - kTierBonus + second_tier_bound;
         }
-        out.total_estimate = first.get_matches_estimated() + second.get_matches_estimated();
         return out;
     }
 };
