@@ -152,7 +152,11 @@ class ShardCompactor : public Xapian::Compactor {
 public:
     std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
                                            const std::string tags[]) override {
-        if (key.compare(0, schema::kVocabularyPrefix.size(), schema::kVocabularyPrefix) != 0) {
+        // Xapian 1.4's glass backend passes the key as stored, after its two-byte marker
+        // for user metadata ("\0\xc0"); other backends may not.
+        std::string_view name(key);
+        if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
+        if (name.compare(0, schema::kVocabularyPrefix.size(), schema::kVocabularyPrefix) != 0) {
             return tags[0];
         }
         unsigned long long total = 0;

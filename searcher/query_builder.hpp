@@ -2,8 +2,8 @@
 //
 // A plain word becomes its stems in every stemming family in scope, combined with
 // OP_SYNONYM (one word, one document frequency, whatever language matched); a word
-// that the tokenizer splits ("E-Mail", "hands-on") and a quoted phrase become OP_PHRASE
-// over the positional stem terms of each family; a wildcard expands over the stems that
+// that the tokenizer splits ("E-Mail", "hands-on") becomes OP_NEAR over the positional
+// stem terms of each family, a quoted phrase OP_PHRASE; a wildcard expands over the stems that
 // start with it and over the stems of the vocabulary's words that start with it.
 #pragma once
 
@@ -32,6 +32,10 @@ inline constexpr std::size_t kMaxWildcardVocabularyScan = 20000;
 /// documents that use the compound itself). Measured on xquad-r-de (nDCG@10): 0.7775
 /// without query-side parts, 0.7825 at 0.1, 0.7824 at 0.25, 0.7795 at 0.5 and at 1.0.
 inline constexpr double kCompoundPartWeight = 0.25;
+
+/// How far apart the words of a word the tokenizer splits ("boundary-value") may be,
+/// beyond the positions they take: see split_word() in query_builder.cpp.
+inline constexpr Xapian::termcount kSplitWordSlack = 2;
 
 /// Query-side switches (each can be turned off to measure its effect).
 struct QueryOptions {

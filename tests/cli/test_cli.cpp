@@ -1016,3 +1016,32 @@ TEST_CASE("lupe-index is incremental: exact counts after add, modify, delete and
     CHECK(parse_json(broken).at("deleted") == 0);
     CHECK(contains(result_ids(search_json(index, {"revised"})), "b.md"));
 }
+
+TEST_CASE("lupe-index --jobs: any number of workers builds the same index") {
+    TempDir tmp;
+    const Run one = lupe_index({"--index", tmp / "one", kCorpusDir, "--json", "--jobs", "1"});
+    const Run four = lupe_index({"--index", tmp / "four", kCorpusDir, "--json", "--jobs", "4"});
+    INFO("stderr: " << one.err << four.err);
+    REQUIRE(one.status == 0);
+    REQUIRE(four.status == 0);
+    CHECK(parse_json(one).at("added") == parse_json(four).at("added"));
+    CHECK(parse_json(four).at("documents_in_index") == parse_json(one).at("documents_in_index"));
+    // Same documents, same scores (the order of exact ties may differ: shards renumber).
+    for (const char* q : {"Huawei Ascend training", "Drohne Rundumsicht", "\"to be or not to be\""}) {
+        CAPTURE(q);
+        const Run a = lupe_search({"--index", tmp / "one", "--json", "--limit", "5", q});
+        const Run b = lupe_search({"--index", tmp / "four", "--json", "--limit", "5", q});
+        REQUIRE(a.status == 0);
+        REQUIRE(b.status == 0);
+        const json ra = parse_json(a).at("results");
+        const json rb = parse_json(b).at("results");
+        REQUIRE(ra.size() == rb.size());
+        for (std::size_t i = 0; i < ra.size(); ++i) {
+            CHECK(ra[i].at("score").get<double>() == doctest::Approx(rb[i].at("score").get<double>()));
+        }
+        CHECK(ra.front().at("id") == rb.front().at("id"));
+    }
+    const Run zero = lupe_index({"--index", tmp / "zero", kCorpusDir, "--jobs", "0"});
+    CHECK(zero.status == 2);
+    CHECK(has(zero.err, "--jobs"));
+}

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include <xapian.h>
 
 #include "analysis/schema.hpp"
@@ -163,4 +167,119 @@ TEST_CASE("IndexWriter: batch_size commits on its own") {
         for (const char* id : {"a", "b", "c"}) writer.add_document({.id = id, .body = "x", .lang = "en"});
     }
     CHECK(Xapian::Database(dir / "idx").get_doccount() == 2);  // "c" was after the last batch
+}
+
+namespace {
+
+// Every term of a database with its document frequency, and the vocabulary metadata.
+struct Contents {
+    std::map<std::string, Xapian::doccount> terms;
+    std::map<std::string, std::string> vocabulary;
+    Xapian::doccount documents = 0;
+    bool operator==(const Contents&) const = default;
+};
+
+Contents contents(const std::string& path) {
+    Xapian::Database db(path);
+    Contents c;
+    c.documents = db.get_doccount();
+    for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) c.terms[*it] = it.get_termfreq();
+    const std::string prefix(lupe::analysis::schema::kVocabularyPrefix);
+    for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+        c.vocabulary[*it] = db.get_metadata(*it);
+    }
+    return c;
+}
+
+// 300 documents in English and German, with repeated words, compounds and one id given
+// twice (the second version wins).
+void add_corpus(IndexWriter& w) {
+    const char* en[] = {"training", "models", "chips", "boundary", "value", "layer"};
+    const char* de[] = {"Drohnen", "Rundumsicht", "Straße", "Fußballtrainer", "Paketquellen"};
+    for (int i = 0; i < 300; ++i) {
+        Document d;
+        d.id = "doc-" + std::to_string(i);
+        const bool german = i % 3 == 0;
+        d.lang = german ? "de" : "en";
+        for (int k = 0; k < 6; ++k) {
+            d.body += german ? de[(i + k) % 5] : en[(i * 7 + k) % 6];
+            d.body += ' ';
+        }
+        d.title = "Title " + std::to_string(i % 17);
+        w.add_document_async(d, "", nullptr);
+    }
+    w.add_document_async({.id = "doc-5", .body = "replaced version", .lang = "en"}, "", nullptr);
+}
+
+}  // namespace
+
+TEST_CASE("IndexWriter: a rebuild in parallel shards equals the same rebuild in one") {
+    lupe::test::TempDir dir;
+    for (const std::size_t jobs : {1u, 3u}) {
+        IndexWriter w(dir / ("idx" + std::to_string(jobs)), {.rebuild = true, .jobs = jobs});
+        add_corpus(w);
+        w.publish();
+    }
+    const Contents one = contents(dir / "idx1");
+    const Contents three = contents(dir / "idx3");
+    CHECK(one.documents == 300);
+    CHECK(one == three);
+    // The vocabulary counts documents, added up across shards; the replaced version of
+    // doc-5 counts its own words (a full build's counts are exact).
+    CHECK(three.vocabulary.at("lupe.w:replaced") == "1");
+    CHECK(three.vocabulary.at("lupe.w:title") == "300");
+    CHECK(three.vocabulary.at("lupe.w:drohnen") == std::to_string(three.terms.at("ZDdrohn")));
+    // Stems only, with positions: no unstemmed word is a term.
+    CHECK(three.terms.count("training") == 0);
+    CHECK(three.terms.count("ZEtrain") == 1);
+}
+
+TEST_CASE("IndexWriter: add_document_async reports every outcome, in order for one id") {
+    lupe::test::TempDir dir;
+    IndexWriter w(dir / "idx", {.jobs = 2});
+    std::vector<std::string> seen;
+    for (int i = 0; i < 500; ++i) {
+        const std::string id = "d" + std::to_string(i % 250);
+        w.add_document_async({.id = id, .body = "version " + std::to_string(i), .lang = "en"}, "",
+                             [&seen, id](const lupe::AddOutcome& o) {
+                                 CHECK(o.lang == "en");
+                                 seen.push_back(id);
+                             });
+    }
+    // An invalid document is refused at once, and nothing is queued for it.
+    CHECK_THROWS_AS(w.add_document_async({.id = "bad", .body = "\xff", .lang = "en"}, "", nullptr),
+                    lupe::DocumentError);
+    w.wait();
+    CHECK(seen.size() == 500);
+    w.commit();
+    CHECK(w.document_count() == 250);
+    Xapian::Database db(dir / "idx");
+    // The later version of each id won.
+    const Xapian::docid did = *db.postlist_begin("Qd7");
+    bool later = false;
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) later |= *t == "ZE257";
+    CHECK(later);
+}
+
+TEST_CASE("IndexWriter: incremental runs add to the vocabulary") {
+    lupe::test::TempDir dir;
+    {
+        IndexWriter w(dir / "idx", {.rebuild = true});
+        w.add_document({.id = "a", .body = "Drohnen fliegen", .lang = "de"});
+        w.publish();
+    }
+    {
+        IndexWriter w(dir / "idx");
+        w.add_document({.id = "b", .body = "Drohnen landen", .lang = "de"});
+        w.publish();
+    }
+    const Contents c = contents(dir / "idx");
+    CHECK(c.vocabulary.at("lupe.w:drohnen") == "2");
+    CHECK(c.vocabulary.at("lupe.w:landen") == "1");
+    CHECK(c.vocabulary.at("lupe.w:fliegen") == "1");
+}
+
+TEST_CASE("IndexWriter: jobs out of range") {
+    lupe::test::TempDir dir;
+    CHECK_THROWS_AS(IndexWriter(dir / "idx", {.jobs = lupe::kMaxJobs + 1}), lupe::InvalidArgumentError);
 }

@@ -268,3 +268,32 @@ TEST_CASE("searcher: sort by date, date range, title only, highlight markers") {
     CHECK(marked.results.front().snippet_marked.find("</b>") != std::string::npos);
     CHECK(s.search("Drohne").results.front().snippet_marked.empty());
 }
+
+TEST_CASE("searcher: stems carry the positions (index format 3)") {
+    lupe::test::TempDir dir;
+    {
+        lupe::IndexWriter w(dir / "idx");
+        w.add_document({.id = "models", .body = "Training models costs money.", .lang = "en"});
+        w.add_document({.id = "reversed", .body = "Model training for dogs.", .lang = "en"});
+        w.add_document({.id = "boundary", .body = "The value of the boundary is fixed.", .lang = "en"});
+        w.add_document({.id = "far", .body = "The value is set long before we reach any boundary.",
+                        .lang = "en"});
+        w.add_document({.id = "gruss", .body = "Viele Grüße aus der Müller-Straße", .lang = "de"});
+        w.commit();
+    }
+    Searcher s(dir / "idx");
+    // A phrase matches inflected forms in the same order, and only in that order.
+    CHECK(ids(s.search("\"trained model\"")) == std::vector<std::string>{"models"});
+    CHECK(ids(s.search("\"model training\"")) == std::vector<std::string>{"reversed"});
+    // A hyphenated word: its words near one another, in any order; not far apart.
+    CHECK(ids(s.search("boundary-value")) == std::vector<std::string>{"boundary"});
+    // ... in every family at once (Xapian takes only terms under OP_NEAR), umlauts and
+    // their digraph spelling included.
+    CHECK(ids(s.search("Müller-Straße")) == std::vector<std::string>{"gruss"});
+    CHECK(ids(s.search("Mueller-Strasse")) == std::vector<std::string>{"gruss"});
+    // A wildcard longer than a word's stem still finds the word, through the vocabulary
+    // ("training" is indexed as "train").
+    CHECK(ids(s.search("traini*")) == std::vector<std::string>{"models", "reversed"});
+    CHECK(ids(s.search("Grü*")) == std::vector<std::string>{"gruss"});
+    CHECK(s.search("trainx*").results.empty());
+}
