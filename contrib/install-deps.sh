@@ -10,7 +10,8 @@ packages=(
   libcld2-dev                 # language detection
   libcli11-dev                # command lines
   nlohmann-json3-dev          # JSON in and out
-  zlib1g-dev                  # .jsonl.gz input
+  zlib1g-dev                  # .jsonl.gz input, stored snippet text
+  libmimalloc-dev             # allocator of lupe-index (faster parallel indexing)
   wngerman                    # German word list for compound splitting
   doctest-dev                 # tests
 )
