@@ -30,7 +30,9 @@ class Builder {
 public:
     Builder(const QueryOptions& options, analysis::Analyzer& analyzer, HighlightTerms& hl)
         : options_(options), analyzer_(analyzer), highlights_(hl) {
-        if (options.lang.empty()) {
+        if (options.lang.empty() && !options.families.empty()) {
+            families_ = options.families;
+        } else if (options.lang.empty()) {
             families_.assign(analysis::kAllFamilies.begin(), analysis::kAllFamilies.end());
         } else {
             families_.push_back(analysis::family_of(options.lang));
@@ -140,7 +142,9 @@ public:
         if (all_words) {
             std::size_t present = 0;
             for (const auto& o : every) present += o.has_value();
-            if (present >= 2) *all_words = combine(Xapian::Query::OP_AND, every);
+            if (present >= 2 && present <= kMaxAllWordsTier) {
+                *all_words = combine(Xapian::Query::OP_AND, every);
+            }
         }
         return q;
     }
@@ -310,7 +314,7 @@ BuiltQuery build_query(const QueryNode& root, const QueryOptions& options,
         built.query = builder.node(root, true);
     }
     built.all_words = all_words;
-    if (built.query && !options.lang.empty()) {
+    if (built.query && !options.lang.empty() && options.lang_filter) {
         built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
                                     Xapian::Query(std::string(schema::kLangPrefix) + options.lang));
     }

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -33,6 +34,15 @@ inline constexpr std::size_t kMaxWildcardVocabularyScan = 20000;
 /// without query-side parts, 0.7825 at 0.1, 0.7824 at 0.25, 0.7795 at 0.5 and at 1.0.
 inline constexpr double kCompoundPartWeight = 0.25;
 
+/// Most plain items a query may have for its matches to be ranked in two tiers (all of
+/// them first). The all-words tier opens every word's posting list a second time; a
+/// document with all of nine or more words is rare, and for such long queries BM25 already
+/// ranks documents by how many words they match. Measured (bench/relevance.sh,
+/// bench/throughput.sh): nDCG@10 identical on all five sets with 8 and with no limit (4
+/// and 6 lose up to 0.003 on cacm and cisi), and the p95 latency of cacm's long queries
+/// 16% lower.
+inline constexpr std::size_t kMaxAllWordsTier = 8;
+
 /// How far apart the words of a word the tokenizer splits ("boundary-value") may be,
 /// beyond the positions they take: see split_word() in query_builder.cpp.
 inline constexpr Xapian::termcount kSplitWordSlack = 2;
@@ -49,13 +59,20 @@ struct QueryOptions {
     /// The index whose vocabulary (schema::kVocabularyPrefix) wildcards also expand over;
     /// null: wildcards match stems by their prefix only.
     const Xapian::Database* vocabulary = nullptr;
+    /// Without `lang`: the stemming families to look words up in (empty: all). The
+    /// searcher leaves out the families of which the index has no document, whose terms
+    /// cannot match and would only cost lookups.
+    std::vector<analysis::Family> families;
+    /// With `lang`: filter the matches by language. The searcher turns it off when every
+    /// document of the index is in that language, where the filter changes nothing.
+    bool lang_filter = true;
 };
 
 struct BuiltQuery {
     /// The query to run; nullopt when the text held nothing searchable (only punctuation).
     std::optional<Xapian::Query> query;
-    /// For queries of two or more plain items: a filter matching documents that contain
-    /// all of them, which the searcher ranks first.
+    /// For queries of two to kMaxAllWordsTier plain items: a filter matching documents
+    /// that contain all of them, which the searcher ranks first.
     std::optional<Xapian::Query> all_words;
     /// True when the query only filters (lang:, source:, date:, -word): every match scores
     /// zero, so results come in index order.

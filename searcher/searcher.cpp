@@ -154,6 +154,26 @@ struct Handle {
             db.get_metadata(std::string(schema::kAnalysisKey)), splitter_missing));
     }
 
+    // What the index holds decides what a query needs to look at: the families of which
+    // it has documents, and whether a language filter can exclude anything. A few term
+    // frequency lookups, against two extra posting lists per query word (and one the
+    // size of the index for the filter) that could match nothing.
+    void scope(const std::string& lang, searcher::QueryOptions& q) const {
+        const Xapian::doccount total = db.get_doccount();
+        if (total == 0) return;
+        const auto count = [&](std::string_view code) {
+            return db.get_termfreq(std::string(schema::kLangPrefix).append(code));
+        };
+        if (!lang.empty()) {
+            q.lang_filter = count(lang) != total;
+            return;
+        }
+        const Xapian::doccount en = count("en"), de = count("de");
+        if (en) q.families.push_back(analysis::Family::English);
+        if (de) q.families.push_back(analysis::Family::German);
+        if (en + de < total) q.families.push_back(analysis::Family::Unstemmed);
+    }
+
     // Appends the hits of `mset` to `out`, numbering from `first_rank`.
     void collect(const Xapian::MSet& mset, std::size_t first_rank,
                  const SearchOptions& options, const searcher::HighlightTerms& highlights,
@@ -264,6 +284,7 @@ struct Handle {
         query_options.stopword_weight = options.stopword_weight;
         query_options.title_only = options.fields == SearchField::Title;
         query_options.vocabulary = &db;
+        scope(options.lang, query_options);
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
             built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,

@@ -297,3 +297,26 @@ TEST_CASE("searcher: stems carry the positions (index format 3)") {
     CHECK(ids(s.search("Grü*")) == std::vector<std::string>{"gruss"});
     CHECK(s.search("trainx*").results.empty());
 }
+
+TEST_CASE("searcher: a one-language index gives the same answers without needless lookups") {
+    lupe::test::TempDir dir;
+    {
+        lupe::IndexWriter w(dir / "idx");
+        w.add_document({.id = "a", .body = "Training models", .lang = "en"});
+        w.add_document({.id = "b", .body = "Trained dogs", .lang = "en"});
+        w.commit();
+    }
+    Searcher s(dir / "idx");
+    CHECK(ids(s.search("trains")) == std::vector<std::string>{"a", "b"});
+    CHECK(s.search("trains", {.lang = "en"}).results.size() == 2);  // filter left out
+    CHECK(s.search("trains", {.lang = "de"}).results.empty());      // filter kept
+    {
+        lupe::IndexWriter w(dir / "idx");
+        w.add_document({.id = "c", .body = "Das Training der Modelle", .lang = "de"});
+        w.commit();
+    }
+    // The searcher follows the commit, and the German family joins the scope.
+    CHECK(ids(s.search("Modelle", {.lang = "de"})) == std::vector<std::string>{"c"});
+    CHECK(ids(s.search("Modellen")) == std::vector<std::string>{"c"});
+    CHECK(s.search("trains", {.lang = "en"}).results.size() == 2);
+}
