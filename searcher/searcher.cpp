@@ -147,7 +147,7 @@ struct Handle {
         if (!format.empty() && format != schema::kFormatValue) {
             throw IndexCorruptError("index " + path + ": lupe index format " + format +
                                     ", this lupe reads format " +
-                                    std::string(schema::kFormatValue) + "; rebuild it");
+                                    std::string(schema::kFormatValue) + "; rebuild it (lupe-index --full)");
         }
         bool splitter_missing = false;  // then compound query words are searched whole
         analyzer = std::make_unique<analysis::Analyzer>(analysis::parse_config(
