@@ -30,12 +30,12 @@ class Builder {
 public:
     Builder(const QueryOptions& options, analysis::Analyzer& analyzer, HighlightTerms& hl)
         : options_(options), analyzer_(analyzer), highlights_(hl) {
-        if (options.lang.empty() && !options.families.empty()) {
-            families_ = options.families;
-        } else if (options.lang.empty()) {
-            families_.assign(analysis::kAllFamilies.begin(), analysis::kAllFamilies.end());
+        if (options.lang.empty()) {
+            stop_families_.assign(analysis::kAllFamilies.begin(), analysis::kAllFamilies.end());
+            families_ = options.families.empty() ? stop_families_ : options.families;
         } else {
             families_.push_back(analysis::family_of(options.lang));
+            stop_families_ = families_;
         }
     }
 
@@ -162,14 +162,17 @@ private:
         }
     }
 
-    // A plain word that is a stopword in a family in scope ("the"; "die", which is German
-    // for "the" and an English verb, without --lang). Only options_.stopwords makes any
-    // word one. Leaves the word in tokens_.
+    // A plain word that is a stopword in the query's language, or without --lang in
+    // either language ("the"; "die", which is German for "the" and an English verb), even
+    // when the index holds one language only: the query's words are not the index's
+    // (measured without the lang column: cisi 0.3892 this way, 0.3872 with the index's
+    // languages only). Only options_.stopwords makes any word one. Leaves the word in
+    // tokens_.
     bool is_stopword_item(const QueryNode& n) {
         if (!options_.stopwords || n.kind != QueryNode::Kind::Word) return false;
         analysis::tokenize(n.text, tokens_);
         if (tokens_.size() != 1) return false;
-        return std::any_of(families_.begin(), families_.end(), [&](Family f) {
+        return std::any_of(stop_families_.begin(), stop_families_.end(), [&](Family f) {
             return analysis::is_stopword(f, tokens_.front().text);
         });
     }
@@ -296,7 +299,8 @@ private:
     const QueryOptions& options_;
     analysis::Analyzer& analyzer_;
     HighlightTerms& highlights_;
-    std::vector<Family> families_;
+    std::vector<Family> families_;       // where words are looked up
+    std::vector<Family> stop_families_;  // whose stopword lists apply
     std::vector<analysis::Token> tokens_;
     analysis::WordTerms terms_;
 };
