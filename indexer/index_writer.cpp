@@ -121,9 +121,14 @@ constexpr std::size_t kVocabularyFlushWords = 1000000;
 // is no word anyone will misspell.
 constexpr std::size_t kMaxVocabularyKeyBytes = 240;
 
+// Default number of workers: one per core, at most this many. Beyond it the one thread that
+// reads and parses the input keeps no more workers busy, and each worker adds its caches
+// (up to about 60 MB) and a shard to merge.
+constexpr std::size_t kMaxDefaultJobs = 8;
+
 std::size_t default_jobs() {
     const unsigned n = std::thread::hardware_concurrency();
-    return n == 0 ? 1 : n;
+    return n == 0 ? 1 : std::min<std::size_t>(n, kMaxDefaultJobs);
 }
 
 // Adds vocabulary counts to a database's metadata (schema::kVocabularyPrefix).
@@ -483,6 +488,14 @@ struct IndexWriter::Impl {
         }
     }
 
+    // After publish() (or a publish() that failed) the workers are gone.
+    void usable() const {
+        if (published || stopping) {
+            throw LogicError(context() + ": the writer was published (or failed to publish); "
+                             "open a new one");
+        }
+    }
+
     bool all_idle() const {
         return std::all_of(workers.begin(), workers.end(), [](const auto& w) {
             return w->todo.empty() && !w->busy && w->finished.empty() && !w->commit_requested;
@@ -491,6 +504,7 @@ struct IndexWriter::Impl {
 
     // Waits until every queued document is indexed and its callback called.
     void drain() {
+        usable();
         for (auto& worker : workers) submit(*worker);
         for (;;) {
             deliver();
@@ -665,7 +679,7 @@ AddOutcome IndexWriter::add_document(const Document& doc, const std::string& sou
 }
 
 void IndexWriter::add_document_async(Document doc, std::string source_file, AddCallback done) {
-    if (impl_->published) throw LogicError(impl_->context() + ": the writer was published; open a new one");
+    impl_->usable();
     if (doc.id.empty()) throw DocumentError("document has no id");
     if (doc.id.size() > schema::kMaxIdBytes) {
         throw DocumentError("document id is " + std::to_string(doc.id.size()) +

@@ -55,8 +55,8 @@ struct IndexWriterOptions {
     bool decompound = true;
     /// Worker threads that analyse documents (language detection, term generation) in
     /// parallel; in a rebuild each also writes its own shard, and publish() merges the
-    /// shards by compaction. 0: one per core (std::thread::hardware_concurrency). At most
-    /// kMaxJobs.
+    /// shards by compaction. 0: one per core (std::thread::hardware_concurrency), at most
+    /// 8; any other value up to kMaxJobs is taken as it is.
     /// @since 0.3
     std::size_t jobs = 0;
 };

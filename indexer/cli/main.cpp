@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     app.add_flag("--full", options.rebuild,
                  "Rebuild from scratch beside the published index, then publish it atomically");
     app.add_option("-j,--jobs", options.jobs,
-                   "Worker threads for analysis and writing (default: one per core)")
+                   "Worker threads for analysis and writing (default: one per core, at most 8)")
         ->check(CLI::Range(std::size_t{1}, lupe::kMaxJobs));
     app.add_option("--wait", options.lock_wait_seconds,
                    "Wait up to SECONDS for another lupe-index on the same index (default: fail)")

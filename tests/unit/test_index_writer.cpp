@@ -283,3 +283,15 @@ TEST_CASE("IndexWriter: jobs out of range") {
     lupe::test::TempDir dir;
     CHECK_THROWS_AS(IndexWriter(dir / "idx", {.jobs = lupe::kMaxJobs + 1}), lupe::InvalidArgumentError);
 }
+
+TEST_CASE("IndexWriter: a published writer takes no more documents") {
+    lupe::test::TempDir dir;
+    IndexWriter w(dir / "idx", {.rebuild = true, .jobs = 2});
+    w.add_document({.id = "a", .body = "x", .lang = "en"});
+    w.publish();
+    CHECK_THROWS_AS(w.add_document({.id = "b", .body = "y", .lang = "en"}), lupe::LogicError);
+    CHECK_THROWS_AS(w.add_document_async({.id = "b", .body = "y", .lang = "en"}, "", nullptr),
+                    lupe::LogicError);
+    CHECK_THROWS_AS(w.commit(), lupe::LogicError);
+    CHECK(Xapian::Database(dir / "idx").get_doccount() == 1);
+}
