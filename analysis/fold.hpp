@@ -8,7 +8,8 @@
 // German digraph spelling (München -> muenchen), so that both spellings find it. The
 // digraphs themselves are not folded in English: "poet" must not become "pot".
 //
-// Folding applies to the stem terms only; raw terms (phrases, wildcards) stay exact.
+// Folding applies to the stem terms, which phrases match on too (index format 3 keeps no
+// unstemmed terms).
 #pragma once
 
 #include <string>

@@ -75,13 +75,13 @@ std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& o) {
     return std::make_unique<Xapian::BM25Weight>();
 }
 
-// Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
-// "ZX..."): raw terms duplicate them, and boolean terms (id, language) mean nothing.
 // Score bonus of the first tier (documents with every plain word): far above any score
 // of the weighting schemes lupe offers (BM25 scores of a long query stay below 10^3), and
 // small enough that a score plus it keeps ten significant digits in a double.
 constexpr double kTierBonus = 1e6;
 
+// Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
+// "ZX..."): title terms ("S...") repeat them, and boolean terms (id, language) mean nothing.
 class StemTermsOnly : public Xapian::ExpandDecider {
 public:
     bool operator()(const std::string& term) const override {

@@ -101,9 +101,9 @@ struct SpellingOptions {
 ///
 /// The word is corrected only when it is absent or rare, and how often it "exists" is
 /// what a search for it finds: the document frequency of its stem term in the family
-/// (without a family, the largest of its raw term and its stem terms in all families).
-/// So "strasse", which finds German "Straße" through the german2 stem, is not corrected
-/// although the raw term "strasse" is absent.
+/// (without a family, the largest of its count in the index's vocabulary and of its stem
+/// terms in all families). So "strasse", which finds German "Straße" through the german2
+/// stem, is not corrected although the word "strasse" is not in the vocabulary.
 ///
 /// The family check stems words through the index's own analysis (Analyzer::stem, folding
 /// included), so "café" in an English document is found as "ZEcafe".
@@ -114,7 +114,8 @@ struct SpellingOptions {
 ///        nullopt, words of any family
 /// @param stemmers the index's analysis (folding and stemming), for the family check
 /// @param options the limits
-/// @return the suggestion (a raw term of the index: lower-case), or "" when there is none:
+/// @return the suggestion (a word of the index's vocabulary, schema::kVocabularyPrefix:
+///         lower-case), or "" when there is none:
 ///         the word is frequent enough to be left alone, shorter than
 ///         SpellingOptions::min_word_chars, contains a digit (codes, model names, years:
 ///         "r2", "a320", "1987" are not words to correct), or no candidate qualifies.

@@ -121,7 +121,8 @@ struct SearchOptions {
 ///
 /// Query syntax (see the README for the full description):
 ///  - plain words: ranked (BM25), any of them matches, documents with all words rank first;
-///  - `"exact phrase"`; `AND`, `OR`, `NOT` (upper case), parentheses; `+word` (required),
+///  - `"a phrase"` (its words' stems in this order); `AND`, `OR`, `NOT` (upper case),
+///    parentheses; `+word` (required),
 ///    `-word` (excluded);
 ///  - fields `title:`, `lang:`, `source:`, `date:2025-01-01..2025-12-31` (also `date:2025`,
 ///    `date:2025-03..`, `date:..2024-12-31`);
