@@ -37,6 +37,13 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
         out += "Did you mean: " + (color ? kBold + results.suggestion + kReset : results.suggestion) +
                "\n\n";
     }
+    if (!results.missing_shards.empty()) {
+        out += "Partial results: not searched ";
+        for (std::size_t i = 0; i < results.missing_shards.size(); ++i) {
+            out += (i ? ", " : "") + results.missing_shards[i];
+        }
+        out += "\n\n";
+    }
     for (const auto& r : results.results) {
         out += std::to_string(r.rank) + ". ";
         const std::string title = r.title.empty() ? "(untitled)" : r.title;
@@ -64,6 +71,7 @@ std::string format_json(const SearchResults& results) {
     nlohmann::json out = {{"query", results.query}, {"total_estimate", results.total_estimate}};
     if (!results.syntax_error.empty()) out["syntax_error"] = results.syntax_error;
     if (!results.suggestion.empty()) out["suggestion"] = results.suggestion;
+    if (!results.missing_shards.empty()) out["missing_shards"] = results.missing_shards;
     nlohmann::json hits = nlohmann::json::array();
     for (const auto& r : results.results) {
         nlohmann::json hit = {{"rank", r.rank},   {"id", r.id},       {"title", r.title},

@@ -270,15 +270,13 @@ private:
                                Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
             stem_prefixes.push_back(std::move(p));
         }
-        if (const Xapian::Database* db = options_.vocabulary) {
+        if (options_.vocabulary && options_.database) {
             std::vector<std::string> extra;
-            const std::string key_prefix = std::string(schema::kVocabularyPrefix) + prefix;
             std::size_t scanned = 0;
-            for (auto it = db->metadata_keys_begin(key_prefix);
-                 it != db->metadata_keys_end(key_prefix) && scanned < kMaxWildcardVocabularyScan &&
-                 extra.size() < kMaxWildcardExpansion;
-                 ++it, ++scanned) {
-                const std::string word = (*it).substr(schema::kVocabularyPrefix.size());
+            options_.vocabulary->for_each_word(prefix, [&](const std::string& word) {
+                if (++scanned > kMaxWildcardVocabularyScan || extra.size() >= kMaxWildcardExpansion) {
+                    return false;
+                }
                 for (Family f : families_) {
                     analyzer_.word_terms(f, fld, word, terms_);
                     for (auto& t : terms_.whole) {
@@ -286,10 +284,11 @@ private:
                             stem_prefixes.begin(), stem_prefixes.end(),
                             [&](const std::string& p) { return t.compare(0, p.size(), p) == 0; });
                         if (covered || std::find(extra.begin(), extra.end(), t) != extra.end()) continue;
-                        if (db->term_exists(t)) extra.push_back(std::move(t));
+                        if (options_.database->term_exists(t)) extra.push_back(std::move(t));
                     }
                 }
-            }
+                return true;
+            });
             for (auto& t : extra) parts.emplace_back(std::move(t));
         }
         if (parts.size() == 1) return parts.front();

@@ -16,6 +16,7 @@
 #include "analysis/analyzer.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
+#include "searcher/vocabulary.hpp"
 
 namespace lupe::searcher {
 
@@ -56,9 +57,11 @@ struct QueryOptions {
     /// never add matches, only reorder them.
     double stopword_weight = 0.5;
     bool title_only = false;  ///< plain words look in the title field only
-    /// The index whose vocabulary (schema::kVocabularyPrefix) wildcards also expand over;
-    /// null: wildcards match stems by their prefix only.
-    const Xapian::Database* vocabulary = nullptr;
+    /// The index's vocabulary (schema::kVocabularyPrefix), which wildcards also expand
+    /// over, and its database, in which the stems found must exist; either null: wildcards
+    /// match stems by their prefix only.
+    const VocabularyReader* vocabulary = nullptr;
+    const Xapian::Database* database = nullptr;
     /// Without `lang`: the stemming families to look words up in (empty: all). The
     /// searcher leaves out the families of which the index has no document, whose terms
     /// cannot match and would only cost lookups.

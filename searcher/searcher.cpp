@@ -22,7 +22,9 @@
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
 #include "searcher/spelling.hpp"
+#include "searcher/vocabulary.hpp"
 #include "src/index_layout.hpp"
+#include "src/shard_list.hpp"
 #include "src/stored_document.hpp"
 #include "src/xapian_error.hpp"
 
@@ -35,6 +37,10 @@ namespace {
 /// attempt reopens on the newest revision, so only a writer committing faster than a
 /// search can run exhausts them.
 constexpr int kMaxSearchAttempts = 10;
+
+/// How often a shard that could not be opened (a server down) is tried again, at most:
+/// trying on every search would make each wait for the connect timeout.
+constexpr std::chrono::seconds kShardRetryInterval{5};
 
 /// Most results one search returns; deeper paging goes through offset.
 constexpr std::size_t kMaxLimit = 10000;
@@ -80,6 +86,12 @@ std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& o) {
 // small enough that a score plus it keeps ten significant digits in a double.
 constexpr double kTierBonus = 1e6;
 
+// What a first-tier score shows above the document's own score: more than any second-tier
+// document can score with BM25 (at most 8 plain items get tiers, kMaxAllWordsTier, and a
+// BM25 term weight is below (k1 + 1) times its idf, about 50 in an index of a billion
+// documents), and a round number that reads as "has every word".
+constexpr double kFirstTierScore = 1000.0;
+
 // Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
 // "ZX..."): title terms ("S...") repeat them, and boolean terms (id, language) mean nothing.
 class StemTermsOnly : public Xapian::ExpandDecider {
@@ -94,11 +106,32 @@ public:
 // One reader's state: a database handle on the published generation, with the analysis
 // objects a search needs. Xapian handles and stemmers are not thread-safe, so each thread
 // searching at a time has its own Handle (see Searcher::Impl).
-struct Handle {
-    std::string path;
+// One database of what a Searcher reads: the index itself, or one shard of a shard list.
+struct Shard {
+    std::string name;      // for messages: the directory, or "tcp://host:port"
+    bool remote = false;
+    std::string path;      // a lupe index directory (local)
+    std::string host;      // remote
+    unsigned port = 0;
     std::optional<std::string> generation;  // the published generation read, if any
     detail::GenerationReadLock generation_lock;
     Xapian::Database db;
+    bool open = false;
+    std::string error;     // why it is not open
+    std::chrono::steady_clock::time_point tried{};
+};
+
+// One reader's state: database handles on the index (or on each shard of a shard list),
+// with the analysis objects a search needs. Xapian handles and stemmers are not
+// thread-safe, so each thread searching at a time has its own Handle (see Searcher::Impl).
+struct Handle {
+    std::string path;      // the index directory, or the shard list file
+    SearcherOptions settings;
+    bool listed = false;   // path is a shard list
+    std::vector<Shard> shards;
+    Xapian::Database db;   // the open shards, combined (Xapian merges their statistics)
+    searcher::VocabularyReader vocabulary;
+    std::string analysis;  // the analysis the shards were built with
     std::unique_ptr<analysis::Analyzer> analyzer;
 
     std::string context() const { return "index " + path; }
@@ -109,49 +142,188 @@ struct Handle {
             throw IndexNotFoundError("index " + path + ": not found; build one with "
                                      "`lupe-index --index " + path + " SOURCE...`");
         }
+        listed = std::filesystem::is_regular_file(path, ec);
+        shards.clear();
+        if (listed) {
+            for (const auto& spec : detail::read_shard_list(path)) {
+                Shard shard;
+                shard.name = spec.name;
+                shard.remote = spec.remote;
+                shard.path = spec.path;
+                shard.host = spec.host;
+                shard.port = spec.port;
+                shards.push_back(std::move(shard));
+            }
+        } else {
+            Shard shard;
+            shard.name = path;
+            shard.path = path;
+            shards.push_back(std::move(shard));
+        }
+        analysis.clear();
+        for (Shard& shard : shards) {
+            if (!listed) {
+                open_shard(shard);  // an unsharded index reports its own errors as they are
+                continue;
+            }
+            try_open(shard);
+        }
+        if (std::none_of(shards.begin(), shards.end(), [](const Shard& s) { return s.open; })) {
+            throw ShardUnavailableError("index " + path + ": no shard can be opened: " +
+                                        describe_missing());
+        }
+        combine();
+    }
+
+    // Opens a shard of a shard list, recording (not throwing) why it cannot be opened.
+    bool try_open(Shard& shard) {
+        shard.tried = std::chrono::steady_clock::now();
+        try {
+            open_shard(shard);
+            return true;
+        } catch (const Error& e) {
+            shard.open = false;
+            shard.error = e.what();
+        } catch (const Xapian::Error& e) {
+            shard.open = false;
+            shard.error = e.get_description();
+        }
+        return false;
+    }
+
+    void open_shard(Shard& shard) {
+        shard.open = false;
+        const std::string where = listed ? "shard " + shard.name : "index " + shard.name;
+        if (shard.remote) {
+            try {
+                shard.db = Xapian::Remote::open(shard.host, shard.port, settings.timeout_ms,
+                                                settings.connect_timeout_ms);
+            } catch (const Xapian::Error& e) {
+                throw ShardUnavailableError(where + ": " + e.get_description());
+            }
+        } else {
+            open_local(shard, where);
+        }
+        check_format(shard, where);
+        shard.open = true;
+        shard.error.clear();
+    }
+
+    void open_local(Shard& shard, const std::string& where) {
+        std::error_code ec;
+        if (!std::filesystem::exists(shard.path, ec)) {
+            throw IndexNotFoundError(where + ": not found; build one with `lupe-index --index " +
+                                     shard.path + " SOURCE...`");
+        }
         try {
             // A writer may publish a new generation and remove this one between our
             // reading the stub and taking the read lock: then the stub has moved on, and
             // we follow it.
             for (int attempt = 0;; ++attempt) {
-                generation = detail::published_generation(path);
-                if (!generation) {
-                    db = Xapian::Database(path);
+                shard.generation = detail::published_generation(shard.path);
+                if (!shard.generation) {
+                    shard.db = Xapian::Database(shard.path);
                     break;
                 }
-                const std::string dir = path + "/" + *generation;
-                generation_lock = detail::GenerationReadLock(dir);
-                if (attempt < 5 && detail::published_generation(path) != generation) continue;
+                const std::string dir = shard.path + "/" + *shard.generation;
+                shard.generation_lock = detail::GenerationReadLock(dir);
+                if (attempt < 5 && detail::published_generation(shard.path) != shard.generation) continue;
                 try {
-                    db = Xapian::Database(dir);
+                    shard.db = Xapian::Database(dir);
                     break;
                 } catch (const Xapian::DatabaseOpeningError&) {
-                    if (attempt >= 5 || detail::published_generation(path) == generation) throw;
+                    if (attempt >= 5 || detail::published_generation(shard.path) == shard.generation) throw;
                 }
             }
         } catch (const Xapian::DatabaseOpeningError& e) {
-            throw IndexCorruptError("index " + path + ": cannot be opened as a lupe index (" +
-                                    e.get_msg() + ")" + detail::check_hint(path));
+            throw IndexCorruptError(where + ": cannot be opened as a lupe index (" + e.get_msg() +
+                                    ")" + detail::check_hint(shard.path));
         } catch (const Xapian::Error& e) {
-            detail::rethrow_xapian(e, context());
+            detail::rethrow_xapian(e, where);
         }
-        std::string format;
+    }
+
+    // The shard must be a lupe index of this format, analysed as the others are.
+    void check_format(Shard& shard, const std::string& where) {
+        std::string format, recorded;
         try {
-            format = db.get_metadata(std::string(schema::kFormatKey));
+            format = shard.db.get_metadata(std::string(schema::kFormatKey));
+            recorded = shard.db.get_metadata(std::string(schema::kAnalysisKey));
+            if (format.empty() && shard.db.get_doccount() > 0) {
+                throw IndexCorruptError(where + ": a Xapian database, but not a lupe index");
+            }
         } catch (const Xapian::Error& e) {
-            detail::rethrow_xapian(e, context());
-        }
-        if (format.empty() && db.get_doccount() > 0) {
-            throw IndexCorruptError("index " + path + ": a Xapian database, but not a lupe index");
+            detail::rethrow_xapian(e, where);
         }
         if (!format.empty() && format != schema::kFormatValue) {
-            throw IndexCorruptError("index " + path + ": lupe index format " + format +
+            throw IndexCorruptError(where + ": lupe index format " + format +
                                     ", this lupe reads format " +
-                                    std::string(schema::kFormatValue) + "; rebuild it (lupe-index --full)");
+                                    std::string(schema::kFormatValue) +
+                                    "; rebuild it (lupe-index --full)");
         }
-        bool splitter_missing = false;  // then compound query words are searched whole
-        analyzer = std::make_unique<analysis::Analyzer>(analysis::parse_config(
-            db.get_metadata(std::string(schema::kAnalysisKey)), splitter_missing));
+        const bool first = std::none_of(shards.begin(), shards.end(),
+                                        [&](const Shard& s) { return s.open && &s != &shard; });
+        if (first) {
+            if (recorded != analysis || !analyzer) {
+                analysis = recorded;
+                bool splitter_missing = false;  // then compound query words are searched whole
+                analyzer = std::make_unique<analysis::Analyzer>(
+                    analysis::parse_config(analysis, splitter_missing));
+            }
+        } else if (recorded != analysis) {
+            throw IndexCorruptError(where + ": analysed with \"" + recorded +
+                                    "\", other shards with \"" + analysis +
+                                    "\"; build all shards with the same settings");
+        }
+    }
+
+    // The combined database of the open shards.
+    void combine() {
+        db = Xapian::Database();
+        std::vector<Xapian::Database> open;
+        for (const Shard& shard : shards) {
+            if (!shard.open) continue;
+            db.add_database(shard.db);
+            open.push_back(shard.db);
+        }
+        vocabulary = searcher::VocabularyReader(std::move(open));
+    }
+
+    std::vector<std::string> missing() const {
+        std::vector<std::string> out;
+        for (const Shard& shard : shards) {
+            if (!shard.open) out.push_back(shard.name);
+        }
+        return out;
+    }
+
+    std::string describe_missing() const {
+        std::string out;
+        for (const Shard& shard : shards) {
+            if (shard.open) continue;
+            if (!out.empty()) out += "; ";
+            out += shard.error;
+        }
+        return out;
+    }
+
+    // A remote shard failed during a search: find which (a dead connection fails at once)
+    // and search without it. Returns false when no shard was found dead.
+    bool drop_dead_shards() {
+        bool dropped = false;
+        for (Shard& shard : shards) {
+            if (!shard.open || !shard.remote) continue;
+            try {
+                shard.db.keep_alive();
+            } catch (const Xapian::Error& e) {
+                shard.open = false;
+                shard.error = "shard " + shard.name + ": " + e.get_description();
+                shard.tried = std::chrono::steady_clock::now();
+                dropped = true;
+            }
+        }
+        if (dropped) combine();
+        return dropped;
     }
 
     // What the index holds decides what a query needs to look at: the families of which
@@ -226,11 +398,29 @@ struct Handle {
     }
 
     // Follow the index: a newly published generation is opened in place of the old one
-    // (whose read lock is then released), new commits to the same one are picked up.
+    // (whose read lock is then released), new commits to the same one are picked up, and
+    // shards that could not be opened are tried again now and then.
     void refresh() {
-        const auto published = detail::published_generation(path);
-        if (published && published != generation) {
-            open();
+        bool changed = false;
+        const auto now = std::chrono::steady_clock::now();
+        for (Shard& shard : shards) {
+            if (!shard.open) {
+                if (now - shard.tried >= kShardRetryInterval) changed |= try_open(shard);
+                continue;
+            }
+            if (shard.remote) continue;
+            const auto published = detail::published_generation(shard.path);
+            if (published && published != shard.generation) {
+                if (listed) {
+                    try_open(shard);
+                } else {
+                    open_shard(shard);
+                }
+                changed = true;
+            }
+        }
+        if (changed) {
+            combine();
             return;
         }
         db.reopen();
@@ -268,6 +458,11 @@ struct Handle {
     SearchResults run(std::string_view query, const SearchOptions& options) {
         SearchResults out;
         out.query = std::string(query);
+        out.missing_shards = missing();
+        if (!out.missing_shards.empty() && !options.allow_partial) {
+            throw ShardUnavailableError("index " + path + ": " + describe_missing() +
+                                        "; to search the other shards, allow partial results (lupe-search --allow-partial)");
+        }
         searcher::QueryNode root;
         try {
             root = searcher::parse_query(query);
@@ -283,7 +478,8 @@ struct Handle {
         query_options.decompound = options.decompound;
         query_options.stopword_weight = options.stopword_weight;
         query_options.title_only = options.fields == SearchField::Title;
-        query_options.vocabulary = &db;
+        query_options.vocabulary = &vocabulary;
+        query_options.database = &db;
         scope(options.lang, query_options);
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
@@ -293,7 +489,7 @@ struct Handle {
         if (options.suggest) {
             std::optional<analysis::Family> family;
             if (!options.lang.empty()) family = analysis::family_of(options.lang);
-            if (auto s = searcher::suggest_query(db, out.query, family, *analyzer)) {
+            if (auto s = searcher::suggest_query(db, vocabulary, out.query, family, *analyzer)) {
                 out.suggestion = std::move(s->query);
             }
         }
@@ -328,9 +524,11 @@ struct Handle {
         // first-tier document gets a fixed bonus (kTierBonus, far above any score) from a
         // posting source filtered by the all-words query, so Xapian ranks the tiers in
         // order and prunes the second tier as soon as the page is full of the first. The
-        // score shown for a first-tier document is its own plus the highest score a
-        // second-tier document can reach (Xapian's bound on the query without the bonus),
-        // so that scores agree with the order everywhere (JSON, TREC runs).
+        // score shown for a first-tier document is its own plus kFirstTierScore, so that
+        // scores agree with the order everywhere (JSON, TREC runs). (A constant, not
+        // Xapian's bound on the second tier: that bound is an estimate that differs between
+        // one index and the same documents in shards.) Should a weighting scheme's bound
+        // exceed it, the bound is added instead.
         auto* bonus_source = new Xapian::FixedWeightPostingSource(kTierBonus);
         const Xapian::Query bonus(Xapian::Query::OP_FILTER,
                                   Xapian::Query(bonus_source->release()), *built.all_words);
@@ -339,7 +537,8 @@ struct Handle {
             static_cast<Xapian::doccount>(options.offset),
             static_cast<Xapian::doccount>(options.limit), check_at_least);
         out.total_estimate = mset.get_matches_estimated();
-        const double second_tier_bound = std::max(0.0, mset.get_max_possible() - kTierBonus);
+        const double second_tier_bound =
+            std::max(kFirstTierScore, mset.get_max_possible() - kTierBonus);
         collect(mset, options.offset + 1, options, built.highlights, out);
         for (Result& r : out.results) {
             if (r.score >= kTierBonus) r.score = r.score - kTierBonus + second_tier_bound;
@@ -353,6 +552,7 @@ struct Handle {
 // shared by many threads never lets two of them touch the same Xapian object.
 struct Searcher::Impl {
     std::string path;
+    SearcherOptions settings;
     std::mutex mutex;
     std::vector<std::unique_ptr<Handle>> idle;
 
@@ -367,6 +567,7 @@ struct Searcher::Impl {
         }
         auto handle = std::make_unique<Handle>();
         handle->path = path;
+        handle->settings = settings;
         handle->open();
         return handle;
     }
@@ -398,8 +599,17 @@ private:
 
 }  // namespace
 
-Searcher::Searcher(const std::string& path) : impl_(std::make_unique<Impl>()) {
+Searcher::Searcher(const std::string& path) : Searcher(path, SearcherOptions{}) {}
+
+Searcher::Searcher(const std::string& path, const SearcherOptions& settings)
+    : impl_(std::make_unique<Impl>()) {
+    if (settings.connect_timeout_ms <= 0 || settings.timeout_ms <= 0) {
+        throw InvalidArgumentError("shard timeouts must be positive (connect " +
+                                   std::to_string(settings.connect_timeout_ms) + " ms, query " +
+                                   std::to_string(settings.timeout_ms) + " ms)");
+    }
     impl_->path = path;
+    impl_->settings = settings;
     impl_->release(impl_->acquire());  // open now: a missing or damaged index fails here
 }
 
@@ -430,6 +640,13 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
             if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());
         } catch (const Xapian::DatabaseCorruptError& e) {
             if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());
+        } catch (const Xapian::NetworkError& e) {
+            // A remote shard went away during the search: search again without it (which
+            // fails naming it, unless the search allows partial results).
+            if (attempt >= kMaxSearchAttempts || !handle->drop_dead_shards()) {
+                detail::rethrow_xapian(e, impl_->context());
+            }
+            continue;
         } catch (const Xapian::Error& e) {
             detail::rethrow_xapian(e, impl_->context());
         }

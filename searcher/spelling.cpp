@@ -63,20 +63,12 @@ bool used_anywhere(const Xapian::Database& db, const std::string& word,
                        [&](analysis::Family f) { return used_in_family(db, word, f, stemmers); });
 }
 
-/// Number of documents using `word`, from the index's vocabulary (schema::kVocabularyPrefix).
-Xapian::doccount vocabulary_freq(const Xapian::Database& db, const std::string& key) {
-    const std::string value = db.get_metadata(key);
-    Xapian::doccount n = 0;
-    std::from_chars(value.data(), value.data() + value.size(), n);
-    return n;
-}
-
 /// How many documents a search for `word` finds, as far as spelling is concerned: the
 /// documents of its stem in the families in scope, or of the word itself. A word the
 /// search finds through its stem is not misspelt: "strasse" finds German "Straße" (german2
 /// folds ß to ss) although the word "strasse" is not in the vocabulary.
-Xapian::doccount found_in(const Xapian::Database& db, const std::string& word,
-                          std::optional<analysis::Family> family,
+Xapian::doccount found_in(const Xapian::Database& db, const VocabularyReader& vocabulary,
+                          const std::string& word, std::optional<analysis::Family> family,
                           const analysis::Analyzer& stemmers) {
     const auto stem_freq = [&](analysis::Family f) {
         std::string term(analysis::family_prefix(f));
@@ -84,8 +76,7 @@ Xapian::doccount found_in(const Xapian::Database& db, const std::string& word,
         return db.get_termfreq(term);
     };
     if (family) return stem_freq(*family);
-    Xapian::doccount freq =
-        vocabulary_freq(db, std::string(analysis::schema::kVocabularyPrefix) + word);
+    Xapian::doccount freq = vocabulary.count(word);
     for (const analysis::Family f : analysis::kAllFamilies) freq = std::max(freq, stem_freq(f));
     return freq;
 }
@@ -254,11 +245,17 @@ unsigned edit_distance(std::u32string_view a, std::u32string_view b, unsigned ma
 std::string suggest_word(const Xapian::Database& db, const std::string& word,
                          std::optional<analysis::Family> family,
                          const analysis::Analyzer& stemmers, const SpellingOptions& options) {
+    return suggest_word(db, VocabularyReader({db}), word, family, stemmers, options);
+}
+
+std::string suggest_word(const Xapian::Database& db, const VocabularyReader& vocabulary,
+                         const std::string& word, std::optional<analysis::Family> family,
+                         const analysis::Analyzer& stemmers, const SpellingOptions& options) {
     std::u32string target;
     decode_all(word, target);
     if (target.size() < options.min_word_chars || has_number_char(target)) return {};
 
-    const Xapian::doccount word_freq = found_in(db, word, family, stemmers);
+    const Xapian::doccount word_freq = found_in(db, vocabulary, word, family, stemmers);
     if (word_freq >= rare_threshold(db, options)) return {};
     // An absent word takes any word of the index; a rare one only a far more common word.
     const Xapian::doccount min_candidate_freq =
@@ -270,46 +267,49 @@ std::string suggest_word(const Xapian::Database& db, const std::string& word,
     if (word_freq > 0) limit = std::min(limit, options.rare_word_max_edit_distance);
     std::size_t first_bytes = 0;
     decode_utf8(word, first_bytes);
-    // The vocabulary's words starting with the word's first character.
-    const std::string key_prefix =
-        std::string(analysis::schema::kVocabularyPrefix) + word.substr(0, first_bytes);
-    const std::size_t skip = analysis::schema::kVocabularyPrefix.size();
 
     std::string best;
     unsigned best_distance = limit + 1;
     Xapian::doccount best_freq = 0;
     std::u32string candidate;
     std::size_t scanned = 0;
-    const auto end = db.metadata_keys_end(key_prefix);
-    for (auto it = db.metadata_keys_begin(key_prefix); it != end; ++it) {
-        if (++scanned > options.max_terms_scanned) break;
-        const std::string key = *it;
-        const std::string_view term = std::string_view(key).substr(skip);
+    // The vocabulary's words starting with the word's first character.
+    vocabulary.for_each_word(word.substr(0, first_bytes), [&](const std::string& term) {
+        if (++scanned > options.max_terms_scanned) return false;
         // A code point takes 1 to 4 bytes: rule out most terms by their byte length alone.
         if (term.size() + limit < target.size() || term.size() > 4 * (target.size() + limit)) {
-            continue;
+            return true;
         }
         decode_all(term, candidate);
         const std::size_t diff = candidate.size() > target.size()
                                      ? candidate.size() - target.size()
                                      : target.size() - candidate.size();
-        if (diff > limit || has_number_char(candidate)) continue;
+        if (diff > limit || has_number_char(candidate)) return true;
         const unsigned distance = edit_distance(target, candidate, limit);
-        if (distance == 0 || distance > limit) continue;
-        const Xapian::doccount freq = vocabulary_freq(db, key);
-        if (freq < min_candidate_freq || freq <= word_freq) continue;
-        if (distance == best_distance && freq <= best_freq) continue;  // ties: first in order
-        const std::string word_found(term);
-        if (!used_anywhere(db, word_found, family, stemmers)) continue;
-        best = word_found;
+        if (distance == 0 || distance > limit) return true;
+        const Xapian::doccount freq = vocabulary.count(term);
+        if (freq < min_candidate_freq || freq <= word_freq) return true;
+        if (distance == best_distance && freq <= best_freq) return true;  // ties: first in order
+        if (!used_anywhere(db, term, family, stemmers)) return true;
+        best = term;
         best_distance = distance;
         best_freq = freq;
         limit = distance;  // from now on only as close or closer candidates can win
-    }
+        return true;
+    });
     return best;
 }
 
 std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_view query_text,
+                                        std::optional<analysis::Family> family,
+                                        const analysis::Analyzer& stemmers,
+                                        const SpellingOptions& options) {
+    return suggest_query(db, VocabularyReader({db}), query_text, family, stemmers, options);
+}
+
+std::optional<Suggestion> suggest_query(const Xapian::Database& db,
+                                        const VocabularyReader& vocabulary,
+                                        std::string_view query_text,
                                         std::optional<analysis::Family> family,
                                         const analysis::Analyzer& stemmers,
                                         const SpellingOptions& options) {
@@ -333,7 +333,8 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_
             ++looked_up;
             found = suggestions
                         .emplace(token.text,
-                                 suggest_word(db, token.text, family, stemmers, options))
+                                 suggest_word(db, vocabulary, token.text, family, stemmers,
+                                              options))
                         .first;
         }
         if (found->second.empty()) continue;

@@ -42,6 +42,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.hpp"
+#include "searcher/vocabulary.hpp"
 
 namespace lupe::searcher {
 
@@ -126,6 +127,12 @@ std::string suggest_word(const Xapian::Database& db, const std::string& word,
                          std::optional<analysis::Family> family,
                          const analysis::Analyzer& stemmers, const SpellingOptions& options = {});
 
+/// @brief suggest_word() for an index of several shards: `db` combines them, `vocabulary`
+/// reads each one's vocabulary (Xapian reads metadata of the first database only).
+std::string suggest_word(const Xapian::Database& db, const VocabularyReader& vocabulary,
+                         const std::string& word, std::optional<analysis::Family> family,
+                         const analysis::Analyzer& stemmers, const SpellingOptions& options = {});
+
 /// @brief A corrected query.
 struct Suggestion {
     /// The query text with the corrected words replaced and everything else kept byte for
@@ -155,6 +162,14 @@ struct Suggestion {
 ///         (an empty index never suggests anything)
 /// @throws Xapian::Error reading the index failed (callers translate)
 std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_view query_text,
+                                        std::optional<analysis::Family> family,
+                                        const analysis::Analyzer& stemmers,
+                                        const SpellingOptions& options = {});
+
+/// @brief suggest_query() for an index of several shards (see suggest_word()).
+std::optional<Suggestion> suggest_query(const Xapian::Database& db,
+                                        const VocabularyReader& vocabulary,
+                                        std::string_view query_text,
                                         std::optional<analysis::Family> family,
                                         const analysis::Analyzer& stemmers,
                                         const SpellingOptions& options = {});

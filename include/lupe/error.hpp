@@ -66,6 +66,15 @@ public:
     using RuntimeError::RuntimeError;
 };
 
+/// @brief A shard of a shard list cannot be read (its server is down or unreachable, its
+/// directory is missing or damaged); the message names each such shard. A search with
+/// SearchOptions::allow_partial returns the other shards' results instead.
+/// @since 0.3
+class LUPE_API ShardUnavailableError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
 /// @brief Another writer holds the index's write lock.
 /// @since 0.1
 class LUPE_API IndexLockedError : public RuntimeError {

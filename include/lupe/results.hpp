@@ -68,6 +68,11 @@ struct SearchResults {
     /// ("Did you mean …"); offered, never run in place of the query.
     /// @since 0.2
     std::string suggestion;
+    /// The shards of a shard list that could not be searched (their names as listed, e.g.
+    /// "tcp://10.0.0.2:7000"); only with SearchOptions::allow_partial, otherwise such a
+    /// search throws ShardUnavailableError. Empty for an index that is no shard list.
+    /// @since 0.3
+    std::vector<std::string> missing_shards;
 };
 
 }  // namespace lupe

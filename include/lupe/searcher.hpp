@@ -115,6 +115,21 @@ struct SearchOptions {
     /// Weight of the added terms relative to the query's own.
     /// @since 0.2
     double feedback_weight = 0.3;
+    /// For a shard list: when shards cannot be searched, return the results of the others
+    /// and name the missing ones in SearchResults::missing_shards, instead of throwing
+    /// ShardUnavailableError.
+    /// @since 0.3
+    bool allow_partial = false;
+};
+
+/// @brief How a Searcher reaches the shards of a shard list.
+/// @since 0.3
+struct SearcherOptions {
+    /// Most milliseconds to wait for a remote shard's server to accept a connection.
+    int connect_timeout_ms = 2000;
+    /// Most milliseconds any one operation on a remote shard may take (a query included);
+    /// a server that takes longer counts as down.
+    int timeout_ms = 10000;
 };
 
 /// @brief Searches a lupe index.
@@ -143,6 +158,20 @@ public:
     /// @throws IndexNotFoundError nothing is at `path` (the message says how to build one)
     /// @throws IndexCorruptError `path` holds something that is not a readable lupe index
     explicit Searcher(const std::string& path);
+    /// @brief Open an index or a shard list with settings for remote shards.
+    ///
+    /// `path` may name a shard list instead of an index directory: a text file in Xapian's
+    /// stub format, one shard per line, `auto DIR` for a local lupe index (relative to the
+    /// file's directory) and `remote HOST:PORT` for a shard served by `xapian-tcpsrv`;
+    /// blank lines and lines starting with `#` are ignored. The shards are searched as one
+    /// index (Xapian combines their statistics), so results equal those of one index
+    /// holding all their documents. Shards that cannot be opened are named by searches
+    /// (see SearchOptions::allow_partial); the Searcher fails here only when none can.
+    /// @throws IndexNotFoundError, IndexCorruptError as for an index; IndexCorruptError
+    ///         naming FILE:LINE for a malformed shard list; ShardUnavailableError when no
+    ///         shard can be opened; InvalidArgumentError for timeouts that are not positive
+    /// @since 0.3
+    Searcher(const std::string& path, const SearcherOptions& settings);
     /// @brief Closes the index. Never throws.
     ~Searcher();
     /// @brief Move the open index into a new searcher; `other` is left empty (only

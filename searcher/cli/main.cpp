@@ -89,6 +89,12 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
                 std::snprintf(ms, sizeof ms, "%.3f", elapsed.count());
                 timings << fields[0] << '\t' << ms << '\n';
             }
+            if (!results.missing_shards.empty()) {
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
+                          << ": partial results, not searched:";
+                for (const auto& shard : results.missing_shards) std::cerr << ' ' << shard;
+                std::cerr << '\n';
+            }
             if (!results.syntax_error.empty()) {
                 std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
                           << ": " << results.syntax_error << "; searched its plain words\n";
@@ -125,7 +131,9 @@ int main(int argc, char** argv) {
     std::string color = "auto";
     bool json = false;
     lupe::SearchOptions options;
-    app.add_option("-i,--index", index, "Index directory")->required();
+    app.add_option("-i,--index", index,
+                   "Index directory, or a shard list file (`auto DIR` / `remote HOST:PORT` lines)")
+        ->required();
     app.add_option("QUERY", words, "The query (several arguments are joined with spaces)");
     auto* limit = app.add_option("-n,--limit", options.limit, "Results to show")
                       ->capture_default_str()
@@ -153,6 +161,18 @@ int main(int argc, char** argv) {
     app.add_option("--to", options.date_to, "Only documents dated on or before YYYY[-MM[-DD]]");
     app.add_flag("--title-only", [&](std::int64_t) { options.fields = lupe::SearchField::Title; },
                  "Look for plain words in titles only");
+    lupe::SearcherOptions shard_settings;
+    app.add_flag("--allow-partial", options.allow_partial,
+                 "With a shard list: when shards are down, show the others' results and name "
+                 "the missing ones (default: fail)");
+    app.add_option("--connect-timeout", shard_settings.connect_timeout_ms,
+                   "Milliseconds to wait for a remote shard's server to accept a connection")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600000));
+    app.add_option("--timeout", shard_settings.timeout_ms,
+                   "Milliseconds a remote shard may take for one operation (a query included)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600000));
     app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
                  "No \"Did you mean\" suggestion");
     app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },
@@ -208,7 +228,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        lupe::Searcher searcher(index);
+        lupe::Searcher searcher(index, shard_settings);
         if (!batch.empty()) {
             if (limit->count() == 0) options.limit = kBatchDefaultLimit;
             // TREC lines show neither snippets nor suggestions: do not compute them.

@@ -1,0 +1,292 @@
+// End-to-end tests of shard lists: real lupe-index and lupe-search processes, and real
+// xapian-tcpsrv shard servers (Debian's xapian-tools) on loopback only (127.0.0.1), on
+// free ports. Every server a test starts is stopped by the test (Child's destructor).
+//
+// The corpus: the sentences of the shipped corpus's JSONL documents, each a document of
+// its own (a few thousand), dealt to three shards by line; the same documents also go into
+// one combined index, which every search across the shards is compared with.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "../unit/temp_dir.hpp"
+#include "process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using lupe::test::TempDir;
+using namespace lupe::test;
+
+const std::string kCorpusDir = LUPE_CORPUS_DIR;
+const std::string kTcpServer = "/usr/bin/xapian-tcpsrv";
+constexpr int kShards = 3;
+
+// A port on 127.0.0.1 that is free now (the kernel's choice for port 0).
+unsigned free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool accepts(unsigned port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// A xapian-tcpsrv serving `index` on 127.0.0.1, ready for connections.
+struct Server {
+    unsigned port = 0;
+    std::unique_ptr<Child> child;
+
+    explicit Server(const std::string& index) {
+        for (int attempt = 0; attempt < 5 && !child; ++attempt) {
+            port = free_port();
+            child = std::make_unique<Child>(std::vector<std::string>{
+                kTcpServer, "--quiet", "--interface", "127.0.0.1", "--port", std::to_string(port),
+                index});
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (!accepts(port) && !child->poll() &&
+                   std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            if (child->poll() || !accepts(port)) child.reset();  // port taken meanwhile: again
+        }
+        REQUIRE_MESSAGE(child, "xapian-tcpsrv did not start");
+    }
+    std::string line() const { return "remote 127.0.0.1:" + std::to_string(port) + "\n"; }
+    std::string name() const { return "tcp://127.0.0.1:" + std::to_string(port); }
+    void stop() { child->kill_and_wait(); }
+};
+
+// The corpus's JSONL documents cut into sentences: one document per sentence of at least
+// five words, id "<id>#<n>", same title and language.
+std::vector<std::string> sentence_documents() {
+    std::vector<std::string> lines;
+    for (const char* file : {"wikinews-en.jsonl", "xquad-de-paragraphs.jsonl"}) {
+        std::ifstream in(kCorpusDir + "/" + file);
+        REQUIRE(in);
+        std::string line;
+        while (std::getline(in, line)) {
+            const json doc = json::parse(line);
+            const std::string body = doc.value("body", "");
+            std::size_t start = 0, n = 0;
+            while (start < body.size()) {
+                std::size_t end = body.find_first_of(".!?", start);
+                end = end == std::string::npos ? body.size() : end + 1;
+                const std::string sentence = body.substr(start, end - start);
+                start = end;
+                if (std::count(sentence.begin(), sentence.end(), ' ') < 5) continue;
+                json out = {{"id", doc.at("id").get<std::string>() + "#" + std::to_string(++n)},
+                            {"title", doc.value("title", "")},
+                            {"body", sentence}};
+                if (doc.contains("lang")) out["lang"] = doc.at("lang");
+                lines.push_back(out.dump());
+            }
+        }
+    }
+    return lines;
+}
+
+struct Corpus {
+    TempDir dir;
+    std::string combined;
+    std::vector<std::string> shard_index;
+    std::vector<std::set<std::string>> shard_ids;
+    std::size_t documents = 0;
+
+    Corpus() {
+        const auto docs = sentence_documents();
+        documents = docs.size();
+        std::ofstream all(dir / "all.jsonl");
+        std::vector<std::ofstream> parts;
+        shard_ids.resize(kShards);
+        for (int s = 0; s < kShards; ++s) {
+            fs::create_directories(dir / ("src-" + std::to_string(s)));
+            parts.emplace_back(dir / ("src-" + std::to_string(s) + "/docs.jsonl"));
+        }
+        for (std::size_t i = 0; i < docs.size(); ++i) {
+            all << docs[i] << '\n';
+            parts[i % kShards] << docs[i] << '\n';
+            shard_ids[i % kShards].insert(json::parse(docs[i]).at("id").get<std::string>());
+        }
+        all.close();
+        for (auto& p : parts) p.close();
+        combined = dir / "combined";
+        REQUIRE(lupe_index({"--index", combined, "--quiet", dir / "all.jsonl"}).status == 0);
+        for (int s = 0; s < kShards; ++s) {
+            shard_index.push_back(dir / ("shard-" + std::to_string(s)));
+            REQUIRE(lupe_index({"--index", shard_index.back(), "--quiet",
+                                dir / ("src-" + std::to_string(s))})
+                        .status == 0);
+        }
+    }
+};
+
+struct Hit {
+    std::string id;
+    double score;
+};
+
+std::vector<Hit> search(const std::string& index, const std::string& query,
+                        std::vector<std::string> extra = {}, json* out = nullptr) {
+    std::vector<std::string> args = {"--index", index, "--json", "--limit", "10",
+                                     "--snippet-length", "0", "--no-suggest"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(query);
+    const Run r = lupe_search(args);
+    INFO("lupe-search " << describe(args) << "\nstderr: " << r.err);
+    REQUIRE((r.status == 0 || r.status == 1));
+    const json j = json::parse(r.out);
+    if (out) *out = j;
+    std::vector<Hit> hits;
+    for (const auto& h : j.at("results")) hits.push_back({h.at("id"), h.at("score")});
+    return hits;
+}
+
+// Same documents in the same order with the same scores (within rounding); documents with
+// exactly equal scores may come in any order among themselves, and a group of equal scores
+// cut by the end of a full page may show different members of the group.
+void check_same(const std::vector<Hit>& a, const std::vector<Hit>& b, std::size_t limit = 10) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CAPTURE(i);
+        CHECK(a[i].score == doctest::Approx(b[i].score).epsilon(1e-9));
+    }
+    for (std::size_t i = 0; i < a.size();) {
+        std::size_t j = i;
+        while (j < a.size() && std::fabs(a[j].score - a[i].score) <= 1e-9 * (1 + a[i].score)) ++j;
+        std::multiset<std::string> ga, gb;
+        for (std::size_t k = i; k < j; ++k) {
+            ga.insert(a[k].id);
+            gb.insert(b[k].id);
+        }
+        if (j < a.size() || a.size() < limit) CHECK(ga == gb);
+        i = j;
+    }
+}
+
+const std::vector<std::string> kQueries = {
+    "Stadt Berlin",    "Huawei training",     "football club",      "Regierung Wahl",
+    "\"prime minister\"", "election -Obama",  "Bundesliga OR Fußball", "title:Wikinews",
+    "lang:de Stadt",   "Universität Forschung", "police arrested",
+};
+
+// Queries whose scores depend on Xapian's estimate of how many documents a group of terms
+// matches (a wildcard's expansion is combined with OP_SYNONYM): the estimate is made per
+// shard, so scores differ from the combined index's, while the documents matched do not.
+const std::vector<std::string> kEstimatedQueries = {"president*", "Forsch*"};
+
+std::set<std::string> all_ids(const std::string& index, const std::string& query) {
+    const Run r = lupe_search({"--index", index, "--json", "--limit", "10000", "--snippet-length",
+                               "0", "--no-suggest", query});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.status == 0);
+    std::set<std::string> ids;
+    const json j = json::parse(r.out);  // kept: a range-for over a temporary's member dangles
+    for (const auto& h : j.at("results")) ids.insert(h.at("id").get<std::string>());
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("shard list: local and remote shards answer as one combined index") {
+    REQUIRE_MESSAGE(fs::exists(kTcpServer), kTcpServer << " is missing: install Debian's "
+                                                          "xapian-tools package");
+    Corpus corpus;
+    MESSAGE(corpus.documents << " documents in " << kShards << " shards");
+    REQUIRE(corpus.documents >= 2000);
+    std::vector<std::unique_ptr<Server>> servers;
+    for (int s = 0; s < kShards; ++s) servers.push_back(std::make_unique<Server>(corpus.shard_index[s]));
+
+    const std::string remote = corpus.dir.write(
+        "remote.list", "# three shards served by xapian-tcpsrv\n" + servers[0]->line() +
+                           servers[1]->line() + "\n" + servers[2]->line());
+    const std::string mixed = corpus.dir.write(
+        "mixed.list", servers[0]->line() + "auto shard-1\nauto " + corpus.shard_index[2] + "\n");
+    for (const auto& q : kQueries) {
+        CAPTURE(q);
+        const auto expected = search(corpus.combined, q);
+        CHECK(!expected.empty());
+        check_same(expected, search(remote, q));
+        check_same(expected, search(mixed, q));
+    }
+    for (const auto& q : kEstimatedQueries) {
+        CAPTURE(q);
+        const auto expected = all_ids(corpus.combined, q);
+        CHECK(!expected.empty());
+        CHECK(all_ids(remote, q) == expected);
+    }
+    // The vocabulary is read from every shard: the same suggestion as the combined index.
+    json a, b;
+    search(corpus.combined, "Regierng", {}, &a);
+    const std::vector<std::string> suggest = {"--index", remote, "--json", "Regierng"};
+    const Run r = lupe_search(suggest);
+    REQUIRE((r.status == 0 || r.status == 1));
+    b = json::parse(r.out);
+    CHECK(b.value("suggestion", "") == "Regierung");
+
+    SUBCASE("a shard that is down: an error naming it, or the others' results") {
+        servers[1]->stop();
+        const Run failed = lupe_search({"--index", remote, "Drohne"});
+        CHECK(failed.status == 2);
+        CHECK(failed.err.find(servers[1]->name()) != std::string::npos);
+        CHECK(failed.err.find("--allow-partial") != std::string::npos);
+
+        json partial;
+        const std::string two = corpus.dir.write("two.list", servers[0]->line() + servers[2]->line());
+        for (const auto& q : kQueries) {
+            CAPTURE(q);
+            const auto hits = search(remote, q, {"--allow-partial"}, &partial);
+            CHECK(partial.at("missing_shards") == json::array({servers[1]->name()}));
+            for (const auto& h : hits) CHECK(corpus.shard_ids[1].count(h.id) == 0);
+            check_same(search(two, q), hits);
+        }
+        const Run text = lupe_search({"--index", remote, "--allow-partial", "Drohne"});
+        CHECK(text.out.find("Partial results: not searched " + servers[1]->name()) !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("shard list: malformed lists and missing shards are named") {
+    TempDir dir;
+    const Run bad = lupe_search({"--index", dir.write("bad.list", "auto a\nremote nohost\n"), "x"});
+    CHECK(bad.status == 2);
+    CHECK(bad.err.find("bad.list:2:") != std::string::npos);
+    const Run empty = lupe_search({"--index", dir.write("empty.list", "# nothing\n"), "x"});
+    CHECK(empty.status == 2);
+    CHECK(empty.err.find("names no shard") != std::string::npos);
+    const Run none = lupe_search({"--index", dir.write("none.list", "auto missing\n"), "x"});
+    CHECK(none.status == 2);
+    CHECK(none.err.find(dir / "missing") != std::string::npos);
+}
