@@ -42,6 +42,11 @@ constexpr int kMaxSearchAttempts = 10;
 /// trying on every search would make each wait for the connect timeout.
 constexpr std::chrono::seconds kShardRetryInterval{5};
 
+/// How often a Searcher connects to a remote shard anew, at most: xapian-tcpsrv opens a
+/// shard's published generation per connection, so a shard rebuilt on its server is seen
+/// within this time.
+constexpr std::chrono::seconds kRemoteReconnectInterval{60};
+
 /// Most results one search returns; deeper paging goes through offset.
 constexpr std::size_t kMaxLimit = 10000;
 
@@ -408,7 +413,15 @@ struct Handle {
                 if (now - shard.tried >= kShardRetryInterval) changed |= try_open(shard);
                 continue;
             }
-            if (shard.remote) continue;
+            if (shard.remote) {
+                // The server opened the shard's published generation when we connected; a
+                // new connection opens the one published since.
+                if (now - shard.tried >= kRemoteReconnectInterval) {
+                    try_open(shard);
+                    changed = true;
+                }
+                continue;
+            }
             const auto published = detail::published_generation(shard.path);
             if (published && published != shard.generation) {
                 if (listed) {
