@@ -6,11 +6,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include "indexer/readers.hpp"
 #include "indexer/source_walker.hpp"
 #include "lupe/error.hpp"
+#include "src/shard_list.hpp"
 
 namespace lupe {
 namespace fs = std::filesystem;
@@ -197,6 +201,98 @@ IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string
     Run run(writer, observer);
     for (const auto& source : sources) run.source(source);
     return run.finish();
+}
+
+namespace {
+
+std::string shard_name(std::size_t k) { return "shard-" + std::to_string(k); }
+
+// The shard list of a sharded index directory, written once, atomically.
+void write_shard_list(const fs::path& dir, std::size_t shard_count) {
+    const fs::path list = dir / detail::kShardListName;
+    if (fs::exists(list)) return;
+    const fs::path tmp = dir / (std::string(detail::kShardListName) + ".tmp");
+    {
+        std::ofstream out(tmp);
+        out << "# The shards of this index, for lupe-search --index " << dir.string()
+            << " (Xapian stub format)\n";
+        for (std::size_t k = 0; k < shard_count; ++k) out << "auto " << shard_name(k) << '\n';
+        out.flush();
+        if (!out) throw IoError("index " + dir.string() + ": cannot write " + tmp.string());
+    }
+    std::error_code ec;
+    fs::rename(tmp, list, ec);
+    if (ec) throw IoError("index " + dir.string() + ": cannot write " + list.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions options,
+                                      std::size_t shard_count,
+                                      const std::vector<std::string>& sources,
+                                      const IndexRunObserver& observer) {
+    const fs::path root(dir);
+    std::error_code ec;
+    if (shard_count == 0 && fs::exists(root / detail::kShardListName, ec)) {
+        shard_count = detail::read_shard_list((root / detail::kShardListName).string()).size();
+    }
+    if (shard_count < 2 || shard_count > kMaxShards) {
+        throw InvalidArgumentError("shards: " + std::to_string(shard_count) + " is out of range 2.." +
+                                   std::to_string(kMaxShards));
+    }
+    if (fs::exists(root / "XAPIANDB", ec) || fs::exists(root / "iamglass", ec)) {
+        throw InvalidArgumentError("index " + dir + ": holds an unsharded index; build the "
+                                   "sharded one in a new directory");
+    }
+    if (fs::exists(root / detail::kShardListName, ec)) {
+        const auto listed = detail::read_shard_list((root / detail::kShardListName).string());
+        bool same = listed.size() == shard_count;
+        for (std::size_t k = 0; same && k < listed.size(); ++k) {
+            same = !listed[k].remote && fs::path(listed[k].path).filename() == shard_name(k);
+        }
+        if (!same) {
+            throw InvalidArgumentError("index " + dir + ": has " + std::to_string(listed.size()) +
+                                       " shards, not " + std::to_string(shard_count) +
+                                       "; documents would land in other shards: rebuild into a "
+                                       "new directory");
+        }
+    }
+    fs::create_directories(root, ec);
+    if (ec) throw IoError("index " + dir + ": cannot create the directory: " + ec.message());
+
+    // Problems of the input (a malformed line) are met by every shard's run: report and
+    // count each once.
+    std::set<std::tuple<std::string, std::size_t, std::string>> seen;
+    std::size_t failed = 0, warnings = 0;
+    IndexRunObserver once = observer;
+    once.on_warning = [&](const IndexWarning& w) {
+        if (!seen.emplace(w.path, w.line, w.message).second) return;
+        ++warnings;
+        if (w.document_failed) ++failed;
+        if (observer.on_warning) observer.on_warning(w);
+    };
+    IndexRunSummary total;
+    options.shard_count = shard_count;
+    for (std::size_t k = 0; k < shard_count; ++k) {
+        options.shard_index = k;
+        IndexWriter writer((root / shard_name(k)).string(), options);
+        const IndexRunSummary s = index_sources(writer, sources, once);
+        for (const auto& [lang, n] : s.added) total.added[lang] += n;
+        for (const auto& [lang, n] : s.updated) total.updated[lang] += n;
+        total.unchanged += s.unchanged;
+        total.deleted += s.deleted;
+        total.seconds += s.seconds;
+        total.documents_total += s.documents_total;
+        if (k == 0) {
+            total.files_read = s.files_read;
+            total.files_unchanged = s.files_unchanged;
+            total.files_skipped = s.files_skipped;
+        }
+    }
+    total.failed = failed;
+    total.warnings = warnings;
+    write_shard_list(root, shard_count);
+    return total;
 }
 
 }  // namespace lupe

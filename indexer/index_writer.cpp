@@ -204,6 +204,10 @@ struct Worker {
     bool busy = false;            // guarded by Impl::mutex
 };
 
+std::size_t shard_of(const std::string& id, std::size_t shard_count) {
+    return shard_count <= 1 ? 0 : static_cast<std::size_t>(fnv1a(id) % shard_count);
+}
+
 struct IndexWriter::Impl {
     // Declared first, so that it is released last, after the database is closed.
     std::unique_ptr<detail::WriterLock> lock;
@@ -538,6 +542,12 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
         throw InvalidArgumentError("title weight " + std::to_string(options.title_weight) +
                                    " is out of range 1..20");
     }
+    if (options.shard_count < 1 || options.shard_count > kMaxShards ||
+        options.shard_index >= options.shard_count) {
+        throw InvalidArgumentError("shard " + std::to_string(options.shard_index) + " of " +
+                                   std::to_string(options.shard_count) + " is out of range (1.." +
+                                   std::to_string(kMaxShards) + " shards, numbered from 0)");
+    }
     if (options.jobs > kMaxJobs) {
         throw InvalidArgumentError("jobs " + std::to_string(options.jobs) +
                                    " is out of range 0..." + std::to_string(kMaxJobs));
@@ -680,6 +690,11 @@ AddOutcome IndexWriter::add_document(const Document& doc, const std::string& sou
 
 void IndexWriter::add_document_async(Document doc, std::string source_file, AddCallback done) {
     impl_->usable();
+    // Another shard's document (an empty id is the first shard's, which reports it).
+    const std::size_t shards = impl_->options.shard_count;
+    if (shards > 1 && (doc.id.empty() ? 0 : shard_of(doc.id, shards)) != impl_->options.shard_index) {
+        return;
+    }
     if (doc.id.empty()) throw DocumentError("document has no id");
     if (doc.id.size() > schema::kMaxIdBytes) {
         throw DocumentError("document id is " + std::to_string(doc.id.size()) +

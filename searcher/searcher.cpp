@@ -148,9 +148,16 @@ struct Handle {
                                      "`lupe-index --index " + path + " SOURCE...`");
         }
         listed = std::filesystem::is_regular_file(path, ec);
+        std::string list_file = path;
+        // A sharded index directory (lupe-index --shards N) is read through its list.
+        if (!listed && !std::filesystem::exists(path + "/" + detail::kStubName, ec) &&
+            std::filesystem::exists(path + "/" + detail::kShardListName, ec)) {
+            listed = true;
+            list_file = path + "/" + detail::kShardListName;
+        }
         shards.clear();
         if (listed) {
-            for (const auto& spec : detail::read_shard_list(path)) {
+            for (const auto& spec : detail::read_shard_list(list_file)) {
                 Shard shard;
                 shard.name = spec.name;
                 shard.remote = spec.remote;

@@ -16,6 +16,9 @@
 
 namespace lupe::detail {
 
+/// The shard list of a sharded index directory written by lupe-index --shards N.
+inline constexpr const char* kShardListName = "shards.list";
+
 struct ShardSpec {
     std::string name;       // for messages: the directory as resolved, or "tcp://HOST:PORT"
     bool remote = false;

@@ -83,4 +83,24 @@ struct IndexRunObserver {
 LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
                               const IndexRunObserver& observer = {});
 
+/// @brief index_sources() for a sharded index.
+///
+/// `dir` holds `shard-0` ... `shard-<N-1>`, each a lupe index with the documents whose
+/// shard_of(id, N) is its number, and `shards.list`, a shard list naming them (see
+/// Searcher), which lupe-search reads as one index (`--index DIR`). Each shard is brought up
+/// to date in turn, incrementally like any index (`options.rebuild` rebuilds each): the
+/// sources are read once per shard, and each problem is reported once.
+/// @param dir the sharded index directory (created if missing)
+/// @param options the writers' settings; shard_index and shard_count are set here
+/// @param shard_count number of shards, 2..kMaxShards; an existing sharded index must
+///        have been built with the same number; 0: as its shard list says
+/// @return the counts of all shards together
+/// @throws InvalidArgumentError `dir` holds an unsharded index, or another number of shards
+/// @throws as index_sources() and IndexWriter's constructor
+/// @since 0.3
+LUPE_API IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions options,
+                                               std::size_t shard_count,
+                                               const std::vector<std::string>& sources,
+                                               const IndexRunObserver& observer = {});
+
 }  // namespace lupe

@@ -59,7 +59,25 @@ struct IndexWriterOptions {
     /// 8; any other value up to kMaxJobs is taken as it is.
     /// @since 0.3
     std::size_t jobs = 0;
+    /// Write one shard of a sharded index: only documents whose shard_of(id,
+    /// shard_count) is shard_index are indexed; the others are passed over without a
+    /// callback or an error (another writer indexes them). 1 shard: every document.
+    /// @since 0.3
+    std::size_t shard_index = 0;
+    /// Number of shards (1..kMaxShards); see shard_index.
+    /// @since 0.3
+    std::size_t shard_count = 1;
 };
+
+/// Most shards a sharded index may have.
+/// @since 0.3
+inline constexpr std::size_t kMaxShards = 1024;
+
+/// @brief The shard (0..shard_count-1) a document id belongs to: FNV-1a (64 bit) of the id's
+/// bytes modulo shard_count. Stable across runs, machines and lupe versions, so an updated
+/// document lands in the shard that holds its old version.
+/// @since 0.3
+LUPE_API std::size_t shard_of(const std::string& id, std::size_t shard_count);
 
 /// @brief What IndexWriter::add_document did.
 /// @since 0.1

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -90,6 +91,11 @@ int main(int argc, char** argv) {
                  "Do not split German compounds (no word list needed)");
     app.add_flag("--full", options.rebuild,
                  "Rebuild from scratch beside the published index, then publish it atomically");
+    std::size_t shards = 0;
+    app.add_option("--shards", shards,
+                   "Split the index into N shards (DIR/shard-K, and DIR/shards.list for "
+                   "lupe-search); later runs on DIR keep its number of shards")
+        ->check(CLI::Range(std::size_t{2}, lupe::kMaxShards));
     app.add_option("-j,--jobs", options.jobs,
                    "Worker threads for analysis and writing (default: one per core, at most 8)")
         ->check(CLI::Range(std::size_t{1}, lupe::kMaxJobs));
@@ -113,7 +119,6 @@ int main(int argc, char** argv) {
         // compacted at the end, published atomically (an incremental run would commit
         // batches into one database as it goes, which is slower and leaves it less dense).
         options.rebuild_if_new = true;
-        lupe::IndexWriter writer(index, options);
         Progress progress(!quiet && ::isatty(STDERR_FILENO));
         lupe::IndexRunObserver observer;
         observer.on_warning = [&](const lupe::IndexWarning& w) {
@@ -127,7 +132,15 @@ int main(int argc, char** argv) {
         observer.on_progress = [&](const lupe::IndexRunSummary& s, const std::string& path) {
             progress.update(s, path);
         };
-        const lupe::IndexRunSummary s = lupe::index_sources(writer, sources, observer);
+        std::error_code ec;
+        const bool sharded = shards > 0 || (std::filesystem::exists(index + "/shards.list", ec) &&
+                                            !std::filesystem::exists(index + "/XAPIANDB", ec));
+        const lupe::IndexRunSummary s =
+            sharded ? lupe::index_sources_sharded(index, options, shards, sources, observer)
+                    : [&] {
+                          lupe::IndexWriter writer(index, options);
+                          return lupe::index_sources(writer, sources, observer);
+                      }();
         progress.clear();
 
         if (json) {

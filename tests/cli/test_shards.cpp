@@ -118,9 +118,12 @@ std::vector<std::string> sentence_documents() {
     return lines;
 }
 
+std::set<std::string> all_ids(const std::string& index, const std::string& query);
+
 struct Corpus {
     TempDir dir;
     std::string combined;
+    std::string sharded;  // lupe-index --shards 3
     std::vector<std::string> shard_index;
     std::vector<std::set<std::string>> shard_ids;
     std::size_t documents = 0;
@@ -128,28 +131,25 @@ struct Corpus {
     Corpus() {
         const auto docs = sentence_documents();
         documents = docs.size();
-        std::ofstream all(dir / "all.jsonl");
-        std::vector<std::ofstream> parts;
-        shard_ids.resize(kShards);
-        for (int s = 0; s < kShards; ++s) {
-            fs::create_directories(dir / ("src-" + std::to_string(s)));
-            parts.emplace_back(dir / ("src-" + std::to_string(s) + "/docs.jsonl"));
-        }
-        for (std::size_t i = 0; i < docs.size(); ++i) {
-            all << docs[i] << '\n';
-            parts[i % kShards] << docs[i] << '\n';
-            shard_ids[i % kShards].insert(json::parse(docs[i]).at("id").get<std::string>());
-        }
-        all.close();
-        for (auto& p : parts) p.close();
+        std::string all;
+        for (const auto& d : docs) all += d + '\n';
+        dir.write("src/all.jsonl", all);
         combined = dir / "combined";
-        REQUIRE(lupe_index({"--index", combined, "--quiet", dir / "all.jsonl"}).status == 0);
+        REQUIRE(lupe_index({"--index", combined, "--quiet", dir / "src"}).status == 0);
+        sharded = dir / "sharded";
+        REQUIRE(lupe_index({"--index", sharded, "--quiet", "--shards", std::to_string(kShards),
+                            dir / "src"})
+                    .status == 0);
+        std::size_t total = 0;
         for (int s = 0; s < kShards; ++s) {
-            shard_index.push_back(dir / ("shard-" + std::to_string(s)));
-            REQUIRE(lupe_index({"--index", shard_index.back(), "--quiet",
-                                dir / ("src-" + std::to_string(s))})
-                        .status == 0);
+            shard_index.push_back(sharded + "/shard-" + std::to_string(s));
+            std::set<std::string> ids = all_ids(shard_index.back(), "lang:en");
+            for (const auto& id : all_ids(shard_index.back(), "lang:de")) ids.insert(id);
+            CHECK(ids.size() > documents / (2 * kShards));  // the hash spreads them
+            total += ids.size();
+            shard_ids.push_back(std::move(ids));
         }
+        CHECK(total == documents);
     }
 };
 
@@ -233,13 +233,14 @@ TEST_CASE("shard list: local and remote shards answer as one combined index") {
         "remote.list", "# three shards served by xapian-tcpsrv\n" + servers[0]->line() +
                            servers[1]->line() + "\n" + servers[2]->line());
     const std::string mixed = corpus.dir.write(
-        "mixed.list", servers[0]->line() + "auto shard-1\nauto " + corpus.shard_index[2] + "\n");
+        "mixed.list", servers[0]->line() + "auto sharded/shard-1\nauto " + corpus.shard_index[2] + "\n");
     for (const auto& q : kQueries) {
         CAPTURE(q);
         const auto expected = search(corpus.combined, q);
         CHECK(!expected.empty());
         check_same(expected, search(remote, q));
         check_same(expected, search(mixed, q));
+        check_same(expected, search(corpus.sharded, q));  // its own shards.list
     }
     for (const auto& q : kEstimatedQueries) {
         CAPTURE(q);
@@ -289,4 +290,56 @@ TEST_CASE("shard list: malformed lists and missing shards are named") {
     const Run none = lupe_search({"--index", dir.write("none.list", "auto missing\n"), "x"});
     CHECK(none.status == 2);
     CHECK(none.err.find(dir / "missing") != std::string::npos);
+}
+
+TEST_CASE("lupe-index --shards: documents spread by id, kept current, one search across them") {
+    TempDir dir;
+    const std::string src = dir / "src";
+    fs::create_directories(src);
+    std::string a, b;
+    for (int i = 0; i < 300; ++i) {
+        json doc = {{"id", "d" + std::to_string(i)}, {"lang", "en"},
+                    {"title", "Document " + std::to_string(i)},
+                    {"body", "shard test " + std::string(i % 2 ? "alpha" : "beta") + " word" +
+                                 std::to_string(i % 7)}};
+        (i < 150 ? a : b) += doc.dump() + "\n";
+    }
+    dir.write("src/a.jsonl", a);
+    dir.write("src/b.jsonl", b);
+    const std::string index = dir / "index";
+    const Run first = lupe_index({"--index", index, "--shards", "4", "--json", src});
+    INFO("stderr: " << first.err);
+    REQUIRE(first.status == 0);
+    CHECK(json::parse(first.out).at("added_total") == 300);
+    CHECK(json::parse(first.out).at("documents_in_index") == 300);
+    for (int k = 0; k < 4; ++k) CHECK(fs::exists(index + "/shard-" + std::to_string(k) + "/XAPIANDB"));
+    CHECK(all_ids(index, "shard").size() == 300);
+
+    // The next run keeps the number of shards by itself: b.jsonl loses 50 documents and
+    // changes 10, a.jsonl is untouched.
+    std::string b2;
+    for (int i = 150; i < 250; ++i) {
+        json doc = {{"id", "d" + std::to_string(i)}, {"lang", "en"},
+                    {"title", "Document " + std::to_string(i)},
+                    {"body", (i < 160 ? std::string("changed gamma")
+                                      : "shard test " + std::string(i % 2 ? "alpha" : "beta")) +
+                                 " word" + std::to_string(i % 7)}};
+        b2 += doc.dump() + "\n";
+    }
+    dir.write("src/b.jsonl", b2);
+    const Run second = lupe_index({"--index", index, "--json", src});
+    INFO("stderr: " << second.err);
+    REQUIRE(second.status == 0);
+    const json s = json::parse(second.out);
+    CHECK(s.at("updated_total") == 10);
+    CHECK(s.at("deleted") == 50);
+    CHECK(s.at("unchanged") == 240);
+    CHECK(s.at("documents_in_index") == 250);
+    CHECK(all_ids(index, "gamma").size() == 10);
+    CHECK(all_ids(index, "shard").size() == 240);
+
+    // Another number of shards would send documents to other shards: refused.
+    const Run other = lupe_index({"--index", index, "--shards", "3", src});
+    CHECK(other.status == 2);
+    CHECK(other.err.find("has 4 shards, not 3") != std::string::npos);
 }
