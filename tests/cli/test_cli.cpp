@@ -1045,3 +1045,28 @@ TEST_CASE("lupe-index --jobs: any number of workers builds the same index") {
     CHECK(zero.status == 2);
     CHECK(has(zero.err, "--jobs"));
 }
+
+TEST_CASE("search: every document with all the plain words ranks in the first tier") {
+    // Regression: with Xapian's OP_AND_MAYBE for the first-tier bonus, documents whose
+    // words matched through compound parts could miss the bonus (found on gesetze-de).
+    for (const char* q : {"Drohne Rundumsicht", "Fußball Trainer", "Huawei Ascend training",
+                          "Polizei Stadt", "Regierung Wahl", "government election"}) {
+        CAPTURE(q);
+        const Run all = lupe_search({"--index", corpus_index(), "--json", "--limit", "1000",
+                                     "--snippet-length", "0", q});
+        std::string and_query;
+        std::istringstream words(q);
+        for (std::string w; words >> w;) and_query += (and_query.empty() ? "" : " AND ") + w;
+        const Run both = lupe_search({"--index", corpus_index(), "--json", "--limit", "1000",
+                                      "--snippet-length", "0", and_query});
+        REQUIRE((all.status == 0 || all.status == 1));
+        REQUIRE((both.status == 0 || both.status == 1));
+        std::set<std::string> first_tier, with_all;
+        const json a = parse_json(all), b = parse_json(both);
+        for (const auto& r : a.at("results")) {
+            if (r.at("score").get<double>() >= 1000) first_tier.insert(r.at("id").get<std::string>());
+        }
+        for (const auto& r : b.at("results")) with_all.insert(r.at("id").get<std::string>());
+        CHECK(first_tier == with_all);
+    }
+}

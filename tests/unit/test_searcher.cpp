@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <set>
+#include <sstream>
 
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
@@ -319,4 +322,47 @@ TEST_CASE("searcher: a one-language index gives the same answers without needles
     CHECK(ids(s.search("Modelle", {.lang = "de"})) == std::vector<std::string>{"c"});
     CHECK(ids(s.search("Modellen")) == std::vector<std::string>{"c"});
     CHECK(s.search("trains", {.lang = "en"}).results.size() == 2);
+}
+
+TEST_CASE("searcher: every document with all the words is in the first tier (compound parts)") {
+    // Regression: Xapian's OP_AND_MAYBE for the first-tier bonus let documents that matched
+    // a word through its compound parts miss the bonus (found on gesetze-de).
+    lupe::test::TempDir dir;
+    const char* filler[] = {"Gesetz", "Verordnung", "Absatz", "Behörde", "Antrag", "Frist",
+                            "Bund", "Land", "Gemeinde", "Verfahren", "Entscheidung", "Recht"};
+    const char* topics[] = {"Steuergebiet", "Steuergegenstand", "Gebiet der Steuer",
+                            "Gegenstand der Steuer", "Steuer", "Gebiet", "Gegenstand"};
+    {
+        lupe::IndexWriter w(dir / "idx", {.jobs = 2});
+        std::uint32_t x = 12345;
+        const auto next = [&x] { x = x * 1103515245u + 12345u; return (x >> 16) & 0x7fff; };
+        for (int i = 0; i < 3000; ++i) {
+            std::string body;
+            const int words = 5 + static_cast<int>(next() % 40);
+            for (int k = 0; k < words; ++k) {
+                body += (next() % 6 == 0 ? topics[next() % 7] : filler[next() % 12]);
+                body += ' ';
+            }
+            w.add_document({.id = "d" + std::to_string(i), .title = filler[next() % 12],
+                            .body = body, .lang = "de"});
+        }
+        w.commit();
+    }
+    Searcher s(dir / "idx");
+    for (const char* q : {"Steuergebiet Steuergegenstand", "Steuergebiet Gegenstand",
+                          "Steuer Steuergegenstand Gebiet"}) {
+        CAPTURE(q);
+        std::string and_query;
+        std::istringstream in(q);
+        for (std::string word; in >> word;) and_query += (and_query.empty() ? "" : " AND ") + word;
+        std::set<std::string> with_all, first_tier;
+        for (const auto& hit : s.search(and_query, {.limit = 10000}).results) with_all.insert(hit.id);
+        REQUIRE(!with_all.empty());
+        REQUIRE(with_all.size() < 10000);
+        const auto r = s.search(q, {.limit = with_all.size() + 10});
+        for (const auto& hit : r.results) {
+            if (hit.score >= 1000) first_tier.insert(hit.id);
+        }
+        CHECK(first_tier == with_all);
+    }
 }
