@@ -343,3 +343,37 @@ TEST_CASE("lupe-index --shards: documents spread by id, kept current, one search
     CHECK(other.status == 2);
     CHECK(other.err.find("has 4 shards, not 3") != std::string::npos);
 }
+
+TEST_CASE("shard list: a server that accepts but never answers times out, named") {
+    // A listening socket that nobody serves: connecting succeeds (the kernel's backlog),
+    // Xapian's greeting never comes.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(fd, 4) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const std::string port = std::to_string(ntohs(addr.sin_port));
+
+    TempDir dir;
+    REQUIRE(lupe_index({"--index", dir / "local", "--quiet", kCorpusDir + "/news"}).status == 0);
+    const std::string list = dir.write("silent.list", "auto local\nremote 127.0.0.1:" + port + "\n");
+    const auto start = std::chrono::steady_clock::now();
+    const Run failed = lupe_search({"--index", list, "--timeout", "500", "--connect-timeout",
+                                    "500", "Huawei"});
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(failed.status == 2);
+    CHECK(failed.err.find("tcp://127.0.0.1:" + port) != std::string::npos);
+    CHECK(seconds < 5.0);
+    const Run partial = lupe_search({"--index", list, "--timeout", "500", "--allow-partial",
+                                     "--json", "Huawei"});
+    CHECK(partial.status == 0);
+    CHECK(json::parse(partial.out).at("missing_shards") ==
+          json::array({"tcp://127.0.0.1:" + port}));
+    ::close(fd);
+}
