@@ -55,6 +55,14 @@ inline constexpr Xapian::termpos kFieldPositionGap = 100;
 /// incremental run can tell an unchanged document without re-indexing it.
 inline constexpr Xapian::valueno kContentHashSlot = 1;
 
+/// Value slot that orders documents oldest first with the undated last: the date as in
+/// kDateSlot, or kUndatedSortKey. (kDateSlot alone sorts the undated first in ascending
+/// order; a Xapian::KeyMaker could fix that at search time, but the remote backend, which
+/// serves shards, does not take KeyMakers.)
+inline constexpr Xapian::valueno kOldestFirstSlot = 3;
+/// kOldestFirstSlot's value for an undated document: after every date.
+inline constexpr std::string_view kUndatedSortKey = "\xff";
+
 /// Value slot holding the start of the body for snippets (schema::kMaxStoredTextBytes),
 /// zlib-compressed: see src/stored_document.hpp.
 inline constexpr Xapian::valueno kTextSlot = 2;

@@ -309,15 +309,18 @@ struct IndexWriter::Impl {
         }
         xdoc.add_boolean_term(std::string(schema::kLangPrefix) + outcome.lang);
         xdoc.add_boolean_term(q.key);
+        std::string oldest_first_key(schema::kUndatedSortKey);
         if (!doc.date.empty()) {
             if (const auto date = analysis::parse_iso_date(doc.date)) {
                 xdoc.add_value(schema::kDateSlot, analysis::date_sort_key(*date));
+                oldest_first_key = analysis::date_sort_key(*date);
             } else {
                 outcome.notes.push_back("date \"" + doc.date +
                                         "\" is not ISO 8601 (YYYY[-MM[-DD]]); kept for "
                                         "display, not searchable with date:");
             }
         }
+        xdoc.add_value(schema::kOldestFirstSlot, oldest_first_key);
         store(xdoc, doc, outcome.lang);
         if (q.hash.empty()) q.hash = content_hash(doc, q.source_file);
         xdoc.add_value(schema::kContentHashSlot, q.hash);

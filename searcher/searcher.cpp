@@ -446,15 +446,6 @@ struct Handle {
         db.reopen();
     }
 
-    // Sort key for date order that puts undated documents last in both directions.
-    struct DateKey : Xapian::KeyMaker {
-        bool oldest_first = false;
-        std::string operator()(const Xapian::Document& doc) const override {
-            std::string date = doc.get_value(schema::kDateSlot);
-            if (date.empty()) return oldest_first ? std::string("\xff") : std::string();
-            return date;
-        }
-    } date_key_;
 
     static Xapian::Query date_filter(const std::string& from, const std::string& to) {
         const auto bound = [](const std::string& text, bool upper) {
@@ -518,9 +509,14 @@ struct Handle {
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(*make_weight(options));
         if (options.sort != SortOrder::Relevance) {
-            // By the date value; DateKey puts undated documents last either way.
-            enquire.set_sort_by_key_then_relevance(&date_key_, options.sort == SortOrder::NewestFirst);
-            date_key_.oldest_first = options.sort == SortOrder::OldestFirst;
+            // By value slots, which the remote backend serves too (a KeyMaker it does not):
+            // newest first on the date (undated, empty, last), oldest first on the slot
+            // that gives the undated a key after every date.
+            if (options.sort == SortOrder::NewestFirst) {
+                enquire.set_sort_by_value_then_relevance(schema::kDateSlot, true);
+            } else {
+                enquire.set_sort_by_value_then_relevance(schema::kOldestFirstSlot, false);
+            }
             built.all_words.reset();  // tiers are a relevance order
         }
         if (options.feedback_documents && !built.unranked) {
