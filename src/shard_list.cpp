@@ -34,11 +34,14 @@ std::vector<ShardSpec> read_shard_list(const std::string& file) {
         if (line.empty() || line.front() == '#') continue;
         const auto bad = [&](const std::string& why) {
             return IndexCorruptError("shard list " + file + ":" + std::to_string(lineno) + ": " +
-                                     why + " (expected `auto DIR` or `remote HOST:PORT`)");
+                                     why + " (expected `auto DIR`, `remote HOST:PORT` or "
+                                     "`tcp://HOST:PORT`)");
         };
-        const auto space = line.find_first_of(" \t");
+        // `tcp://HOST:PORT` is read as `remote HOST:PORT` (the form lupe names shards in).
+        const bool url = line.rfind("tcp://", 0) == 0;
+        const auto space = url ? std::string("tcp://").size() - 1 : line.find_first_of(" \t");
         if (space == std::string::npos) throw bad("\"" + line + "\" names no shard");
-        const std::string kind = line.substr(0, space);
+        const std::string kind = url ? "remote" : line.substr(0, space);
         const std::string value = trim(line.substr(space + 1));
         ShardSpec spec;
         spec.line = lineno;

@@ -4,7 +4,9 @@
 // file also opens with Xapian's tools (`xapian-delve`, `quest`): one shard per line,
 //     auto DIR            a lupe index directory, relative to the list's directory
 //     remote HOST:PORT    a shard served by xapian-tcpsrv (Xapian's TCP remote backend)
-// Blank lines and lines starting with '#' are ignored. lupe reads the file itself rather
+// Blank lines and lines starting with '#' are ignored. `tcp://HOST:PORT`, the form in which
+// lupe names remote shards in its messages, is read as `remote HOST:PORT` (Xapian's tools
+// do not read that form). lupe reads the file itself rather
 // than letting Xapian open it, so that it can name a shard that is down and search the
 // others when asked to (SearchOptions::allow_partial), and so that a local shard is read
 // as a lupe index (its published generation, held with a read lock).

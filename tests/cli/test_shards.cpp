@@ -233,7 +233,7 @@ TEST_CASE("shard list: local and remote shards answer as one combined index") {
         "remote.list", "# three shards served by xapian-tcpsrv\n" + servers[0]->line() +
                            servers[1]->line() + "\n" + servers[2]->line());
     const std::string mixed = corpus.dir.write(
-        "mixed.list", servers[0]->line() + "auto sharded/shard-1\nauto " + corpus.shard_index[2] + "\n");
+        "mixed.list", servers[0]->name() + "\nauto sharded/shard-1\nauto " + corpus.shard_index[2] + "\n");
     for (const auto& q : kQueries) {
         CAPTURE(q);
         const auto expected = search(corpus.combined, q);
