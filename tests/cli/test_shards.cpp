@@ -37,20 +37,29 @@ const std::string kCorpusDir = LUPE_CORPUS_DIR;
 const std::string kTcpServer = "/usr/bin/xapian-tcpsrv";
 constexpr int kShards = 3;
 
-// A port on 127.0.0.1 that is free now (the kernel's choice for port 0).
-unsigned free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
+// A TCP socket bound to a free port of 127.0.0.1 (the kernel's choice for port 0).
+struct LoopbackSocket {
+    int fd = -1;
+    unsigned port = 0;
+    LoopbackSocket() {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        socklen_t len = sizeof addr;
+        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        port = ntohs(addr.sin_port);
+    }
+    ~LoopbackSocket() { ::close(fd); }
+    LoopbackSocket(const LoopbackSocket&) = delete;
+    LoopbackSocket& operator=(const LoopbackSocket&) = delete;
+};
+
+// A port on 127.0.0.1 that is free now.
+unsigned free_port() { return LoopbackSocket().port; }
 
 bool accepts(unsigned port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -361,17 +370,9 @@ TEST_CASE("lupe-index --shards: documents spread by id, kept current, one search
 TEST_CASE("shard list: a server that accepts but never answers times out, named") {
     // A listening socket that nobody serves: connecting succeeds (the kernel's backlog),
     // Xapian's greeting never comes.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd, 4) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    const std::string port = std::to_string(ntohs(addr.sin_port));
+    const LoopbackSocket silent;
+    REQUIRE(::listen(silent.fd, 4) == 0);
+    const std::string port = std::to_string(silent.port);
 
     TempDir dir;
     REQUIRE(lupe_index({"--index", dir / "local", "--quiet", kCorpusDir + "/news"}).status == 0);
@@ -389,5 +390,4 @@ TEST_CASE("shard list: a server that accepts but never answers times out, named"
     CHECK(partial.status == 0);
     CHECK(json::parse(partial.out).at("missing_shards") ==
           json::array({"tcp://127.0.0.1:" + port}));
-    ::close(fd);
 }
