@@ -216,12 +216,10 @@ struct IndexWriter::Impl {
     std::string generation; // the published generation written to (incremental runs)
     bool published = false;
     IndexWriterOptions options;
-    std::string analysis_description;
     analysis::AnalysisConfig analysis_config;
     Xapian::WritableDatabase db;  // incremental runs: the published generation
     std::size_t pending = 0;
     bool in_transaction = false;
-    bool db_fresh = false;        // incremental run into a database created by this writer
 
     // Rebuilds: file states recorded so far (written to shard 0 on commit).
     std::map<std::string, std::string> rebuild_file_states;
@@ -233,7 +231,6 @@ struct IndexWriter::Impl {
     std::condition_variable work_done;   // the caller waits for finished batches
     bool stopping = false;
     std::exception_ptr worker_error;     // guarded by mutex
-    std::size_t in_flight = 0;           // queued documents not yet delivered (caller thread)
 
     bool rebuilding() const { return !build_dir.empty(); }
 
@@ -481,7 +478,6 @@ struct IndexWriter::Impl {
         if (error) std::rethrow_exception(error);
         for (Batch& batch : ready) {
             for (QueuedDocument& q : batch) {
-                --in_flight;
                 if (!rebuilding()) {
                     try {
                         db.replace_document(q.key, q.xdoc);
@@ -634,7 +630,6 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             impl_->db.commit();
             impl_->begin();
         }
-        impl_->analysis_description = wanted;
         impl_->start_workers();
         if (impl_->rebuilding()) {
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
@@ -748,7 +743,6 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     q.source_file = std::move(source_file);
     q.done = std::move(done);
     worker.filling.push_back(std::move(q));
-    ++impl_->in_flight;
     if (worker.filling.size() >= kBatchDocuments) impl_->submit(worker);
     impl_->deliver();
 }

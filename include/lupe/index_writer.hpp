@@ -134,6 +134,8 @@ public:
     /// @param source_file the input file it came from, for incremental sync (see
     ///        index_sources); empty for documents that belong to no file
     /// @return whether it replaced one or was unchanged, and the language it was indexed as
+    ///         (a default AddOutcome, lang empty, for another shard's document: see
+    ///         IndexWriterOptions::shard_index)
     /// @throws DocumentError the document is invalid (empty or too long id, invalid
     ///         UTF-8 in a field, no text, language code malformed); the index is unchanged
     /// @throws RuntimeError writing failed
