@@ -7,12 +7,10 @@
 #include <fstream>
 
 #include "lupe/error.hpp"
+#include "lupe/index_writer.hpp"
 
 namespace lupe::detail {
 namespace {
-
-// Longest shard list read: a list names shards, not documents.
-constexpr std::size_t kMaxShards = 1024;
 
 std::string trim(const std::string& s) {
     const auto begin = s.find_first_not_of(" \t\r");
