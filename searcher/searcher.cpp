@@ -97,6 +97,13 @@ constexpr double kTierBonus = 1e6;
 // documents), and a round number that reads as "has every word".
 constexpr double kFirstTierScore = 1000.0;
 
+// Whether matching that started at `start` reached a time limit (0: none).
+bool reached(double limit_seconds, std::chrono::steady_clock::time_point start) {
+    return limit_seconds > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
+               limit_seconds;
+}
+
 // Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
 // "ZX..."): title terms ("S...") repeat them, and boolean terms (id, language) mean nothing.
 class StemTermsOnly : public Xapian::ExpandDecider {
@@ -508,6 +515,10 @@ struct Handle {
 
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(*make_weight(options));
+        // Xapian stops the match at the limit and keeps what it found; it does not say
+        // whether it stopped, so the time taken tells.
+        if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
+        const auto started = std::chrono::steady_clock::now();
         if (options.sort != SortOrder::Relevance) {
             // By value slots, which the remote backend serves too (a KeyMaker it does not):
             // newest first on the date (undated, empty, last), oldest first on the slot
@@ -533,6 +544,7 @@ struct Handle {
                 static_cast<Xapian::doccount>(options.limit), check_at_least);
             out.total_estimate = mset.get_matches_estimated();
             collect(mset, options.offset + 1, options, built.highlights, out);
+            out.time_limited = reached(options.time_limit_seconds, started);
             return out;
         }
 
@@ -562,6 +574,7 @@ struct Handle {
         for (Result& r : out.results) {
             if (r.score >= kTierBonus) r.score = r.score - kTierBonus + second_tier_bound;
         }
+        out.time_limited = reached(options.time_limit_seconds, started);
         return out;
     }
 };
@@ -640,6 +653,10 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
     if (!options.lang.empty() && options.lang != "en" && options.lang != "de") {
         throw InvalidArgumentError("search language \"" + options.lang +
                                    "\" is not supported; use \"en\", \"de\" or none");
+    }
+    if (!(options.time_limit_seconds >= 0)) {
+        throw InvalidArgumentError("time limit " + std::to_string(options.time_limit_seconds) +
+                                   " s is negative");
     }
     if (options.limit == 0 || options.limit > kMaxLimit) {
         throw InvalidArgumentError("limit " + std::to_string(options.limit) +

@@ -73,6 +73,10 @@ struct SearchResults {
     /// search throws ShardUnavailableError. Empty for an index that is no shard list.
     /// @since 0.3
     std::vector<std::string> missing_shards;
+    /// The search reached SearchOptions::time_limit_seconds: the results are the best
+    /// found by then, and may miss better ones.
+    /// @since 0.3
+    bool time_limited = false;
 };
 
 }  // namespace lupe

@@ -40,6 +40,11 @@ enum class SearchField {
     Title,  ///< the title only (as if every plain word were written `title:word`)
 };
 
+/// Default of SearchOptions::time_limit_seconds: far above what a search of even a large
+/// index takes here (milliseconds), low enough that a runaway query frees its thread soon.
+/// @since 0.3
+inline constexpr double kDefaultSearchTimeLimitSeconds = 5.0;
+
 /// @brief Settings for one search.
 /// @since 0.1
 struct SearchOptions {
@@ -120,6 +125,12 @@ struct SearchOptions {
     /// ShardUnavailableError.
     /// @since 0.3
     bool allow_partial = false;
+    /// Most seconds Xapian's matcher may spend on one search (0: no limit). At the limit
+    /// the match stops with the best documents found so far, and
+    /// SearchResults::time_limited says so: one hostile or huge query cannot hold a thread
+    /// for long.
+    /// @since 0.3
+    double time_limit_seconds = kDefaultSearchTimeLimitSeconds;
 };
 
 /// @brief How a Searcher reaches the shards of a shard list.

@@ -89,6 +89,10 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
                 std::snprintf(ms, sizeof ms, "%.3f", elapsed.count());
                 timings << fields[0] << '\t' << ms << '\n';
             }
+            if (results.time_limited) {
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
+                          << ": reached the time limit; the best results found by then\n";
+            }
             if (!results.missing_shards.empty()) {
                 std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
                           << ": partial results, not searched:";
@@ -162,6 +166,11 @@ int main(int argc, char** argv) {
     app.add_flag("--title-only", [&](std::int64_t) { options.fields = lupe::SearchField::Title; },
                  "Look for plain words in titles only");
     lupe::SearcherOptions shard_settings;
+    app.add_option("--time-limit", options.time_limit_seconds,
+                   "Most seconds one search may take; it then shows the best results found "
+                   "so far (0: no limit)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("--allow-partial", options.allow_partial,
                  "With a shard list: when shards are down, show the others' results and name "
                  "the missing ones (default: fail)");

@@ -1070,3 +1070,14 @@ TEST_CASE("search: every document with all the plain words ranks in the first ti
         CHECK(first_tier == with_all);
     }
 }
+
+TEST_CASE("search --time-limit: reaching it is said in text and JSON") {
+    const Run text = lupe_search({"--index", corpus_index(), "--time-limit", "0.000000001", "Huawei"});
+    CHECK(text.status <= 1);
+    CHECK(has(text.out, "reached its time limit"));
+    const Run j = lupe_search({"--index", corpus_index(), "--json", "--time-limit", "0.000000001", "Huawei"});
+    CHECK(parse_json(j).at("time_limited") == true);
+    const Run plain = lupe_search({"--index", corpus_index(), "--json", "Huawei"});
+    CHECK_FALSE(parse_json(plain).contains("time_limited"));
+    CHECK(lupe_search({"--index", corpus_index(), "--time-limit", "-1", "Huawei"}).status == 2);
+}

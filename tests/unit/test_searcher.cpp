@@ -366,3 +366,16 @@ TEST_CASE("searcher: every document with all the words is in the first tier (com
         CHECK(first_tier == with_all);
     }
 }
+
+TEST_CASE("searcher: a search at its time limit keeps what it found and says so") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto normal = s.search("Huawei training");
+    CHECK_FALSE(normal.time_limited);  // the default limit (seconds) is far off
+    // A limit no search can keep: the flag is set, and the results are still results.
+    const auto limited = s.search("Huawei training", {.time_limit_seconds = 1e-9});
+    CHECK(limited.time_limited);
+    for (const auto& hit : limited.results) CHECK(!hit.id.empty());
+    CHECK_FALSE(s.search("Huawei training", {.time_limit_seconds = 0}).time_limited);  // none
+    CHECK_THROWS_AS(s.search("x", {.time_limit_seconds = -1}), lupe::InvalidArgumentError);
+}
