@@ -42,6 +42,10 @@ Document parse_jsonl_document(std::string_view line) {
             throw DocumentError("invalid UTF-8 at byte " + std::to_string(*bad + 1));
         }
         throw DocumentError("malformed JSON: " + json_reason(e));
+    } catch (const nlohmann::json::exception& e) {
+        // Valid syntax nlohmann cannot hold, e.g. a number beyond a double ("1e999"):
+        // found by fuzzing (tests/fuzz/seeds/jsonl/number-overflow).
+        throw DocumentError(std::string("unreadable JSON: ") + e.what());
     }
     if (!object.is_object()) {
         throw DocumentError(std::string("expected a JSON object, found ") + object.type_name());

@@ -141,3 +141,9 @@ TEST_CASE("read_jsonl_file: empty and missing files") {
     REQUIRE(m.errors.size() == 1);
     CHECK(m.errors[0].second.rfind("cannot open", 0) == 0);
 }
+
+TEST_CASE("parse_jsonl_document: a number beyond a double is a bad document, not a crash") {
+    // Found by fuzzing: nlohmann throws out_of_range (not parse_error) for "1e999".
+    CHECK_THROWS_AS(parse_jsonl_document(R"({"id": "x", "body": "y", "n": 3333e3333})"),
+                    lupe::DocumentError);
+}
