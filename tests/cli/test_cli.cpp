@@ -1073,6 +1073,7 @@ TEST_CASE("search: every document with all the plain words ranks in the first ti
 
 TEST_CASE("search --time-limit: reaching it is said in text and JSON") {
     const Run text = lupe_search({"--index", corpus_index(), "--time-limit", "0.000000001", "Huawei"});
+    INFO("status " << text.status << ", stdout: " << text.out << "\nstderr: " << text.err);
     CHECK(text.status <= 1);
     CHECK(has(text.out, "reached its time limit"));
     const Run j = lupe_search({"--index", corpus_index(), "--json", "--time-limit", "0.000000001", "Huawei"});
