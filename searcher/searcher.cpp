@@ -150,10 +150,7 @@ struct Handle {
 
     void open() {
         std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) {
-            throw IndexNotFoundError("index " + path + ": not found; build one with "
-                                     "`lupe-index --index " + path + " SOURCE...`");
-        }
+        // A missing path reads as an unsharded index, whose opening names it (open_local).
         listed = std::filesystem::is_regular_file(path, ec);
         std::string list_file = path;
         // A sharded index directory (lupe-index --shards N) is read through its list.

@@ -2,13 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <unordered_map>
 
 #include <xapian/unicode.h>
 
-#include "analysis/schema.hpp"
 #include "analysis/tokenizer.hpp"
 #include "analysis/utf8.hpp"
 
