@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
@@ -41,6 +42,21 @@ void check_utf8(const std::string& value, const char* field) {
     if (const auto bad = analysis::find_invalid_utf8(value)) {
         throw DocumentError(std::string("invalid UTF-8 in field \"") + field + "\" at byte " +
                             std::to_string(*bad + 1));
+    }
+}
+
+// Ids are printed, one per line, in text output, batch and TREC runs, and used as keys by
+// the programs that read them: a control character (a newline, an escape sequence, a NUL)
+// in one can only be a mistake or an attack.
+void check_id_characters(const std::string& id) {
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const auto c = static_cast<unsigned char>(id[i]);
+        if (c < 0x20 || c == 0x7F) {
+            char code[8];
+            std::snprintf(code, sizeof code, "U+%04X", c);
+            throw DocumentError(std::string("document id holds a control character (") + code +
+                                ") at byte " + std::to_string(i + 1));
+        }
     }
 }
 
@@ -699,6 +715,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
                             " bytes long, above the limit of " + std::to_string(schema::kMaxIdBytes));
     }
     check_utf8(doc.id, "id");
+    check_id_characters(doc.id);
     try {
         check_utf8(doc.title, "title");
         check_utf8(doc.body, "body");

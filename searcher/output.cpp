@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/utf8.hpp"
+
 namespace lupe {
 namespace {
 
@@ -25,17 +27,68 @@ std::string exact_score(double score) {
     return std::string(buf, res.ptr);
 }
 
+// The snippet with highlights marked, each stretch between the markers made safe on its
+// own (the markers themselves are escape sequences).
+std::string safe_marked(const Snippet& snippet, const std::string& open, const std::string& close) {
+    std::string out;
+    std::size_t pos = 0;
+    const std::string_view text = snippet.text;
+    for (const auto& h : snippet.highlights) {
+        if (h.begin < pos || h.end > text.size() || h.begin >= h.end) continue;
+        out += terminal_safe(text.substr(pos, h.begin - pos));
+        out += open + terminal_safe(text.substr(h.begin, h.end - h.begin)) + close;
+        pos = h.end;
+    }
+    out += terminal_safe(text.substr(pos));
+    return out;
+}
+
+void append_hex(std::string& out, const char* prefix, unsigned value, int digits) {
+    static const char kHex[] = "0123456789ABCDEF";
+    out += prefix;
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
+}
+
 }  // namespace
+
+std::string terminal_safe(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto c = static_cast<unsigned char>(text[pos]);
+        if (c >= 0x20 && c < 0x7F) {  // the common case: printable ASCII
+            out += static_cast<char>(c);
+            ++pos;
+            continue;
+        }
+        const std::size_t start = pos;
+        const char32_t cp = analysis::decode_utf8(text, pos);  // advances one byte if invalid
+        if (cp == analysis::kInvalidCodePoint) {
+            append_hex(out, "\\x", c, 2);
+        } else if (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+            out += ' ';
+        } else if (cp < 0x20 || cp == 0x7F) {
+            append_hex(out, "\\x", static_cast<unsigned>(cp), 2);
+        } else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+                   (cp >= 0x2066 && cp <= 0x2069)) {
+            append_hex(out, "\\u", static_cast<unsigned>(cp), 4);
+        } else {
+            out.append(text.substr(start, pos - start));
+        }
+    }
+    return out;
+}
 
 std::string format_text(const SearchResults& results, std::size_t offset, bool color) {
     std::string out;
     if (!results.syntax_error.empty()) {
-        out += "Query syntax error: " + results.syntax_error + "; searched for the words: " +
-               results.query + "\n\n";
+        out += "Query syntax error: " + terminal_safe(results.syntax_error) +
+               "; searched for the words: " + terminal_safe(results.query) + "\n\n";
     }
     if (!results.suggestion.empty()) {
-        out += "Did you mean: " + (color ? kBold + results.suggestion + kReset : results.suggestion) +
-               "\n\n";
+        const std::string suggestion = terminal_safe(results.suggestion);
+        out += "Did you mean: " + (color ? kBold + suggestion + kReset : suggestion) + "\n\n";
     }
     if (results.time_limited) {
         out += "The search reached its time limit: these are the best results found by then.\n\n";
@@ -43,29 +96,30 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
     if (!results.missing_shards.empty()) {
         out += "Partial results: not searched ";
         for (std::size_t i = 0; i < results.missing_shards.size(); ++i) {
-            out += (i ? ", " : "") + results.missing_shards[i];
+            out += (i ? ", " : "") + terminal_safe(results.missing_shards[i]);
         }
         out += "\n\n";
     }
+    // Every field comes from the documents: printed through terminal_safe().
     for (const auto& r : results.results) {
         out += std::to_string(r.rank) + ". ";
-        const std::string title = r.title.empty() ? "(untitled)" : r.title;
+        const std::string title = r.title.empty() ? "(untitled)" : terminal_safe(r.title);
         out += color ? kBold + title + kReset : title;
-        out += "\n   " + r.id + " · " + r.lang;
-        if (!r.date.empty()) out += " · " + r.date;
+        out += "\n   " + terminal_safe(r.id) + " · " + terminal_safe(r.lang);
+        if (!r.date.empty()) out += " · " + terminal_safe(r.date);
         out += " · score " + score_string(r.score) + "\n";
         if (!r.snippet.text.empty()) {
-            out += "   " + (color ? r.snippet.marked(kBold, kReset) : r.snippet.text) + "\n";
+            out += "   " + (color ? safe_marked(r.snippet, kBold, kReset) : terminal_safe(r.snippet.text)) + "\n";
         }
-        if (!r.url.empty()) out += "   " + r.url + "\n";
+        if (!r.url.empty()) out += "   " + terminal_safe(r.url) + "\n";
         out += "\n";
     }
     if (results.results.empty()) {
-        out += "No results for \"" + results.query + "\".\n";
+        out += "No results for \"" + terminal_safe(results.query) + "\".\n";
     } else {
         out += "Results " + std::to_string(offset + 1) + "-" +
                std::to_string(offset + results.results.size()) + " of about " +
-               std::to_string(results.total_estimate) + " for \"" + results.query + "\".\n";
+               std::to_string(results.total_estimate) + " for \"" + terminal_safe(results.query) + "\".\n";
     }
     return out;
 }
@@ -90,7 +144,9 @@ std::string format_json(const SearchResults& results) {
         hits.push_back(std::move(hit));
     }
     out["results"] = std::move(hits);
-    return out.dump(2) + "\n";
+    // Invalid UTF-8 cannot reach here from an index (documents are checked), but a query
+    // can: replaced rather than thrown.
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string format_trec(std::string_view qid, const SearchResults& results,

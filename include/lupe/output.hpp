@@ -38,4 +38,19 @@ LUPE_API std::string format_json(const SearchResults& results);
 LUPE_API std::string format_trec(std::string_view qid, const SearchResults& results,
                                  std::string_view run_tag = "lupe");
 
+/// @brief Text made safe to print on a terminal, on one line: document fields and file
+/// names come from untrusted input, and an escape sequence in a title could recolour,
+/// retitle or clear the user's terminal.
+///
+/// Tab, line feed, carriage return and the Unicode line and paragraph separators (U+0085,
+/// U+2028, U+2029) become a space; other control characters (U+0000-U+001F, U+007F) and
+/// bytes that are not valid UTF-8 become `\xHH`; C1 controls (U+0080-U+009F) and the
+/// bidirectional overrides and isolates that can make text read differently from what it
+/// is (U+202A-U+202E, U+2066-U+2069) become `\uHHHH`. Everything else is kept as it is.
+/// format_text() applies it to every field it prints.
+/// @param text any bytes
+/// @return valid UTF-8 without control characters
+/// @since 0.4
+LUPE_API std::string terminal_safe(std::string_view text);
+
 }  // namespace lupe

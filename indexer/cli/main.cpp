@@ -42,7 +42,8 @@ public:
         const auto now = std::chrono::steady_clock::now();
         if (now - last_ < std::chrono::milliseconds(200)) return;
         last_ = now;
-        std::string shown = path.size() > 50 ? "…" + path.substr(path.size() - 49) : path;
+        const std::string safe = lupe::terminal_safe(path);
+        const std::string shown = safe.size() > 50 ? "…" + safe.substr(safe.size() - 49) : safe;
         std::fprintf(stderr, "\r\x1b[K%zu documents (%.0f/s), %zu failed  %s", s.indexed(),
                      s.documents_per_second(), s.failed, shown.c_str());
         shown_ = true;
@@ -125,9 +126,9 @@ int main(int argc, char** argv) {
             if (quiet) return;
             progress.clear();
             std::cerr << "lupe-index: " << (w.document_failed ? "error" : "warning") << ": "
-                      << w.path;
+                      << lupe::terminal_safe(w.path);
             if (w.line) std::cerr << ':' << w.line;
-            std::cerr << ": " << w.message << '\n';
+            std::cerr << ": " << lupe::terminal_safe(w.message) << '\n';
         };
         observer.on_progress = [&](const lupe::IndexRunSummary& s, const std::string& path) {
             progress.update(s, path);
@@ -177,7 +178,7 @@ int main(int argc, char** argv) {
         }
         return s.failed ? kExitSomeFailed : kExitOk;
     } catch (const lupe::Error& e) {
-        std::cerr << "lupe-index: " << e.what() << '\n';
+        std::cerr << "lupe-index: " << lupe::terminal_safe(e.what()) << '\n';
         return kExitError;
     }
 }

@@ -90,23 +90,23 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
                 timings << fields[0] << '\t' << ms << '\n';
             }
             if (results.time_limited) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": reached the time limit; the best results found by then\n";
             }
             if (!results.missing_shards.empty()) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": partial results, not searched:";
-                for (const auto& shard : results.missing_shards) std::cerr << ' ' << shard;
+                for (const auto& shard : results.missing_shards) std::cerr << ' ' << lupe::terminal_safe(shard);
                 std::cerr << '\n';
             }
             if (!results.syntax_error.empty()) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << fields[0]
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": " << results.syntax_error << "; searched its plain words\n";
             }
             any_results = any_results || !results.results.empty();
             std::cout << lupe::format_trec(fields[0], results);
         } catch (const lupe::InvalidArgumentError& e) {
-            std::cerr << "lupe-search: " << file << ':' << number << ": " << e.what() << '\n';
+            std::cerr << "lupe-search: " << file << ':' << number << ": " << lupe::terminal_safe(e.what()) << '\n';
             any_error = true;
         }
     }
@@ -255,7 +255,7 @@ int main(int argc, char** argv) {
         }
         return results.results.empty() ? kExitNoResults : kExitResults;
     } catch (const lupe::Error& e) {
-        std::cerr << "lupe-search: " << e.what() << '\n';
+        std::cerr << "lupe-search: " << lupe::terminal_safe(e.what()) << '\n';
         return kExitError;
     }
 }

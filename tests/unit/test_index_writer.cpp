@@ -88,6 +88,9 @@ TEST_CASE("IndexWriter: invalid documents are rejected and the index is unchange
     rejects({.id = "a", .title = " ", .body = "\n"}, "document \"a\": no text");
     rejects({.id = "b", .body = "bad \xC3("}, "invalid UTF-8 in field \"body\" at byte 5");
     rejects({.id = "c", .body = "x", .url = "\xFF"}, "field \"url\"");
+    rejects({.id = std::string("x\0y", 3), .body = "x"}, "control character (U+0000) at byte 2");
+    rejects({.id = "two\nlines", .body = "x"}, "control character (U+000A) at byte 4");
+    rejects({.id = "\x1b[31mred", .body = "x"}, "control character (U+001B) at byte 1");
     CHECK(writer.document_count() == 0);
 }
 

@@ -59,3 +59,43 @@ TEST_CASE("format_text: bold only with color") {
     none.query = "x";
     CHECK(format_text(none, 0, false) == "No results for \"x\".\n");
 }
+
+TEST_CASE("terminal_safe: escapes what could take over a terminal, keeps the rest") {
+    CHECK(terminal_safe("Grüße, naïve café 東京 🙂") == "Grüße, naïve café 東京 🙂");
+    CHECK(terminal_safe("a\tb\nc\rd") == "a b c d");
+    CHECK(terminal_safe("\x1b[31mred\x07") == "\\x1B[31mred\\x07");
+    CHECK(terminal_safe(std::string("nul\0!", 5)) == "nul\\x00!");
+    CHECK(terminal_safe("del\x7f") == "del\\x7F");
+    CHECK(terminal_safe("caf\xe9.txt") == "caf\\xE9.txt");            // Latin-1, not UTF-8
+    CHECK(terminal_safe("trunc\xc3") == "trunc\\xC3");                // cut in a character
+    CHECK(terminal_safe("\xed\xa0\x80") == "\\xED\\xA0\\x80");        // a surrogate
+    CHECK(terminal_safe("c1\xc2\x9b" "31m") == "c1\\u009B31m");          // C1 CSI
+    CHECK(terminal_safe("x\xc2\x85y\xe2\x80\xa8z") == "x y z");       // NEL, U+2028
+    CHECK(terminal_safe("invoice\xe2\x80\xae" "fdp.exe") == "invoice\\u202Efdp.exe");  // RLO
+}
+
+TEST_CASE("format_text: document fields cannot inject escape sequences") {
+    lupe::SearchResults r = sample();
+    r.results[0].title = "evil \x1b]0;pwned\x07 title";
+    r.results[0].id = "a\x1b[2Jb";
+    r.results[0].url = "http://x/\x1b[31m";
+    r.results[0].snippet.text = "Eine \x1b[5mDrohne fliegt";
+    r.results[0].snippet.highlights = {{9, 15}};
+    const auto plain = format_text(r, 0, false);
+    CHECK(plain.find('\x1b') == std::string::npos);
+    CHECK(plain.find("evil \\x1B]0;pwned\\x07 title") != std::string::npos);
+    CHECK(plain.find("Eine \\x1B[5mDrohne fliegt") != std::string::npos);
+    // With color, the only escapes are lupe's own markers around the highlight.
+    const auto color = format_text(r, 0, true);
+    CHECK(color.find("Eine \\x1B[5m\x1b[1mDrohne\x1b[0m fliegt") != std::string::npos);
+    std::size_t escapes = 0;
+    for (char c : color) escapes += c == '\x1b';
+    CHECK(escapes == 4);  // title bold on/off, highlight on/off
+}
+
+TEST_CASE("format_json: a query that is not UTF-8 is replaced, not thrown") {
+    lupe::SearchResults r;
+    r.query = "caf\xe9";
+    const auto j = nlohmann::json::parse(format_json(r));
+    CHECK(j["query"] == "caf\xef\xbf\xbd");
+}
