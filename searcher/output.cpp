@@ -93,6 +93,7 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
     if (results.time_limited) {
         out += "The search reached its time limit: these are the best results found by then.\n\n";
     }
+    for (const auto& notice : results.notices) out += "Note: " + terminal_safe(notice) + ".\n\n";
     if (!results.missing_shards.empty()) {
         out += "Partial results: not searched ";
         for (std::size_t i = 0; i < results.missing_shards.size(); ++i) {
@@ -130,6 +131,7 @@ std::string format_json(const SearchResults& results) {
     if (!results.suggestion.empty()) out["suggestion"] = results.suggestion;
     if (!results.missing_shards.empty()) out["missing_shards"] = results.missing_shards;
     if (results.time_limited) out["time_limited"] = true;
+    if (!results.notices.empty()) out["notices"] = results.notices;
     nlohmann::json hits = nlohmann::json::array();
     for (const auto& r : results.results) {
         nlohmann::json hit = {{"rank", r.rank},   {"id", r.id},       {"title", r.title},

@@ -28,8 +28,9 @@ Xapian::Query as_filter(const Xapian::Query& q) { return Xapian::Query(Xapian::Q
 
 class Builder {
 public:
-    Builder(const QueryOptions& options, analysis::Analyzer& analyzer, HighlightTerms& hl)
-        : options_(options), analyzer_(analyzer), highlights_(hl) {
+    Builder(const QueryOptions& options, analysis::Analyzer& analyzer, HighlightTerms& hl,
+            std::vector<std::string>& notices)
+        : options_(options), analyzer_(analyzer), highlights_(hl), notices_(notices) {
         if (options.lang.empty()) {
             stop_families_.assign(analysis::kAllFamilies.begin(), analysis::kAllFamilies.end());
             families_ = options.families.empty() ? stop_families_ : options.families;
@@ -290,6 +291,21 @@ private:
                 return true;
             });
             for (auto& t : extra) parts.emplace_back(std::move(t));
+            // Xapian keeps the most frequent terms without telling whether it cut any.
+            bool cut = extra.size() >= kMaxWildcardExpansion;
+            for (const std::string& p : stem_prefixes) {
+                Xapian::termcount n = 0;
+                for (auto it = options_.database->allterms_begin(p);
+                     !cut && it != options_.database->allterms_end(p); ++it) {
+                    cut = ++n > kMaxWildcardExpansion;
+                }
+            }
+            std::string notice = "the wildcard " + prefix + "* matches more than " +
+                                 std::to_string(kMaxWildcardExpansion) +
+                                 " terms: only the most frequent were searched";
+            if (cut && std::find(notices_.begin(), notices_.end(), notice) == notices_.end()) {
+                notices_.push_back(std::move(notice));
+            }
         }
         if (parts.size() == 1) return parts.front();
         return Xapian::Query(Xapian::Query::OP_SYNONYM, parts.begin(), parts.end());
@@ -298,6 +314,7 @@ private:
     const QueryOptions& options_;
     analysis::Analyzer& analyzer_;
     HighlightTerms& highlights_;
+    std::vector<std::string>& notices_;
     std::vector<Family> families_;       // where words are looked up
     std::vector<Family> stop_families_;  // whose stopword lists apply
     std::vector<analysis::Token> tokens_;
@@ -309,7 +326,7 @@ private:
 BuiltQuery build_query(const QueryNode& root, const QueryOptions& options,
                        analysis::Analyzer& analyzer) {
     BuiltQuery built;
-    Builder builder(options, analyzer, built.highlights);
+    Builder builder(options, analyzer, built.highlights, built.notices);
     OptQuery all_words;
     if (root.kind == QueryNode::Kind::Seq && root.modifier == QueryNode::Modifier::None) {
         built.query = builder.seq(root, true, &all_words, &built.unranked);

@@ -82,6 +82,9 @@ struct BuiltQuery {
     bool unranked = false;
     /// The positive words, for snippets.
     HighlightTerms highlights;
+    /// Limits the query reached, one sentence each (a wildcard cut to its most frequent
+    /// terms): the query runs, but may miss matches.
+    std::vector<std::string> notices;
 };
 
 /// Build the Xapian query for a parsed query.

@@ -166,6 +166,7 @@ public:
     }
 
 private:
+    std::size_t depth_ = 0;  // parentheses open around the current position
     const Lexeme& peek() const { return lx_[i_]; }
     const Lexeme& take() { return lx_[i_ < lx_.size() - 1 ? i_++ : i_]; }
     bool at(Lexeme::Type t) const { return peek().type == t; }
@@ -234,8 +235,15 @@ private:
         switch (lx.type) {
             case Lexeme::Type::LParen: {
                 const std::size_t open = lx.position;
+                if (depth_ == kMaxQueryNesting) {
+                    throw QueryLimitError("parentheses nested more than " +
+                                              std::to_string(kMaxQueryNesting) + " deep",
+                                          open);
+                }
                 take();
+                ++depth_;
                 QueryNode inner = seq(true);
+                --depth_;
                 if (!at(Lexeme::Type::RParen)) {
                     throw QuerySyntaxError("unbalanced '(': no ')' closes it", open);
                 }
@@ -378,14 +386,48 @@ bool QueryNode::is_filter() const {
     }
 }
 
+namespace {
+
+// Counts the terms of a parsed query in query order; throws at the first one beyond
+// kMaxQueryTerms.
+void count_terms(const QueryNode& node, std::size_t& count) {
+    std::size_t terms = 0;
+    switch (node.kind) {
+        case QueryNode::Kind::Word:
+        case QueryNode::Kind::Phrase:
+            terms = analysis::tokenize_words(node.text).size();
+            break;
+        case QueryNode::Kind::Wildcard:
+        case QueryNode::Kind::Lang:
+        case QueryNode::Kind::Source:
+        case QueryNode::Kind::Date:
+            terms = 1;
+            break;
+        default:
+            for (const auto& child : node.children) count_terms(child, count);
+            return;
+    }
+    count += terms;
+    if (count > kMaxQueryTerms) {
+        throw QueryLimitError("query has more than " + std::to_string(kMaxQueryTerms) +
+                                  " terms (words, phrase words, wildcards and fields)",
+                              node.position);
+    }
+}
+
+}  // namespace
+
 QueryNode parse_query(std::string_view query) {
     if (query.size() > kMaxQueryBytes) {
-        throw QuerySyntaxError("query is " + std::to_string(query.size()) +
-                                   " bytes long, above the limit of " +
-                                   std::to_string(kMaxQueryBytes),
-                               analysis::count_code_points(query.substr(0, kMaxQueryBytes)) + 1);
+        throw QueryLimitError("query is " + std::to_string(query.size()) +
+                                  " bytes long, above the limit of " +
+                                  std::to_string(kMaxQueryBytes) + " bytes",
+                              analysis::count_code_points(query.substr(0, kMaxQueryBytes)) + 1);
     }
-    return Parser(Lexer(query).run()).parse();
+    QueryNode root = Parser(Lexer(query).run()).parse();
+    std::size_t terms = 0;
+    count_terms(root, terms);
+    return root;
 }
 
 std::string plain_words(std::string_view query) {

@@ -21,6 +21,15 @@ namespace lupe::searcher {
 /// Longest query accepted, in bytes: far above any typed query, low enough that parsing
 /// and term expansion stay cheap whatever is sent.
 inline constexpr std::size_t kMaxQueryBytes = 16 * 1024;
+/// Most terms a query may hold: words (each part of a hyphenated word), the words of
+/// phrases, wildcards and field filters. As Lucene's default maxClauseCount (1024): far
+/// above any typed query, and it bounds the work of building and matching a pasted text,
+/// whose every word opens a posting list in each stemming family.
+inline constexpr std::size_t kMaxQueryTerms = 1024;
+/// Deepest nesting of parentheses. The parser, the query builder and Xapian's matcher all
+/// recurse along the nesting, so it must stay far from what a thread's stack can hold
+/// (an embedding program may run searches on small stacks); no hand-written query needs more.
+inline constexpr std::size_t kMaxQueryNesting = 32;
 /// Characters required before a trailing '*': a one-letter prefix would expand to a large
 /// part of the vocabulary.
 inline constexpr std::size_t kMinWildcardPrefixChars = 2;
@@ -41,7 +50,10 @@ struct QueryNode {
     bool is_filter() const;
 };
 
-/// Parse a query. Throws lupe::QuerySyntaxError with the 1-based character position.
+/// Parse a query. Throws lupe::QuerySyntaxError with the 1-based character position, and
+/// lupe::QueryLimitError (a QuerySyntaxError) when the query is longer than
+/// kMaxQueryBytes, has more than kMaxQueryTerms terms or nests parentheses deeper than
+/// kMaxQueryNesting.
 QueryNode parse_query(std::string_view query);
 
 /// The query's words alone, for the retry after a syntax error: operators, quotes,

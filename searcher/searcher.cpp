@@ -481,6 +481,8 @@ struct Handle {
         searcher::QueryNode root;
         try {
             root = searcher::parse_query(query);
+        } catch (const QueryLimitError&) {
+            throw;  // not retried: the plain words would quietly search for less
         } catch (const QuerySyntaxError& e) {
             if (!options.retry_plain_on_syntax_error) throw;
             out.syntax_error = e.what();
@@ -497,6 +499,7 @@ struct Handle {
         query_options.database = &db;
         scope(options.lang, query_options);
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
+        out.notices = std::move(built.notices);
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
             built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
                                         date_filter(options.date_from, options.date_to));

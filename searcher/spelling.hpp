@@ -46,6 +46,19 @@
 
 namespace lupe::searcher {
 
+/// Most vocabulary words looked at for one word: bounds the time of one lookup on a
+/// huge vocabulary, where the slice of words sharing a first letter can be large.
+/// Scanning runs at about 11 million words a second (measured on a synthetic index with
+/// 893,000 terms under "s"), so this is about 45 ms; in Reuters-21578 the largest slice of
+/// a letter, "s", has 4,600 words. The words come in byte order, so a slice cut short
+/// loses its last words, not random ones: a word whose correction lies beyond the limit
+/// gets no suggestion (the search itself is not affected).
+inline constexpr std::size_t kMaxSpellingWordsScanned = 500000;
+/// Most query words a suggestion looks up; the rest of a longer query is left as it is.
+/// Typed queries have a handful of words; this bounds the work for a pasted paragraph
+/// (queries may be up to kMaxQueryBytes long).
+inline constexpr std::size_t kMaxSpellingQueryWords = 16;
+
 /// The limits of the suggester. The defaults are what lupe uses; tests and tuning may
 /// change them.
 struct SpellingOptions {
@@ -84,17 +97,10 @@ struct SpellingOptions {
     /// "granite" -> "granted", while the typos found there ("workders", "initally",
     /// "gulity", "semiconducter") are one edit from their word.
     unsigned rare_word_max_edit_distance = 1;
-    /// Most dictionary terms looked at for one word: bounds the time of one lookup on a
-    /// huge vocabulary, where the slice of terms sharing a first letter can be large.
-    /// Scanning runs at about 11 million terms a second (measured on a synthetic index with
-    /// 893,000 terms under "s"), so this is about 45 ms; in Reuters-21578 the largest
-    /// slice of a letter, "s", has 4,600 terms. The terms come in byte order, so a slice
-    /// cut short loses its last words, not random ones.
-    std::size_t max_terms_scanned = 500000;
-    /// Most query words looked up by suggest_query(); the rest of a longer query is left
-    /// as it is. Typed queries have a handful of words; this bounds the work for a pasted
-    /// paragraph (queries may be up to kMaxQueryBytes long).
-    std::size_t max_query_words = 16;
+    /// Most vocabulary words looked at for one word (see kMaxSpellingWordsScanned).
+    std::size_t max_terms_scanned = kMaxSpellingWordsScanned;
+    /// Most query words looked up by suggest_query() (see kMaxSpellingQueryWords).
+    std::size_t max_query_words = kMaxSpellingQueryWords;
 };
 
 /// @brief Suggest a correction for one normalised (lower-case, as the tokenizer makes it)

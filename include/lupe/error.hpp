@@ -100,6 +100,16 @@ private:
     std::size_t position_;
 };
 
+/// @brief A query goes beyond one of lupe's limits: its length (16 KiB), its number of
+/// terms (1024) or the nesting of its parentheses (32); the message names the limit and
+/// position() where it was passed. Unlike other syntax errors, such a query is not retried
+/// as plain words: a cut query would quietly search for less than was asked.
+/// @since 0.4
+class LUPE_API QueryLimitError : public QuerySyntaxError {
+public:
+    using QuerySyntaxError::QuerySyntaxError;
+};
+
 /// @brief A document was rejected (no id, invalid UTF-8, no text, ...). The message
 /// names the document id when it has one.
 /// @since 0.1

@@ -77,6 +77,11 @@ struct SearchResults {
     /// found by then, and may miss better ones.
     /// @since 0.3
     bool time_limited = false;
+    /// Limits of lupe's that this query reached, one sentence each: today a wildcard that
+    /// matches more than 1000 terms, of which only the most frequent were searched. The
+    /// search ran; its results may miss matches.
+    /// @since 0.4
+    std::vector<std::string> notices;
 };
 
 }  // namespace lupe

@@ -99,12 +99,20 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
                 for (const auto& shard : results.missing_shards) std::cerr << ' ' << lupe::terminal_safe(shard);
                 std::cerr << '\n';
             }
+            for (const auto& notice : results.notices) {
+                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+                          << ": " << lupe::terminal_safe(notice) << '\n';
+            }
             if (!results.syntax_error.empty()) {
                 std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": " << results.syntax_error << "; searched its plain words\n";
             }
             any_results = any_results || !results.results.empty();
             std::cout << lupe::format_trec(fields[0], results);
+        } catch (const lupe::QueryLimitError& e) {  // this query only: the others run
+            std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+                      << ": " << lupe::terminal_safe(e.what()) << '\n';
+            any_error = true;
         } catch (const lupe::InvalidArgumentError& e) {
             std::cerr << "lupe-search: " << file << ':' << number << ": " << lupe::terminal_safe(e.what()) << '\n';
             any_error = true;

@@ -99,3 +99,13 @@ TEST_CASE("format_json: a query that is not UTF-8 is replaced, not thrown") {
     const auto j = nlohmann::json::parse(format_json(r));
     CHECK(j["query"] == "caf\xef\xbf\xbd");
 }
+
+TEST_CASE("format_text and format_json: notices of limits reached") {
+    lupe::SearchResults r = sample();
+    r.notices = {"the wildcard zq* matches more than 1000 terms: only the most frequent were searched"};
+    CHECK(format_text(r, 0, false).find("Note: the wildcard zq* matches more than 1000 terms: "
+                                        "only the most frequent were searched.\n") == 0);
+    const auto j = nlohmann::json::parse(format_json(r));
+    CHECK(j["notices"] == nlohmann::json::array({r.notices[0]}));
+    CHECK_FALSE(nlohmann::json::parse(format_json(sample())).contains("notices"));
+}

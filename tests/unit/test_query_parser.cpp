@@ -100,9 +100,68 @@ TEST_CASE("query parser: syntax errors name the position") {
     check_error("Grüße (x", "unbalanced '('", 7);  // positions count characters, not bytes
 }
 
-TEST_CASE("query parser: over-long queries are refused") {
-    const std::string q(kMaxQueryBytes + 1, 'a');
-    CHECK_THROWS_AS(parse_query(q), lupe::QuerySyntaxError);
+namespace {
+// The query's QueryLimitError, which must be thrown.
+lupe::QueryLimitError limit_error(const std::string& q) {
+    try {
+        parse_query(q);
+    } catch (const lupe::QueryLimitError& e) {
+        return e;
+    }
+    FAIL("no QueryLimitError");
+    return lupe::QueryLimitError("", 0);
+}
+
+std::string words(std::size_t n, const char* word = "w") {
+    std::string q;
+    for (std::size_t i = 0; i < n; ++i) q += (i ? " " : "") + std::string(word);
+    return q;
+}
+}  // namespace
+
+TEST_CASE("query parser: limits (length, terms, nesting) are QueryLimitErrors at their position") {
+    // Length: the position is the first character beyond the limit.
+    auto e = limit_error(std::string(kMaxQueryBytes + 1, 'a'));
+    CHECK(e.position() == kMaxQueryBytes + 1);
+    CHECK(e.reason() == "query is 16385 bytes long, above the limit of 16384 bytes");
+    CHECK_NOTHROW(parse_query(std::string(kMaxQueryBytes, 'a')));
+    // A 10,000-word query is over the length limit first.
+    e = limit_error(words(10000, "a"));
+    CHECK(e.reason().find("above the limit of 16384 bytes") != std::string::npos);
+
+    // Terms: exactly the limit passes; one more is refused at that term.
+    CHECK_NOTHROW(parse_query(words(kMaxQueryTerms)));
+    e = limit_error(words(kMaxQueryTerms + 1));
+    CHECK(e.reason().find("more than 1024 terms") != std::string::npos);
+    CHECK(e.position() == 2 * kMaxQueryTerms + 1);  // "w " per word
+    // Phrase words and hyphenated parts count one by one, as do fields and wildcards.
+    e = limit_error("\"" + words(kMaxQueryTerms + 1) + "\"");
+    CHECK(e.position() == 1);
+    std::string hyphens = "a";
+    for (std::size_t i = 0; i < kMaxQueryTerms; ++i) hyphens += "-a";
+    CHECK(limit_error(hyphens).position() == 1);
+    CHECK_THROWS_AS(parse_query(words(kMaxQueryTerms / 2, "lang:en") + " " +
+                                words(kMaxQueryTerms / 2, "ab*") + " x"),
+                    lupe::QueryLimitError);
+
+    // Nesting: 32 levels pass, the 33rd '(' is refused.
+    const auto nested = [](std::size_t depth) {
+        return std::string(depth, '(') + "x" + std::string(depth, ')');
+    };
+    std::string expected = "x";
+    for (std::size_t i = 0; i <= kMaxQueryNesting; ++i) expected = "SEQ(" + expected + ")";
+    CHECK(parsed(nested(kMaxQueryNesting).c_str()) == expected);
+    e = limit_error(nested(kMaxQueryNesting + 1));
+    CHECK(e.position() == kMaxQueryNesting + 1);
+    CHECK(e.reason() == "parentheses nested more than 32 deep");
+    // As deep as the length limit allows: refused at once, no deep recursion.
+    e = limit_error(nested(kMaxQueryBytes / 2 - 1));
+    CHECK(e.position() == kMaxQueryNesting + 1);
+    // Unbalanced too deep: the limit comes first.
+    CHECK(limit_error(std::string(8000, '(')).position() == kMaxQueryNesting + 1);
+    // Quotes do not nest: a run of quotes is a run of empty phrases, or an unclosed one.
+    CHECK_NOTHROW(parse_query(std::string(8000, '"')));
+    check_error(std::string(8001, '"').c_str(), "never closed", 8001);
 }
 
 TEST_CASE("plain_words: the retry after a syntax error") {

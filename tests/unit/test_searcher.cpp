@@ -379,3 +379,41 @@ TEST_CASE("searcher: a search at its time limit keeps what it found and says so"
     CHECK_FALSE(s.search("Huawei training", {.time_limit_seconds = 0}).time_limited);  // none
     CHECK_THROWS_AS(s.search("x", {.time_limit_seconds = -1}), lupe::InvalidArgumentError);
 }
+
+TEST_CASE("searcher: a wildcard cut to its most frequent terms says so; over-limit queries throw") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "idx";
+    {
+        lupe::IndexWriter w(path);
+        // 1,100 distinct English words "zq" + three letters; "zqa..." are only 26*26 = 676.
+        std::string body;
+        for (int i = 0; i < 1100; ++i) {
+            body += std::string("zq") + char('a' + i / 676) + char('a' + i / 26 % 26) +
+                    char('a' + i % 26) + "x ";
+        }
+        w.add_document({.id = "many", .body = body, .lang = "en"});
+        w.add_document({.id = "other", .body = "zqaaax plain words", .lang = "en"});
+        w.commit();
+    }
+    Searcher s(path);
+    const auto cut = s.search("zq*");
+    REQUIRE(cut.notices.size() == 1);
+    CHECK(cut.notices[0] ==
+          "the wildcard zq* matches more than 1000 terms: only the most frequent were searched");
+    CHECK(has(cut, "other"));  // "zqaaax" is in two documents: among the most frequent
+    CHECK(s.search("zqa*").notices.empty());
+    CHECK(s.search("plain").notices.empty());
+    // Twice in one query, said once.
+    CHECK(s.search("zq* OR (zq* words)").notices.size() == 1);
+
+    // A query over a limit is an error, never retried as plain words.
+    std::string long_query;
+    for (int i = 0; i < 1025; ++i) long_query += "plain ";
+    CHECK_THROWS_AS(s.search(long_query), lupe::QueryLimitError);
+    CHECK_THROWS_AS(s.search(std::string(40, '(') + "x" + std::string(40, ')')),
+                    lupe::QueryLimitError);
+    // Other syntax errors still fall back to the plain words.
+    const auto retried = s.search("(plain words");
+    CHECK_FALSE(retried.syntax_error.empty());
+    CHECK(has(retried, "other"));
+}
