@@ -717,6 +717,13 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     check_utf8(doc.id, "id");
     check_id_characters(doc.id);
     try {
+        const std::size_t size = doc.id.size() + doc.title.size() + doc.body.size() +
+                                 doc.lang.size() + doc.date.size() + doc.url.size() +
+                                 doc.source.size();
+        if (size > kMaxDocumentBytes) {
+            throw DocumentError(std::to_string(size) + " bytes in all fields, above the limit of " +
+                                std::to_string(kMaxDocumentBytes >> 20) + " MiB");
+        }
         check_utf8(doc.title, "title");
         check_utf8(doc.body, "body");
         check_utf8(doc.lang, "lang");

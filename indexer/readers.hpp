@@ -17,7 +17,7 @@ namespace lupe::indexer {
 
 /// Largest .txt/.md file read as one document. A bigger "text" file is nearly always a
 /// log or a data dump that would swamp the index and the snippets.
-inline constexpr std::uintmax_t kMaxTextFileBytes = 64ull * 1024 * 1024;
+inline constexpr std::uintmax_t kMaxTextFileBytes = kMaxDocumentBytes;
 /// Longest JSONL line (one document). Longer lines are skipped with a warning, without
 /// holding them in memory, so a broken dump cannot exhaust memory.
 inline constexpr std::size_t kMaxJsonlLineBytes = 16ull * 1024 * 1024;

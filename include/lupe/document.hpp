@@ -2,18 +2,29 @@
 /// @brief A document as lupe indexes and returns it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace lupe {
 
-/// @brief One document to index. All strings must be valid UTF-8.
+/// @brief Largest document lupe indexes, all its fields together: 64 MiB. Far above any
+/// article, book or law; what is bigger is nearly always a log or a data dump that would
+/// swamp the index (every distinct word is a term) and take seconds to analyse. A bigger
+/// document is refused with a DocumentError; `.txt` and `.md` files above it are refused
+/// before they are read, and JSONL lines have their own, smaller limit (16 MiB).
+/// @since 0.4
+inline constexpr std::size_t kMaxDocumentBytes = 64u * 1024 * 1024;
+
+/// @brief One document to index. All strings must be valid UTF-8, at most
+/// kMaxDocumentBytes together.
 ///
 /// Only `id` and some text (title or body) are required. The other fields are stored
 /// for display and filtering.
 /// @since 0.1
 struct Document {
     /// Unique key. Adding a document with an id that is already indexed replaces it.
-    /// At most 200 bytes (Xapian's term length limit, less room for the prefix).
+    /// At most 200 bytes (Xapian's term length limit, less room for the prefix), without
+    /// control characters (U+0000-U+001F, U+007F): ids are printed one per line.
     std::string id;
     /// Title; weighted above the body when ranking and searchable with `title:`.
     std::string title;

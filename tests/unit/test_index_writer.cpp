@@ -91,6 +91,8 @@ TEST_CASE("IndexWriter: invalid documents are rejected and the index is unchange
     rejects({.id = std::string("x\0y", 3), .body = "x"}, "control character (U+0000) at byte 2");
     rejects({.id = "two\nlines", .body = "x"}, "control character (U+000A) at byte 4");
     rejects({.id = "\x1b[31mred", .body = "x"}, "control character (U+001B) at byte 1");
+    rejects({.id = "big", .title = "t", .body = std::string(lupe::kMaxDocumentBytes, 'x')},
+            "document \"big\": 67108868 bytes in all fields, above the limit of 64 MiB");
     CHECK(writer.document_count() == 0);
 }
 
