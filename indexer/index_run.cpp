@@ -34,20 +34,36 @@ namespace {
 
 class Run {
 public:
-    Run(IndexWriter& writer, const IndexRunObserver& observer)
-        : writer_(writer), observer_(observer), start_(std::chrono::steady_clock::now()) {}
+    Run(IndexWriter& writer, const IndexRunObserver& observer, const IndexRunOptions& options)
+        : writer_(writer), observer_(observer), start_(std::chrono::steady_clock::now()) {
+        walk_options_.follow_symlinks = options.follow_symlinks;
+    }
 
     void source(const std::string& source) {
         std::error_code ec;
         roots_.push_back(fs::weakly_canonical(source, ec).string());
         indexer::WalkCallbacks walk;
         walk.on_file = [this](const fs::path& path, const std::string& id) { file(path, id); };
-        walk.on_problem = [this](const fs::path& path, const std::string& reason, bool fatal) {
-            std::error_code ec2;
-            unreadable_.push_back(fs::weakly_canonical(path, ec2).string());
-            warn(path.string(), 0, reason, fatal);
+        walk.on_problem = [this](const fs::path& path, const std::string& reason,
+                                 indexer::Problem problem) {
+            // A note (a link not followed, a loop, a second path, a broken link) hides nothing: what lies
+            // behind it is walked elsewhere or out of scope. Only what could not be read
+            // keeps its documents.
+            if (problem != indexer::Problem::Note) {
+                std::error_code ec2;
+                unreadable_.push_back(fs::weakly_canonical(path, ec2).string());
+            }
+            warn(path.string(), 0, reason, problem == indexer::Problem::Fatal);
         };
-        indexer::walk_source(source, walk);
+        // Files reached through a followed link are in scope while the link is there.
+        walk.on_link_out = [this](const fs::path& target) {
+            const std::string t = target.string();
+            if (std::none_of(roots_.begin(), roots_.end(),
+                             [&](const std::string& r) { return under(t, r); })) {
+                roots_.push_back(t);
+            }
+        };
+        indexer::walk_source(source, walk, walk_options_);
     }
 
     IndexRunSummary finish() {
@@ -61,6 +77,7 @@ public:
 
 private:
     static bool under(const std::string& path, const std::string& dir) {
+        if (dir == "/") return true;
         return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
                                path[dir.size()] == '/');
     }
@@ -183,6 +200,7 @@ private:
 
     IndexWriter& writer_;
     const IndexRunObserver& observer_;
+    indexer::WalkOptions walk_options_;
     std::chrono::steady_clock::time_point start_;
     IndexRunSummary summary_;
     std::string current_;
@@ -197,8 +215,8 @@ private:
 }  // namespace
 
 IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
-                              const IndexRunObserver& observer) {
-    Run run(writer, observer);
+                              const IndexRunObserver& observer, const IndexRunOptions& run_options) {
+    Run run(writer, observer, run_options);
     for (const auto& source : sources) run.source(source);
     return run.finish();
 }
@@ -230,7 +248,8 @@ void write_shard_list(const fs::path& dir, std::size_t shard_count) {
 IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions options,
                                       std::size_t shard_count,
                                       const std::vector<std::string>& sources,
-                                      const IndexRunObserver& observer) {
+                                      const IndexRunObserver& observer,
+                                      const IndexRunOptions& run_options) {
     const fs::path root(dir);
     std::error_code ec;
     if (shard_count == 0 && fs::exists(root / detail::kShardListName, ec)) {
@@ -276,7 +295,7 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
     for (std::size_t k = 0; k < shard_count; ++k) {
         options.shard_index = k;
         IndexWriter writer((root / shard_name(k)).string(), options);
-        const IndexRunSummary s = index_sources(writer, sources, once);
+        const IndexRunSummary s = index_sources(writer, sources, once, run_options);
         for (const auto& [lang, n] : s.added) total.added[lang] += n;
         for (const auto& [lang, n] : s.updated) total.updated[lang] += n;
         total.unchanged += s.unchanged;
