@@ -895,6 +895,54 @@ TEST_CASE("lupe-index: a symlink out of SOURCE is a note; --follow-symlinks foll
     CHECK(search_json(index, {"heron"}).at("results").empty());
 }
 
+TEST_CASE("lupe-index: a file indexed through a link gets its own id once links are not followed") {
+    // With --follow-symlinks, src/alias/x.txt comes before src/sub/x.txt (the same file),
+    // as it did in lupe 0.3, which followed every link. Without, the file is indexed under
+    // its own path and the document under the link's path goes.
+    TempDir tmp;
+    const std::string src = tmp / "src";
+    tmp.write("src/sub/x.txt", "Pelican report\n\nA pelican landed on the harbour wall.\n");
+    tmp.write("src/y.txt", "Heron report\n\nA heron waited in the reeds for fish.\n");
+    fs::create_directory_symlink("sub", fs::path(src) / "alias");
+    const std::string index = tmp / "index";
+    std::vector<std::string> shards;  // none: unsharded
+    SUBCASE("unsharded") {}
+    SUBCASE("in 3 shards, where the two ids belong to different shards") {
+        shards = {"--shards", "3"};
+    }
+    std::vector<std::string> args = {"--index", index, src, "--json", "--follow-symlinks"};
+    args.insert(args.end(), shards.begin(), shards.end());
+    const Run first = lupe_index(args);
+    INFO("stderr: " << first.err);
+    REQUIRE(first.status == 0);
+    CHECK(has(first.err, "already indexed as \"alias\""));
+    REQUIRE(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"alias/x.txt"});
+    if (!shards.empty()) {
+        REQUIRE(result_ids(search_json(index + "/shard-2", {"pelican"})) ==
+                std::vector<std::string>{"alias/x.txt"});
+    }
+
+    const Run second = lupe_index({"--index", index, src, "--json"});
+    INFO("stderr: " << second.err);
+    CHECK(second.status == 0);
+    CHECK(second.err.empty());
+    const json s = parse_json(second);
+    CHECK(s.at("added_total") == 1);
+    CHECK(s.at("deleted") == 1);
+    CHECK(s.at("documents_in_index") == 2);
+    CHECK(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"sub/x.txt"});
+    if (!shards.empty()) {
+        CHECK(result_ids(search_json(index + "/shard-0", {"pelican"})) ==
+              std::vector<std::string>{"sub/x.txt"});
+    }
+
+    const Run third = lupe_index({"--index", index, src, "--json"});
+    const json t = parse_json(third);
+    CHECK(t.at("files_read") == 0);
+    CHECK(t.at("unchanged") == 2);
+    CHECK(t.at("deleted") == 0);
+}
+
 TEST_CASE("lupe-index: file names that are not UTF-8 or hold control characters get escaped ids") {
     TempDir tmp;
     const std::string src = tmp / "src";
