@@ -105,8 +105,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 86400.0));
     lupe::IndexRunOptions run_options;
     app.add_flag("--follow-symlinks", run_options.follow_symlinks,
-                 "Follow symbolic links inside SOURCE directories, also out of them (each "
-                 "file is read once); by default only a SOURCE that is a link is followed");
+                 "Follow symbolic links inside SOURCE directories, also those leading out of "
+                 "them (each file is then read once); without it, only a SOURCE that is "
+                 "itself a link is followed");
     bool oneline = false;
     app.add_flag("--oneline", oneline, "Print the summary as one line (for logs)");
     app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
