@@ -34,20 +34,39 @@ namespace {
 
 class Run {
 public:
-    Run(IndexWriter& writer, const IndexRunObserver& observer)
-        : writer_(writer), observer_(observer), start_(std::chrono::steady_clock::now()) {}
+    // shard_index and shard_count: those of the writer (which does not tell them).
+    Run(IndexWriter& writer, const IndexRunObserver& observer, const IndexRunOptions& options,
+        std::size_t shard_index, std::size_t shard_count)
+        : writer_(writer), observer_(observer), shard_index_(shard_index),
+          shard_count_(shard_count), start_(std::chrono::steady_clock::now()) {
+        walk_options_.follow_symlinks = options.follow_symlinks;
+    }
 
     void source(const std::string& source) {
         std::error_code ec;
         roots_.push_back(fs::weakly_canonical(source, ec).string());
         indexer::WalkCallbacks walk;
         walk.on_file = [this](const fs::path& path, const std::string& id) { file(path, id); };
-        walk.on_problem = [this](const fs::path& path, const std::string& reason, bool fatal) {
-            std::error_code ec2;
-            unreadable_.push_back(fs::weakly_canonical(path, ec2).string());
-            warn(path.string(), 0, reason, fatal);
+        walk.on_problem = [this](const fs::path& path, const std::string& reason,
+                                 indexer::Problem problem) {
+            // A note (a link not followed, a loop, a second path, a broken link) hides nothing: what lies
+            // behind it is walked elsewhere or out of scope. Only what could not be read
+            // keeps its documents.
+            if (problem != indexer::Problem::Note) {
+                std::error_code ec2;
+                unreadable_.push_back(fs::weakly_canonical(path, ec2).string());
+            }
+            warn(path.string(), 0, reason, problem == indexer::Problem::Fatal);
         };
-        indexer::walk_source(source, walk);
+        // Files reached through a followed link are in scope while the link is there.
+        walk.on_link_out = [this](const fs::path& target) {
+            const std::string t = target.string();
+            if (std::none_of(roots_.begin(), roots_.end(),
+                             [&](const std::string& r) { return under(t, r); })) {
+                roots_.push_back(t);
+            }
+        };
+        indexer::walk_source(source, walk, walk_options_);
     }
 
     IndexRunSummary finish() {
@@ -61,6 +80,7 @@ public:
 
 private:
     static bool under(const std::string& path, const std::string& dir) {
+        if (dir == "/") return true;
         return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
                                path[dir.size()] == '/');
     }
@@ -82,12 +102,16 @@ private:
         }
         std::error_code ec;
         const std::string key = fs::weakly_canonical(path, ec).string();
-        seen_files_.insert(key);
+        const bool first_path = seen_files_.insert(key).second;
         const std::string state = file_state(path);
         if (!state.empty() && writer_.source_file_state(key) == state) {
-            ++summary_.files_unchanged;
-            summary_.unchanged += writer_.count_source_file_documents(key);
-            return;
+            std::size_t count = writer_.count_source_file_documents(key);
+            const bool one_document = format != indexer::Format::Jsonl;
+            if (!one_document || !first_path || !other_path_indexed(key, id, state, count)) {
+                ++summary_.files_unchanged;
+                summary_.unchanged += count;
+                return;
+            }
         }
         ++summary_.files_read;
         current_ = path.string();
@@ -114,6 +138,37 @@ private:
                 key, [this](const std::string& doc_id) { return ids_seen_.count(doc_id) > 0; });
             writer_.set_source_file_state(key, state);
         }
+    }
+
+    // A .txt or .md file has one document, under the id the walker gives it. One under
+    // another id was indexed through another path to the same file: a symbolic link
+    // followed then (--follow-symlinks, or lupe 0.3, which followed every link) and not
+    // now. Such documents are deleted, and a file whose own document is missing is read
+    // again although it did not change. (Only on the first path that reaches the file in
+    // a run: a file that overlapping sources reach twice keeps the id of the first.)
+    // `count`: the file's documents in this writer; on return, those that are left.
+    // @return whether to read the file again
+    bool other_path_indexed(const std::string& key, const std::string& id,
+                            const std::string& state, std::size_t& count) {
+        // Unsharded (or not told), the file's own document is here or nowhere.
+        const bool own_shard = shard_count_ < 2 || shard_of(id, shard_count_) == shard_index_;
+        // Unsharded, a file with a state has a document (files whose reading failed have no
+        // state); in a shard, the document may have gone to the shard of another path.
+        if (count == 0) return shard_count_ > 1 && own_shard;
+        bool own = false;
+        const std::size_t deleted =
+            writer_.delete_source_file_documents(key, [&](const std::string& doc_id) {
+                if (doc_id != id) return false;
+                own = true;
+                return true;
+            });
+        summary_.deleted += deleted;
+        count -= deleted;
+        if (own) return false;
+        if (own_shard) return true;  // its state went with its last document
+        // This shard has no document of the file, as it should; keep the file's state.
+        writer_.set_source_file_state(key, state);
+        return false;
     }
 
     // Documents of recorded files that lie under this run's sources but were not found:
@@ -183,6 +238,9 @@ private:
 
     IndexWriter& writer_;
     const IndexRunObserver& observer_;
+    const std::size_t shard_index_;
+    const std::size_t shard_count_;
+    indexer::WalkOptions walk_options_;
     std::chrono::steady_clock::time_point start_;
     IndexRunSummary summary_;
     std::string current_;
@@ -196,11 +254,21 @@ private:
 
 }  // namespace
 
-IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
-                              const IndexRunObserver& observer) {
-    Run run(writer, observer);
+namespace {
+
+IndexRunSummary run_sources(IndexWriter& writer, const std::vector<std::string>& sources,
+                            const IndexRunObserver& observer, const IndexRunOptions& run_options,
+                            std::size_t shard_index, std::size_t shard_count) {
+    Run run(writer, observer, run_options, shard_index, shard_count);
     for (const auto& source : sources) run.source(source);
     return run.finish();
+}
+
+}  // namespace
+
+IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
+                              const IndexRunObserver& observer, const IndexRunOptions& run_options) {
+    return run_sources(writer, sources, observer, run_options, 0, 1);
 }
 
 namespace {
@@ -230,7 +298,8 @@ void write_shard_list(const fs::path& dir, std::size_t shard_count) {
 IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions options,
                                       std::size_t shard_count,
                                       const std::vector<std::string>& sources,
-                                      const IndexRunObserver& observer) {
+                                      const IndexRunObserver& observer,
+                                      const IndexRunOptions& run_options) {
     const fs::path root(dir);
     std::error_code ec;
     if (shard_count == 0 && fs::exists(root / detail::kShardListName, ec)) {
@@ -276,7 +345,7 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
     for (std::size_t k = 0; k < shard_count; ++k) {
         options.shard_index = k;
         IndexWriter writer((root / shard_name(k)).string(), options);
-        const IndexRunSummary s = index_sources(writer, sources, once);
+        const IndexRunSummary s = run_sources(writer, sources, once, run_options, k, shard_count);
         for (const auto& [lang, n] : s.added) total.added[lang] += n;
         for (const auto& [lang, n] : s.updated) total.updated[lang] += n;
         total.unchanged += s.unchanged;

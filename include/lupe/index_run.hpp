@@ -21,7 +21,8 @@ struct IndexWarning {
     std::size_t line = 0;   ///< 1-based line for JSONL input, 0 when not applicable
     std::string message;    ///< the reason, one line
     /// true when a document (or a whole file meant as one) was lost because of it;
-    /// false for notes such as a symlink loop or an unreadable directory entry
+    /// false for notes such as a symlink loop, a symlink not followed or an unreadable
+    /// directory entry
     bool document_failed = true;
 };
 
@@ -55,6 +56,21 @@ struct IndexRunObserver {
     std::function<void(const IndexRunSummary&, const std::string& current_path)> on_progress;
 };
 
+/// @brief How index_sources() walks its sources.
+/// @since 0.4
+struct IndexRunOptions {
+    /// Follow symbolic links inside the source directories (a SOURCE that is itself a link
+    /// is always followed). Off: a link that resolves inside its SOURCE tree is passed over
+    /// silently (its target is indexed under its own path), one that leads out of it gets a
+    /// note (an IndexWarning with document_failed false), and no link can loop. On: every
+    /// link is followed, and each directory and file (by device and inode) is read once
+    /// per SOURCE, under the first path that reaches it in name order; a link back to a
+    /// directory being walked, or a second path to one already read, gets a note. Files
+    /// reached through a link out of the SOURCE tree belong to the run's scope while the
+    /// link is there: when they are deleted, so are their documents.
+    bool follow_symlinks = false;
+};
+
 /// @brief Bring the index up to date with files and directory trees, and commit.
 ///
 /// Incremental: a file whose size and modification time are those recorded by the last run
@@ -63,25 +79,31 @@ struct IndexRunObserver {
 /// deleted. Files whose reading failed, or that lie under a directory that could not be
 /// read, keep their documents until a run reads them again.
 ///
-/// Each source is a file or a directory walked recursively (in name order; symlinks are
-/// followed, loops reported and skipped; names starting with "." and names matching a
-/// glob in the directory's `.lupeignore` file are passed over). Formats by extension: `.txt`, `.md` (optional
-/// front matter between `---` lines: title, date, lang, url, source; otherwise the first
-/// non-empty line is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line with `id`,
-/// `title`, `body`, optional `lang`, `date`, `url`, `source`). Other files are counted as
-/// skipped. A file's document id is its path relative to the source directory given (its
-/// file name when the source is the file itself).
+/// Each source is a file or a directory walked recursively (in name order; names starting
+/// with "." and names matching a glob in the directory's `.lupeignore` file are passed
+/// over; symbolic links inside it are not followed unless run_options.follow_symlinks says
+/// so, see IndexRunOptions). Formats by extension: `.txt`, `.md` (optional front matter
+/// between `---` lines: title, date, lang, url, source; otherwise the first non-empty line
+/// is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line with `id`, `title`,
+/// `body`, optional `lang`, `date`, `url`, `source`). Other files are counted as skipped.
+/// A file's document id is its path relative to the source directory given (its file name
+/// when the source is the file itself), "/"-separated; in a name that is not valid UTF-8,
+/// or that holds a control character, each such byte is written "%XX" (upper-case hex),
+/// so that "caf\xE9.txt" in Latin-1 gets the id "caf%E9.txt". Names that are valid UTF-8
+/// are never escaped, so a file literally named "caf%E9.txt" would share that id.
 ///
 /// Bad input never stops the run: each bad document or file gives one warning and is
 /// counted in `failed`; every good document is indexed and committed.
 /// @param writer an open writer; published before returning (IndexWriter::publish)
 /// @param sources files and directories
 /// @param observer optional callbacks
+/// @param run_options how the sources are walked (since 0.4)
 /// @return the counts
 /// @throws RuntimeError only when the index itself cannot be written or committed
 /// @since 0.1
 LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
-                              const IndexRunObserver& observer = {});
+                                       const IndexRunObserver& observer = {},
+                                       const IndexRunOptions& run_options = {});
 
 /// @brief index_sources() for a sharded index.
 ///
@@ -94,6 +116,9 @@ LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<st
 /// @param options the writers' settings; shard_index and shard_count are set here
 /// @param shard_count number of shards, 2..kMaxShards; an existing sharded index must
 ///        have been built with the same number; 0: as its shard list says
+/// @param sources files and directories, as for index_sources()
+/// @param observer optional callbacks
+/// @param run_options how the sources are walked, as for index_sources() (since 0.4)
 /// @return the counts of all shards together
 /// @throws InvalidArgumentError `dir` holds an unsharded index, or another number of shards
 /// @throws as index_sources() and IndexWriter's constructor
@@ -101,6 +126,7 @@ LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<st
 LUPE_API IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions options,
                                                std::size_t shard_count,
                                                const std::vector<std::string>& sources,
-                                               const IndexRunObserver& observer = {});
+                                               const IndexRunObserver& observer = {},
+                                               const IndexRunOptions& run_options = {});
 
 }  // namespace lupe

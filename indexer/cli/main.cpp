@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
     app.add_option("--wait", options.lock_wait_seconds,
                    "Wait up to SECONDS for another lupe-index on the same index (default: fail)")
         ->check(CLI::Range(0.0, 86400.0));
+    lupe::IndexRunOptions run_options;
+    app.add_flag("--follow-symlinks", run_options.follow_symlinks,
+                 "Follow symbolic links inside SOURCE directories, also those leading out of "
+                 "them (each file is then read once); without it, only a SOURCE that is "
+                 "itself a link is followed");
     bool oneline = false;
     app.add_flag("--oneline", oneline, "Print the summary as one line (for logs)");
     app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
@@ -137,10 +142,11 @@ int main(int argc, char** argv) {
         const bool sharded = shards > 0 || (std::filesystem::exists(index + "/shards.list", ec) &&
                                             !std::filesystem::exists(index + "/XAPIANDB", ec));
         const lupe::IndexRunSummary s =
-            sharded ? lupe::index_sources_sharded(index, options, shards, sources, observer)
+            sharded ? lupe::index_sources_sharded(index, options, shards, sources, observer,
+                                                  run_options)
                     : [&] {
                           lupe::IndexWriter writer(index, options);
-                          return lupe::index_sources(writer, sources, observer);
+                          return lupe::index_sources(writer, sources, observer, run_options);
                       }();
         progress.clear();
 

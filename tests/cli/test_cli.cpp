@@ -826,21 +826,27 @@ TEST_CASE("lupe-index reads .jsonl.gz files") {
 }
 
 // =======================================================================================
-// 12. Symlink loop
+// 12. Symbolic links and file names (issue 8)
 
-TEST_CASE("lupe-index: a symlink loop is reported and does not stop the run") {
+TEST_CASE("lupe-index: a symlink loop is passed over, or with --follow-symlinks reported") {
     TempDir tmp;
     const std::string src = tmp / "src";
     tmp.write("src/a/first.txt", "Pelican report\n\nA pelican landed on the harbour wall.\n");
     tmp.write("src/b/second.txt", "Heron report\n\nA heron waited in the reeds for fish.\n");
     fs::create_directory_symlink("..", fs::path(src) / "a" / "loop");  // src/a/loop -> src
 
+    // Not following links, one that stays inside the tree is passed over silently.
+    const Run plain = lupe_index({"--index", tmp / "plain", src, "--json"});
+    INFO("stderr: " << plain.err);
+    CHECK(plain.status == 0);
+    CHECK(plain.err.empty());
+    CHECK(parse_json(plain).at("added_total") == 2);
+
     const std::string index = tmp / "index";
-    const Run r = lupe_index({"--index", index, src, "--json"});
+    const Run r = lupe_index({"--index", index, src, "--json", "--follow-symlinks"});
     INFO("stderr: " << r.err);
     CHECK(r.status == 0);  // a loop is a warning, not a failed document
-    CHECK(has(r.err, src + "/a/loop"));
-    CHECK(has(r.err, "loop"));
+    CHECK(has(r.err, "warning: " + src + "/a/loop: symbolic link loop"));
     CHECK(lines_of(r.err).size() == 1);
     const json s = parse_json(r);
     CHECK(s.at("added_total") == 2);  // each file once, not again through the loop
@@ -849,6 +855,112 @@ TEST_CASE("lupe-index: a symlink loop is reported and does not stop the run") {
     CHECK(s.at("documents_in_index") == 2);
     CHECK(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"a/first.txt"});
     CHECK(result_ids(search_json(index, {"heron"})) == std::vector<std::string>{"b/second.txt"});
+}
+
+TEST_CASE("lupe-index: a symlink out of SOURCE is a note; --follow-symlinks follows it") {
+    TempDir tmp;
+    const std::string src = tmp / "src";
+    tmp.write("src/a.txt", "Pelican report\n\nA pelican landed on the harbour wall.\n");
+    tmp.write("outside/c.txt", "Heron report\n\nA heron waited in the reeds for fish.\n");
+    fs::create_directory_symlink("../outside", fs::path(src) / "out");
+    const std::string outside = fs::canonical(tmp / "outside").string();
+    const std::string index = tmp / "index";
+
+    const Run r = lupe_index({"--index", index, src, "--json"});
+    INFO("stderr: " << r.err);
+    CHECK(r.status == 0);  // a note, not a failed document
+    CHECK(lines_of(r.err) ==
+          std::vector<std::string>{"lupe-index: warning: " + src + "/out: symbolic link to " +
+                                   outside + " leads out of " + fs::canonical(src).string() +
+                                   ", not followed (--follow-symlinks follows it)"});
+    json s = parse_json(r);
+    CHECK(s.at("added_total") == 1);
+    CHECK(s.at("warnings") == 1);
+    CHECK(s.at("failed") == 0);
+    CHECK(search_json(index, {"heron"}).at("results").empty());
+
+    const Run followed = lupe_index({"--index", index, src, "--json", "--follow-symlinks"});
+    INFO("stderr: " << followed.err);
+    CHECK(followed.status == 0);
+    CHECK(followed.err.empty());
+    CHECK(parse_json(followed).at("added_total") == 1);
+    CHECK(result_ids(search_json(index, {"heron"})) == std::vector<std::string>{"out/c.txt"});
+
+    // While the link is followed, the files behind it are in the run's scope: one deleted
+    // there is deleted from the index.
+    fs::remove(tmp / "outside/c.txt");
+    const Run deleted = lupe_index({"--index", index, src, "--json", "--follow-symlinks"});
+    CHECK(deleted.status == 0);
+    CHECK(parse_json(deleted).at("deleted") == 1);
+    CHECK(search_json(index, {"heron"}).at("results").empty());
+}
+
+TEST_CASE("lupe-index: a file indexed through a link gets its own id once links are not followed") {
+    // With --follow-symlinks, src/alias/x.txt comes before src/sub/x.txt (the same file),
+    // as it did in lupe 0.3, which followed every link. Without, the file is indexed under
+    // its own path and the document under the link's path goes.
+    TempDir tmp;
+    const std::string src = tmp / "src";
+    tmp.write("src/sub/x.txt", "Pelican report\n\nA pelican landed on the harbour wall.\n");
+    tmp.write("src/y.txt", "Heron report\n\nA heron waited in the reeds for fish.\n");
+    fs::create_directory_symlink("sub", fs::path(src) / "alias");
+    const std::string index = tmp / "index";
+    std::vector<std::string> shards;  // none: unsharded
+    SUBCASE("unsharded") {}
+    SUBCASE("in 3 shards, where the two ids belong to different shards") {
+        shards = {"--shards", "3"};
+    }
+    std::vector<std::string> args = {"--index", index, src, "--json", "--follow-symlinks"};
+    args.insert(args.end(), shards.begin(), shards.end());
+    const Run first = lupe_index(args);
+    INFO("stderr: " << first.err);
+    REQUIRE(first.status == 0);
+    CHECK(has(first.err, "already indexed as \"alias\""));
+    REQUIRE(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"alias/x.txt"});
+    if (!shards.empty()) {
+        REQUIRE(result_ids(search_json(index + "/shard-2", {"pelican"})) ==
+                std::vector<std::string>{"alias/x.txt"});
+    }
+
+    const Run second = lupe_index({"--index", index, src, "--json"});
+    INFO("stderr: " << second.err);
+    CHECK(second.status == 0);
+    CHECK(second.err.empty());
+    const json s = parse_json(second);
+    CHECK(s.at("added_total") == 1);
+    CHECK(s.at("deleted") == 1);
+    CHECK(s.at("documents_in_index") == 2);
+    CHECK(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"sub/x.txt"});
+    if (!shards.empty()) {
+        CHECK(result_ids(search_json(index + "/shard-0", {"pelican"})) ==
+              std::vector<std::string>{"sub/x.txt"});
+    }
+
+    const Run third = lupe_index({"--index", index, src, "--json"});
+    const json t = parse_json(third);
+    CHECK(t.at("files_read") == 0);
+    CHECK(t.at("unchanged") == 2);
+    CHECK(t.at("deleted") == 0);
+}
+
+TEST_CASE("lupe-index: file names that are not UTF-8 or hold control characters get escaped ids") {
+    TempDir tmp;
+    const std::string src = tmp / "src";
+    tmp.write("src/caf\xE9.txt", "Latin-1 name\n\nA quokka in a cafe.\n");
+    tmp.write("src/two\nlines.txt", "Newline name\n\nA wombat in two lines.\n");
+    const std::string index = tmp / "index";
+    const Run r = lupe_index({"--index", index, src, "--json"});
+    INFO("stderr: " << r.err);
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(parse_json(r).at("added_total") == 2);
+    CHECK(result_ids(search_json(index, {"quokka"})) == std::vector<std::string>{"caf%E9.txt"});
+    CHECK(result_ids(search_json(index, {"wombat"})) ==
+          std::vector<std::string>{"two%0Alines.txt"});
+    // A rerun finds both files as they were.
+    const json again = parse_json(lupe_index({"--index", index, src, "--json"}));
+    CHECK(again.at("files_unchanged") == 2);
+    CHECK(again.at("deleted") == 0);
 }
 
 // =======================================================================================
