@@ -857,7 +857,7 @@ TEST_CASE("lupe-index: a symlink loop is passed over, or with --follow-symlinks 
     CHECK(result_ids(search_json(index, {"heron"})) == std::vector<std::string>{"b/second.txt"});
 }
 
-TEST_CASE("lupe-index: a symlink out of SOURCE is a note; --follow-symlinks follows it") {
+TEST_CASE("lupe-index: a symlink out of SOURCE is a note, --follow-symlinks follows it") {
     TempDir tmp;
     const std::string src = tmp / "src";
     tmp.write("src/a.txt", "Pelican report\n\nA pelican landed on the harbour wall.\n");

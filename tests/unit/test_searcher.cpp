@@ -380,7 +380,7 @@ TEST_CASE("searcher: a search at its time limit keeps what it found and says so"
     CHECK_THROWS_AS(s.search("x", {.time_limit_seconds = -1}), lupe::InvalidArgumentError);
 }
 
-TEST_CASE("searcher: a wildcard cut to its most frequent terms says so; over-limit queries throw") {
+TEST_CASE("searcher: a wildcard cut to its most frequent terms says so, over-limit queries throw") {
     lupe::test::TempDir dir;
     const std::string path = dir / "idx";
     {
