@@ -1,8 +1,12 @@
-// Fuzz target: snippet generation. The input is "query\ntext": the query's highlights (as a
-// search builds them) are looked for in the text.
+// Fuzz target: snippet generation and printing. The input is "query\ntext": the query's
+// highlights (as a search builds them) are looked for in the text; the snippet, with the
+// text as title, id and URL, is then printed as lupe-search prints it, which must hold no
+// escape character but its own highlight markers and be valid UTF-8 (terminal_safe).
 #include "tests/fuzz/fuzz_common.hpp"
 
 #include "analysis/analyzer.hpp"
+#include "analysis/utf8.hpp"
+#include "lupe/output.hpp"
 #include "lupe/error.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
@@ -26,6 +30,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const auto snippet =
                 lupe::searcher::make_snippet(text, family, built.highlights, analyzer, length);
             if (snippet.text.size() > text.size() + 16) __builtin_trap();  // "…" marks at most
+            lupe::SearchResults results;
+            results.query = std::string(query);
+            lupe::Result hit;
+            hit.title = hit.id = hit.url = std::string(text.substr(0, 200));
+            hit.title += "x";  // never "(untitled)"
+            hit.snippet.text = snippet.text;
+            hit.snippet.highlights = snippet.highlights;
+            results.results.push_back(hit);
+            const std::string printed = lupe::format_text(results, 0, true);
+            std::size_t escapes = 0;
+            for (const char c : printed) escapes += c == '\x1b';
+            // Bold on and off around the title and around each highlight: nothing else.
+            if (escapes > 2 * (1 + snippet.highlights.size())) __builtin_trap();
+            if (lupe::analysis::find_invalid_utf8(printed)) __builtin_trap();
+            (void)lupe::format_json(results);  // must not throw on any bytes
         }
     }
     return 0;
