@@ -12,7 +12,8 @@
 namespace lupe {
 
 /// @brief Readable text: one block per hit (rank, title, id, language, date, score,
-/// snippet, URL), a "Did you mean" line when there is a suggestion, and a closing count.
+/// snippet, URL), a "Did you mean" line when there is a suggestion, a "Note:" line per
+/// notice, and a closing count. Every field is printed through terminal_safe().
 /// @param results what Searcher::search returned
 /// @param offset the SearchOptions::offset used, for the closing "Results 11-20" line
 /// @param color bold titles and matching words with ANSI escapes, for a terminal
@@ -22,7 +23,10 @@ LUPE_API std::string format_text(const SearchResults& results, std::size_t offse
 
 /// @brief One JSON object (followed by a newline): query, total_estimate, results (rank,
 /// id, title, lang, score, snippet, highlights as [begin, end) byte offsets into the
-/// snippet, and date, url, source when known), plus syntax_error and suggestion when set.
+/// snippet, and date, url, source when known), plus syntax_error, suggestion,
+/// missing_shards, time_limited and notices when set. Text is written exactly (JSON
+/// escapes control characters); bytes that are not UTF-8 (possible only in a query) are
+/// replaced by U+FFFD.
 /// @param results what Searcher::search returned
 /// @return the JSON text, pretty-printed
 /// @since 0.2
