@@ -43,7 +43,11 @@ public:
         if (now - last_ < std::chrono::milliseconds(200)) return;
         last_ = now;
         const std::string safe = lupe::terminal_safe(path);
-        const std::string shown = safe.size() > 50 ? "…" + safe.substr(safe.size() - 49) : safe;
+        std::size_t from = safe.size() > 50 ? safe.size() - 49 : 0;
+        while (from < safe.size() && (static_cast<unsigned char>(safe[from]) & 0xC0) == 0x80) {
+            ++from;  // not in the middle of a character
+        }
+        const std::string shown = from ? "…" + safe.substr(from) : safe;
         std::fprintf(stderr, "\r\x1b[K%zu documents (%.0f/s), %zu failed  %s", s.indexed(),
                      s.documents_per_second(), s.failed, shown.c_str());
         shown_ = true;
