@@ -62,7 +62,7 @@ public:
         walk.on_link_out = [this](const fs::path& target) {
             const std::string t = target.string();
             if (std::none_of(roots_.begin(), roots_.end(),
-                             [&](const std::string& r) { return under(t, r); })) {
+                             [&](const std::string& r) { return indexer::path_inside(t, r); })) {
                 roots_.push_back(t);
             }
         };
@@ -79,12 +79,6 @@ public:
     }
 
 private:
-    static bool under(const std::string& path, const std::string& dir) {
-        if (dir == "/") return true;
-        return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-                               path[dir.size()] == '/');
-    }
-
     // "<size> <mtime in ns>": what tells a changed file without reading it.
     static std::string file_state(const fs::path& path) {
         struct stat st {};
@@ -177,9 +171,9 @@ private:
         for (const auto& file : writer_.source_files()) {
             if (seen_files_.count(file)) continue;
             const bool in_scope = std::any_of(roots_.begin(), roots_.end(),
-                                              [&](const std::string& r) { return under(file, r); });
+                                              [&](const std::string& r) { return indexer::path_inside(file, r); });
             const bool unsure = std::any_of(unreadable_.begin(), unreadable_.end(),
-                                            [&](const std::string& d) { return under(file, d); });
+                                            [&](const std::string& d) { return indexer::path_inside(file, d); });
             if (!in_scope || unsure) continue;
             summary_.deleted += writer_.delete_source_file_documents(
                 file, [](const std::string&) { return false; });

@@ -50,13 +50,6 @@ bool ignored(const std::vector<std::string>& patterns, const std::string& name) 
     });
 }
 
-// Whether canonical `path` is `dir` or lies under it (both canonical).
-bool inside(const std::string& path, const std::string& dir) {
-    if (dir == "/") return true;
-    return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
-                           path[dir.size()] == '/');
-}
-
 // The canonical path of `path` (links resolved), or the errno of the failure.
 std::pair<std::string, int> resolve(const fs::path& path) {
     char* real = ::realpath(path.c_str(), nullptr);
@@ -153,7 +146,7 @@ private:
     void pass_over_link(const fs::path& path) {
         const auto [target, err] = resolve(path);
         if (err != 0) return cannot_stat(path, err, false);
-        if (inside(target, root_)) return;  // walked under its own path
+        if (path_inside(target, root_)) return;  // walked under its own path
         problem(path, "symbolic link to " + target + " leads out of " + root_ +
                           ", not followed (--follow-symlinks follows it)",
                 Problem::Note);
@@ -162,7 +155,7 @@ private:
     // A link followed: tell the run when it leads out of the tree.
     void note_link_out(const fs::path& path) {
         const auto [target, err] = resolve(path);
-        if (err == 0 && !inside(target, root_) && callbacks_.on_link_out) {
+        if (err == 0 && !path_inside(target, root_) && callbacks_.on_link_out) {
             callbacks_.on_link_out(target);
         }
     }
@@ -205,6 +198,12 @@ std::string id_of_name(std::string_view name) {
         }
     }
     return id;
+}
+
+bool path_inside(std::string_view path, std::string_view dir) {
+    if (dir == "/") return true;
+    return path == dir || (path.size() > dir.size() && path.substr(0, dir.size()) == dir &&
+                           path[dir.size()] == '/');
 }
 
 Format format_of(const fs::path& path) {

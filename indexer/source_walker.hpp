@@ -33,6 +33,9 @@ Format format_of(const std::filesystem::path& path);
 /// 0x7F replaced by "%XX".
 std::string id_of_name(std::string_view name);
 
+/// Whether the canonical `path` is the canonical directory `dir` or lies under it.
+bool path_inside(std::string_view path, std::string_view dir);
+
 /// What a problem met by the walk means for the run.
 enum class Problem {
     /// The source itself cannot be read (it is missing, say).
