@@ -10,6 +10,7 @@
 #include <fstream>
 #include <limits>
 #include <mutex>
+#include <utility>
 
 #include <xapian.h>
 
@@ -165,6 +166,79 @@ std::string sharp_s_variant(std::string_view word) {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------
+// WordTable
+
+std::uint64_t WordTable::hash_of(std::string_view word) noexcept {
+    std::uint64_t h = 14695981039346656037ull;  // FNV-1a: short keys, no setup
+    for (const char c : word) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+// The slot holding `word`, or the empty slot where it would go.
+std::size_t WordTable::slot_of(std::string_view word, std::uint64_t hash) const {
+    const std::size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+        const Slot& slot = slots_[i];
+        if (slot.length == 0) return i;
+        if (slot.hash == tag && slot.length == word.size() &&
+            std::string_view(text_).substr(slot.offset, slot.length) == word) {
+            return i;
+        }
+    }
+}
+
+void WordTable::rehash(std::size_t capacity) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(capacity, Slot{});
+    const std::size_t mask = capacity - 1;
+    for (const Slot& slot : old) {
+        if (slot.length == 0) continue;
+        const std::uint64_t hash = hash_of(std::string_view(text_).substr(slot.offset, slot.length));
+        std::size_t i = static_cast<std::size_t>(hash) & mask;
+        while (slots_[i].length != 0) i = (i + 1) & mask;
+        slots_[i] = slot;
+    }
+}
+
+void WordTable::reserve(std::size_t words) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * words) capacity *= 2;
+    if (capacity > slots_.size()) rehash(capacity);
+    text_.reserve(words * 12);
+}
+
+std::uint8_t& WordTable::operator[](std::string_view word) {
+    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+    const std::uint64_t hash = hash_of(word);
+    Slot& slot = slots_[slot_of(word, hash)];
+    if (slot.length == 0) {
+        slot.offset = static_cast<std::uint32_t>(text_.size());
+        slot.hash = static_cast<std::uint32_t>(hash >> 32);
+        slot.length = static_cast<std::uint8_t>(word.size());
+        text_.append(word);
+        ++size_;
+    }
+    return slot.flags;
+}
+
+const std::uint8_t* WordTable::find(std::string_view word) const {
+    if (size_ == 0 || word.empty() || word.size() > 255) return nullptr;
+    const Slot& slot = slots_[slot_of(word, hash_of(word))];
+    return slot.length == 0 ? nullptr : &slot.flags;
+}
+
+std::uint8_t* WordTable::find(std::string_view word) {
+    return const_cast<std::uint8_t*>(std::as_const(*this).find(word));
+}
+
+// ---------------------------------------------------------------------------------------
+// Decompounder
+
 Decompounder::Decompounder(const std::vector<std::string>& words) {
     words_.reserve(words.size() + words.size() / 16);  // a few "ss" variants
     for (const auto& word : words) add(word);
@@ -173,20 +247,20 @@ Decompounder::Decompounder(const std::vector<std::string>& words) {
 
 void Decompounder::add(std::string_view list_entry) {
     Entry entry = normalise_entry(list_entry);
-    if (entry.word.empty()) return;
+    // A word longer than a token can be neither a token nor a part of one.
+    if (entry.word.empty() || entry.word.size() > kMaxCompoundBytes) return;
     const std::uint8_t flag = entry.abbreviation ? kAbbreviation
                               : entry.capitalised ? kCapitalised
                                                   : kLowerCase;
     std::string variant = sharp_s_variant(entry.word);
     max_word_bytes_ = std::max(max_word_bytes_, entry.word.size());  // "ss" is as long as "ß"
-    words_[std::move(entry.word)] |= flag;
-    if (!variant.empty()) words_[std::move(variant)] |= flag;
+    words_[entry.word] |= flag;
+    if (!variant.empty()) words_[variant] |= flag;
 }
 
 void Decompounder::mark_non_parts() {
     const auto mark = [&](std::string_view word, std::uint8_t flag) {
-        const auto it = words_.find(word);
-        if (it != words_.end()) it->second |= flag;
+        if (std::uint8_t* flags = words_.find(word)) *flags |= flag;
     };
     for (const std::string_view word : kNeverParts) mark(word, kNotAPart);
     for (const std::string_view word : kAbbreviations) mark(word, kNotAPart);
@@ -253,12 +327,12 @@ std::shared_ptr<const Decompounder> Decompounder::german() {
 
 bool Decompounder::contains(std::string_view word) const {
     ready();
-    return words_.find(word) != words_.end();
+    return words_.find(word) != nullptr;
 }
 
 std::uint8_t Decompounder::flags(std::string_view word) const {
-    const auto it = words_.find(word);
-    return it == words_.end() ? 0 : it->second;
+    const std::uint8_t* found = words_.find(word);
+    return found ? *found : 0;
 }
 
 bool Decompounder::is_part(std::string_view text, bool last) const {

@@ -47,7 +47,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "analysis/tokenizer.hpp"
@@ -88,6 +87,38 @@ inline constexpr std::size_t kMaxSegmentations = 4;
 /// Longest word split, in bytes: the tokenizer never emits a longer one, and the bound
 /// lets split() keep its tables on the stack.
 inline constexpr std::size_t kMaxCompoundBytes = kMaxTokenBytes;
+
+/// The word list as split() reads it: each word with its flags, in one open-addressing
+/// table over one block of text. Against std::unordered_map<std::string, flags> (a node
+/// and often a heap string per word), wngerman loads in less time and memory, and a
+/// lookup, of which split() makes one per candidate part, touches one slot and the text.
+class WordTable {
+public:
+    /// Room for `words` words without growing.
+    void reserve(std::size_t words);
+    /// The flags of `word`, added with no flags when missing. Valid until the next call.
+    /// @param word at most 255 bytes, not empty
+    std::uint8_t& operator[](std::string_view word);
+    /// The flags of `word`, or nullptr when it is not in the table.
+    const std::uint8_t* find(std::string_view word) const;
+    std::uint8_t* find(std::string_view word);
+    std::size_t size() const { return size_; }
+
+private:
+    struct Slot {
+        std::uint32_t offset = 0;  ///< of the word in text_
+        std::uint32_t hash = 0;    ///< its hash's low bits, compared before the text
+        std::uint8_t length = 0;   ///< 0: an empty slot
+        std::uint8_t flags = 0;
+    };
+    static std::uint64_t hash_of(std::string_view word) noexcept;
+    std::size_t slot_of(std::string_view word, std::uint64_t hash) const;
+    void rehash(std::size_t capacity);
+
+    std::string text_;          ///< the words, one after another
+    std::vector<Slot> slots_;   ///< a power of two, at most half full
+    std::size_t size_ = 0;
+};
 
 /// Splits German compounds against a word list. Immutable once built, so one instance may
 /// be shared by any number of threads. Copying copies the whole list (tens of MB): share
@@ -141,15 +172,6 @@ public:
     }
 
 private:
-    /// Hash for heterogeneous lookup: find() takes a std::string_view, so looking up a
-    /// piece of a word allocates nothing.
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept {
-            return std::hash<std::string_view>{}(text);
-        }
-    };
-
     /// What the list says about a word: how it is spelt there, and whether it may be a part.
     enum Flags : std::uint8_t {
         kCapitalised = 1,    ///< listed with a capital: a noun (or a name)
@@ -171,7 +193,7 @@ private:
     bool is_part(std::string_view text, bool last) const;
     std::size_t derivation_prefix_chars(std::string_view word) const;
 
-    std::unordered_map<std::string, std::uint8_t, Hash, std::equal_to<>> words_;
+    WordTable words_;
     std::size_t max_word_bytes_ = 0;
 };
 

@@ -314,3 +314,29 @@ TEST_CASE("decompounder: split is safe to call from several threads") {
     for (auto& thread : threads) thread.join();
     for (const int same : ok) CHECK(same == 1000);
 }
+
+TEST_CASE("WordTable: words and flags survive growth, misses are misses") {
+    lupe::analysis::WordTable table;
+    CHECK(table.find("a") == nullptr);  // empty table
+    std::vector<std::string> words;
+    for (int i = 0; i < 5000; ++i) words.push_back("w" + std::to_string(i * 7919));
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        table[words[i]] |= static_cast<std::uint8_t>(1 + i % 200);  // grows from 16 slots
+    }
+    CHECK(table.size() == words.size());
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const std::uint8_t* flags = table.find(words[i]);
+        REQUIRE(flags != nullptr);
+        CHECK(*flags == 1 + i % 200);
+    }
+    table[words[3]] |= 0x80;  // adding again keeps the entry
+    CHECK(table.size() == words.size());
+    CHECK(*table.find(words[3]) == (4 | 0x80));
+    for (const char* miss : {"", "w", "w1", "w7918", "w7919x", "x7919"}) {
+        CAPTURE(miss);
+        CHECK(table.find(miss) == nullptr);
+    }
+    CHECK(table.find(std::string(300, 'w')) == nullptr);  // longer than any entry can be
+    table.reserve(100000);  // rehash keeps everything
+    CHECK(*table.find(words[4999]) == 1 + 4999 % 200);
+}
