@@ -118,4 +118,14 @@ public:
     using RuntimeError::RuntimeError;
 };
 
+/// @brief An indexing run would delete more of the index than a run may delete on its own
+/// (IndexRunOptions::allow_mass_delete): a source that yields none of the documents it
+/// had (an empty or unmounted folder), or more than IndexRunOptions::max_delete_share of
+/// the index. The run changed nothing; the message names the source and the counts.
+/// @since 0.5
+class LUPE_API MassDeleteError : public RuntimeError {
+public:
+    using RuntimeError::RuntimeError;
+};
+
 }  // namespace lupe

@@ -5,6 +5,7 @@
 #include "lupe/export.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -40,6 +41,14 @@ struct LUPE_API IndexRunSummary {
     std::size_t warnings = 0;        ///< all warnings, failed documents included
     double seconds = 0.0;            ///< wall time of the run
     std::size_t documents_total = 0; ///< documents in the index after the run
+    /// Input files of a format lupe reads found under the sources (known before the first
+    /// is read), and their bytes; files_done and bytes_done count those dealt with so far
+    /// (read or found unchanged), for a progress display with a total and an ETA.
+    /// @since 0.5
+    std::size_t files_total = 0;
+    std::uint64_t bytes_total = 0;   ///< bytes of the files_total files (@since 0.5)
+    std::size_t files_done = 0;      ///< see files_total (@since 0.5)
+    std::uint64_t bytes_done = 0;    ///< see files_total (@since 0.5)
 
     /// @return documents added or updated in this run
     std::size_t indexed() const;
@@ -69,6 +78,14 @@ struct IndexRunOptions {
     /// reached through a link out of the SOURCE tree belong to the run's scope while the
     /// link is there: when they are deleted, so are their documents.
     bool follow_symlinks = false;
+    /// Let the run delete documents past the mass-delete guard: without it, a run that
+    /// would delete every document a source had (an empty or unmounted folder), or more
+    /// than max_delete_share of the index, changes nothing and throws MassDeleteError.
+    /// @since 0.5
+    bool allow_mass_delete = false;
+    /// Share of the index's documents (0..1) one run may delete without allow_mass_delete.
+    /// @since 0.5
+    double max_delete_share = 0.5;
 };
 
 /// @brief Bring the index up to date with files and directory trees, and commit.
