@@ -145,7 +145,7 @@ private:
     bool other_path_indexed(const std::string& key, const std::string& id,
                             const std::string& state, std::size_t& count) {
         // Unsharded (or not told), the file's own document is here or nowhere.
-        const bool own_shard = shard_count_ < 2 || shard_of(id, shard_count_) == shard_index_;
+        const bool own_shard = shard_count_ < 2 || writer_.document_shard(id) == shard_index_;
         // Unsharded, a file with a state has a document (files whose reading failed have no
         // state); in a shard, the document may have gone to the shard of another path.
         if (count == 0) return shard_count_ > 1 && own_shard;

@@ -78,19 +78,50 @@ void refuse_foreign_directory(const std::string& path) {
     }
     throw IndexCorruptError("index " + path +
                             ": directory is not empty and holds no Xapian database; "
-                            "give lupe-index a new or empty directory for the index");
+                            "give the writer a new or empty directory for the index");
 }
 
 
-// FNV-1a, 64 bits: a stable hash (std::hash may differ between builds), for the content
-// hash slot and for naming input files in terms and metadata keys.
-std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 1469598103934665603ull) {
+// FNV-1a's 64-bit prime and offset basis (http://www.isthe.com/chongo/tech/comp/fnv/).
+constexpr std::uint64_t kFnv64Prime = 1099511628211ull;
+constexpr std::uint64_t kFnv64OffsetBasis = 14695981039346656037ull;
+
+// The offset basis lupe 0.1-0.4 used by mistake (FNV-1a's with its last digit dropped).
+// The hash it gives is part of index format 3: it names input files in terms
+// (schema::kSourceFilePrefix) and metadata keys (schema::kFileStatePrefix) and fills the
+// content hash slot of every stored document, so it stays as it is; changing it would
+// make every existing index lose its incremental state. It is not FNV-1a, and nothing
+// documented promises that it is.
+constexpr std::uint64_t kFormat3HashBasis = 1469598103934665603ull;
+
+// The FNV-1a 64 loop from a given starting value.
+std::uint64_t fnv1a_from(std::string_view data, std::uint64_t h) {
     for (unsigned char c : data) {
         h ^= c;
-        h *= 1099511628211ull;
+        h *= kFnv64Prime;
     }
     return h;
 }
+
+// FNV-1a, 64 bits, as published: shard_of's hash.
+std::uint64_t fnv1a64(std::string_view data) { return fnv1a_from(data, kFnv64OffsetBasis); }
+
+// Index format 3's stable hash (std::hash may differ between builds): the FNV-1a loop
+// from kFormat3HashBasis. For the content hash slot, for naming input files in terms and
+// metadata keys, and for the shard routing of sharded indexes written by lupe 0.3-0.4.
+std::uint64_t format3_hash(std::string_view data, std::uint64_t h = kFormat3HashBasis) {
+    return fnv1a_from(data, h);
+}
+
+// How a sharded index assigns document ids to shards, recorded in each shard's metadata
+// (kShardRoutingKey) when it is created, so that a later run routes as the first did.
+constexpr std::string_view kShardRoutingKey = "lupe.shard-routing";
+// shard_of(): FNV-1a 64 of the id modulo the shard count (lupe 0.5 on).
+constexpr std::string_view kShardRoutingFnv1a = "fnv1a64";
+// format3_hash() of the id modulo the shard count: shards written by lupe 0.3-0.4, which
+// recorded no routing. They keep it, so that an updated document still lands in the
+// shard that holds its old version; a rebuild into a new directory moves to fnv1a64.
+constexpr std::string_view kShardRoutingLegacy = "lupe-0.3";
 
 std::string hex64(std::uint64_t v) {
     static constexpr char kDigits[] = "0123456789abcdef";
@@ -100,11 +131,11 @@ std::string hex64(std::uint64_t v) {
 }
 
 std::string file_term(const std::string& file) {
-    return std::string(schema::kSourceFilePrefix) + hex64(fnv1a(file));
+    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(file));
 }
 
 std::string file_state_key(const std::string& file) {
-    return std::string(schema::kFileStatePrefix) + hex64(fnv1a(file));
+    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(file));
 }
 
 // The document data (display fields) and the text slot's value (the start of the body,
@@ -202,6 +233,8 @@ struct QueuedDocument {
     AddOutcome outcome;
     Xapian::Document xdoc;  // built by a worker; written by the caller (incremental runs)
     std::size_t words = 0;  // words indexed (positions), set by the worker
+    std::uint64_t sequence = 0;  // order of acceptance (Impl::accepted), for callback cuts
+    bool written = false;   // written to the database by deliver() (incremental runs)
 };
 
 using Batch = std::vector<QueuedDocument>;
@@ -221,8 +254,31 @@ struct Worker {
 };
 
 std::size_t shard_of(const std::string& id, std::size_t shard_count) {
-    return shard_count <= 1 ? 0 : static_cast<std::size_t>(fnv1a(id) % shard_count);
+    return shard_count <= 1 ? 0 : static_cast<std::size_t>(fnv1a64(id) % shard_count);
 }
+
+namespace {
+
+// The shard of an id under a recorded routing (kShardRoutingKey).
+std::size_t shard_by_routing(const std::string& id, std::size_t shard_count, bool legacy) {
+    if (shard_count <= 1) return 0;
+    if (!legacy) return shard_of(id, shard_count);
+    return static_cast<std::size_t>(format3_hash(id) % shard_count);
+}
+
+// Whether a shard routes by kShardRoutingLegacy. `recorded`: its kShardRoutingKey;
+// `existing`: the shard is a lupe index already (it has kFormatKey), so one without a
+// recorded routing was written by lupe 0.3-0.4.
+bool legacy_routing(const std::string& recorded, bool existing, const std::string& path) {
+    if (recorded.empty()) return existing;
+    if (recorded == kShardRoutingLegacy) return true;
+    if (recorded == kShardRoutingFnv1a) return false;
+    throw IndexCorruptError("index " + path + ": shard routing \"" + recorded +
+                            "\" is unknown to this lupe (metadata " + std::string(kShardRoutingKey) +
+                            "; written by a newer lupe?)");
+}
+
+}  // namespace
 
 struct IndexWriter::Impl {
     // Declared first, so that it is released last, after the database is closed.
@@ -231,6 +287,9 @@ struct IndexWriter::Impl {
     std::string build_dir;  // a full rebuild's directory, until publish(); empty otherwise
     std::string generation; // the published generation written to (incremental runs)
     bool published = false;
+    // A shard of an index written by lupe 0.3-0.4: ids go to shards by format3_hash, not
+    // shard_of (see kShardRoutingLegacy).
+    bool legacy_routing = false;
     IndexWriterOptions options;
     analysis::AnalysisConfig analysis_config;
     Xapian::WritableDatabase db;  // incremental runs: the published generation
@@ -247,6 +306,16 @@ struct IndexWriter::Impl {
     std::condition_variable work_done;   // the caller waits for finished batches
     bool stopping = false;
     std::exception_ptr worker_error;     // guarded by mutex
+
+    // Documents accepted by add_document_async() so far (caller thread only).
+    std::uint64_t accepted = 0;
+    // Documents accepted before this number get no callback: a callback threw when they
+    // were queued, and the caller that threw has unwound (its callbacks' captures may be
+    // gone). They are written all the same.
+    std::uint64_t callbacks_cut = 0;
+    // Finished documents taken from the workers and not yet written (incremental runs),
+    // kept here so that an exception while writing or calling back drops none of them.
+    std::deque<QueuedDocument> outbox;
 
     bool rebuilding() const { return !build_dir.empty(); }
 
@@ -287,14 +356,14 @@ struct IndexWriter::Impl {
     // What decides whether a document must be indexed again: its fields as given, the
     // settings that shape its terms, and the file it came from.
     std::string content_hash(const Document& doc, const std::string& source_file) const {
-        std::uint64_t h = fnv1a("lupe-doc-v1");
+        std::uint64_t h = format3_hash("lupe-doc-v1");
         for (const std::string* field : {&doc.id, &doc.title, &doc.body, &doc.lang, &doc.date,
                                          &doc.url, &doc.source, &options.default_lang,
                                          &source_file}) {
-            h = fnv1a(*field, h);
-            h = fnv1a(std::string_view("\0", 1), h);
+            h = format3_hash(*field, h);
+            h = format3_hash(std::string_view("\0", 1), h);
         }
-        h = fnv1a(std::to_string(options.title_weight), h);
+        h = format3_hash(std::to_string(options.title_weight), h);
         return hex64(h);
     }
 
@@ -447,7 +516,8 @@ struct IndexWriter::Impl {
     }
 
     Worker& worker_for(const std::string& id) {
-        return *workers[fnv1a(id) % workers.size()];
+        // Which worker analyses a document is not stored: any stable hash would do.
+        return *workers[format3_hash(id) % workers.size()];
     }
 
     // Hands a filled batch to its worker, waiting (and delivering finished documents)
@@ -477,33 +547,57 @@ struct IndexWriter::Impl {
     }
 
     // Takes the finished batches, writes their documents (incremental runs) and calls
-    // their callbacks, on the caller's thread.
+    // their callbacks, on the caller's thread. Every document taken is written before any
+    // callback is called, so a callback that throws (the way to cancel index_sources)
+    // loses no document: see call_back().
     void deliver() {
-        std::vector<Batch> ready;
         std::exception_ptr error;
         {
             std::lock_guard<std::mutex> guard(mutex);
             for (auto& worker : workers) {
                 while (!worker->finished.empty()) {
-                    ready.push_back(std::move(worker->finished.front()));
+                    for (QueuedDocument& q : worker->finished.front()) outbox.push_back(std::move(q));
                     worker->finished.pop_front();
                 }
             }
             error = worker_error;
         }
         if (error) std::rethrow_exception(error);
-        for (Batch& batch : ready) {
-            for (QueuedDocument& q : batch) {
-                if (!rebuilding()) {
-                    try {
-                        db.replace_document(q.key, q.xdoc);
-                    } catch (const Xapian::Error& e) {
-                        detail::rethrow_xapian(e, context() + ", document \"" + q.doc.id + "\"");
-                    }
-                    ++pending;
+        if (!rebuilding()) {
+            // Written in order; each leaves the outbox only once written, so a failed write
+            // leaves it and the rest for the next call (or for the error to be reported).
+            for (std::size_t i = 0; i < outbox.size(); ++i) {
+                QueuedDocument& q = outbox[i];
+                if (q.written) continue;
+                try {
+                    db.replace_document(q.key, q.xdoc);
+                } catch (const Xapian::Error& e) {
+                    detail::rethrow_xapian(e, context() + ", document \"" + q.doc.id + "\"");
                 }
-                if (q.done) q.done(q.outcome);
+                q.xdoc = Xapian::Document();
+                q.written = true;
+                ++pending;
             }
+        }
+        while (!outbox.empty()) {
+            QueuedDocument q = std::move(outbox.front());
+            outbox.pop_front();
+            call_back(q.done, q.outcome, q.sequence);
+        }
+    }
+
+    // Calls a document's callback, unless a callback threw after it was accepted. When
+    // this one throws, the documents accepted so far get no callback: the caller is
+    // unwinding (index_sources cancelled), and a later wait() or commit() must not call
+    // into what it left. They are written all the same.
+    void call_back(const IndexWriter::AddCallback& done, const AddOutcome& outcome,
+                   std::uint64_t sequence) {
+        if (!done || sequence < callbacks_cut) return;
+        try {
+            done(outcome);
+        } catch (...) {
+            callbacks_cut = accepted;
+            throw;
         }
     }
 
@@ -631,7 +725,8 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             } else if (format != schema::kFormatValue) {
                 throw IndexCorruptError("index " + path + ": lupe index format " + format +
                                         ", this lupe reads format " +
-                                        std::string(schema::kFormatValue) + "; rebuild it (--full)");
+                                        std::string(schema::kFormatValue) +
+                                        "; rebuild it (IndexWriterOptions::rebuild)");
             }
             const std::string recorded = impl_->db.get_metadata(std::string(schema::kAnalysisKey));
             if (recorded != wanted) {
@@ -639,18 +734,40 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                     throw InvalidArgumentError(
                         "index " + path + ": its documents were analysed with \"" + recorded +
                         "\", this run asks for \"" + wanted +
-                        "\"; use the same settings, or rebuild it (--full)");
+                        "\"; use the same settings, or rebuild it (IndexWriterOptions::rebuild)");
                 }
                 impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
             }
+            if (impl_->options.shard_count > 1) {
+                impl_->legacy_routing = legacy_routing(
+                    impl_->db.get_metadata(std::string(kShardRoutingKey)), !format.empty(), path);
+                impl_->db.set_metadata(std::string(kShardRoutingKey),
+                                       std::string(impl_->legacy_routing ? kShardRoutingLegacy
+                                                                         : kShardRoutingFnv1a));
+            }
             impl_->db.commit();
             impl_->begin();
+        }
+        if (impl_->rebuilding() && impl_->options.shard_count > 1) {
+            // A rebuild keeps the routing of the shard it replaces: the other shards of the
+            // index keep theirs too (and a run stopped between shards leaves them agreeing).
+            if (const auto generation = detail::published_generation(path)) {
+                const Xapian::Database published((fs::path(path) / *generation).string());
+                impl_->legacy_routing = legacy_routing(
+                    published.get_metadata(std::string(kShardRoutingKey)),
+                    !published.get_metadata(std::string(schema::kFormatKey)).empty(), path);
+            }
         }
         impl_->start_workers();
         if (impl_->rebuilding()) {
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
             first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
             first.set_metadata(std::string(schema::kAnalysisKey), wanted);
+            if (impl_->options.shard_count > 1) {
+                first.set_metadata(std::string(kShardRoutingKey),
+                                   std::string(impl_->legacy_routing ? kShardRoutingLegacy
+                                                                     : kShardRoutingFnv1a));
+            }
         }
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
@@ -706,7 +823,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     impl_->usable();
     // Another shard's document (an empty id is the first shard's, which reports it).
     const std::size_t shards = impl_->options.shard_count;
-    if (shards > 1 && (doc.id.empty() ? 0 : shard_of(doc.id, shards)) != impl_->options.shard_index) {
+    if (shards > 1 && (doc.id.empty() ? 0 : document_shard(doc.id)) != impl_->options.shard_index) {
         return;
     }
     if (doc.id.empty()) throw DocumentError("document has no id");
@@ -754,7 +871,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
                     outcome.unchanged = true;
                     outcome.lang = detail::decode_fields(old.get_data()).lang;
                     outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
-                    if (done) done(outcome);
+                    impl_->call_back(done, outcome, impl_->accepted++);
                     return;
                 }
             }
@@ -766,6 +883,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     q.doc = std::move(doc);
     q.source_file = std::move(source_file);
     q.done = std::move(done);
+    q.sequence = impl_->accepted++;
     worker.filling.push_back(std::move(q));
     if (worker.filling.size() >= kBatchDocuments) impl_->submit(worker);
     impl_->deliver();
@@ -774,6 +892,10 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
 void IndexWriter::wait() { impl_->drain(); }
 
 bool IndexWriter::rebuilding() const noexcept { return impl_->rebuilding(); }
+
+std::size_t IndexWriter::document_shard(const std::string& id) const {
+    return shard_by_routing(id, impl_->options.shard_count, impl_->legacy_routing);
+}
 
 std::string IndexWriter::source_file_state(const std::string& file) const {
     std::string value;

@@ -73,10 +73,17 @@ struct IndexWriterOptions {
 /// @since 0.3
 inline constexpr std::size_t kMaxShards = 1024;
 
-/// @brief The shard (0..shard_count-1) a document id belongs to: FNV-1a (64 bit) of the id's
-/// bytes modulo shard_count. Stable across runs, machines and lupe versions, so an updated
-/// document lands in the shard that holds its old version.
-/// @since 0.3
+/// @brief The shard (0..shard_count-1) a document id belongs to: FNV-1a (64 bit: offset
+/// basis 14695981039346656037, prime 1099511628211) of the id's bytes modulo shard_count;
+/// 0 when shard_count is 0 or 1. Stable across runs and machines, so an updated document
+/// lands in the shard that holds its old version.
+///
+/// Since 0.5 this is the true FNV-1a; lupe 0.3-0.4 used a hash with a wrong offset basis.
+/// Each shard records the routing it was created with, and a shard written by 0.3-0.4
+/// (which recorded none) keeps the old routing, also when rebuilt
+/// (IndexWriterOptions::rebuild): IndexWriter::document_shard() gives the routing a
+/// writer actually uses. A sharded index built into a new directory routes by shard_of().
+/// @since 0.3 (true FNV-1a since 0.5)
 LUPE_API std::size_t shard_of(const std::string& id, std::size_t shard_count);
 
 /// @brief What IndexWriter::add_document did.
@@ -151,13 +158,28 @@ public:
     /// outcome is passed to `done` later, on this thread, during a later call of
     /// add_document_async(), wait(), commit(), publish() or any other member that needs
     /// the queue empty. Documents with the same id are indexed in the order given.
+    ///
+    /// A callback may throw (index_sources is cancelled that way): the exception leaves
+    /// the call that delivered the outcome, and nothing accepted is lost. Every document
+    /// this function accepted (returned without throwing DocumentError; also the one
+    /// given to the call the exception left) is written all the same, by that call or the
+    /// next one that drains the queue (wait(), commit(), publish(), ...), and committed by
+    /// the next commit() or publish(). But no callback is called for the documents
+    /// accepted before the throw: their caller has given up on them, and what those
+    /// callbacks refer to may be gone. The writer stays usable: documents accepted
+    /// afterwards get their callbacks as usual, commit() commits everything accepted,
+    /// publish() publishes it; destroying the writer without commit() discards it, as
+    /// always.
     /// @throws DocumentError the document is invalid
     /// @throws RuntimeError writing failed (for this or an earlier queued document)
-    /// @since 0.3
+    /// @throws anything a callback throws (see above)
+    /// @since 0.3 (since 0.5 a throwing callback loses no document)
     void add_document_async(Document doc, std::string source_file, AddCallback done);
 
-    /// @brief Wait until every queued document is indexed and its callback called.
+    /// @brief Wait until every queued document is indexed and its callback called (no
+    /// callback for documents accepted before a callback threw: see add_document_async).
     /// @throws RuntimeError writing failed
+    /// @throws anything a callback throws; the queued documents are written all the same
     /// @since 0.3
     void wait();
 
@@ -165,6 +187,14 @@ public:
     /// (IndexWriterOptions::rebuild): nothing it writes is visible before publish().
     /// @since 0.3
     bool rebuilding() const noexcept;
+
+    /// @brief The shard (0..shard_count-1) this writer routes a document id to: shard_of()
+    /// for a shard created by lupe 0.5 or later, the routing of lupe 0.3-0.4 for a shard
+    /// created by those (see shard_of()). 0 for an unsharded writer
+    /// (IndexWriterOptions::shard_count 1).
+    /// @param id a document id
+    /// @since 0.5
+    std::size_t document_shard(const std::string& id) const;
 
     /// @name Incremental sync of input files (used by index_sources)
     /// An input file's state is recorded with the index ("<size> <mtime>"), and each

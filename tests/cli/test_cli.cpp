@@ -918,7 +918,9 @@ TEST_CASE("lupe-index: a file indexed through a link gets its own id once links 
     CHECK(has(first.err, "already indexed as \"alias\""));
     REQUIRE(result_ids(search_json(index, {"pelican"})) == std::vector<std::string>{"alias/x.txt"});
     if (!shards.empty()) {
-        REQUIRE(result_ids(search_json(index + "/shard-2", {"pelican"})) ==
+        // shard_of("alias/x.txt", 3) == 1 (FNV-1a 0x20893a6e50809146 % 3; shard 2 under
+        // lupe 0.4's wrong offset basis), shard_of("sub/x.txt", 3) == 0.
+        REQUIRE(result_ids(search_json(index + "/shard-1", {"pelican"})) ==
                 std::vector<std::string>{"alias/x.txt"});
     }
 
