@@ -132,13 +132,27 @@ WriterLock::WriterLock(const std::string& dir, double wait_seconds) {
             const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
             ::close(fd_);
             fd_ = -1;
-            std::string pid = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "?";
+            std::string pid = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "";
             while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-            throw IndexLockedError("index " + dir + ": another lupe-index (pid " + pid +
-                                   ") is writing it" +
-                                   (wait_seconds > 0 ? "; waited " + std::to_string(
-                                                           static_cast<int>(wait_seconds)) + " s"
-                                                     : "; use --wait SECONDS to wait for it"));
+            // Library terms: the holder may be any program embedding lupe, or this one
+            // (flock locks open files, so two writers in one process exclude each other).
+            // lupe-index adds its own flag for waiting.
+            std::string holder_text;
+            if (pid == std::to_string(::getpid())) {
+                holder_text = "another IndexWriter in this process (pid " + pid +
+                              ") has it open; destroy that writer first";
+            } else {
+                holder_text = "another writer (" + (pid.empty() ? std::string("pid unknown")
+                                                               : "pid " + pid) +
+                              ") has it open";
+            }
+            char waited[32];
+            std::snprintf(waited, sizeof waited, "%g", wait_seconds);
+            throw IndexLockedError(
+                "index " + dir + ": " + holder_text +
+                (wait_seconds > 0 ? "; waited " + std::string(waited) + " s for it"
+                                  : "; a writer opened with IndexWriterOptions::lock_wait_seconds "
+                                    "waits for it"));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

@@ -64,7 +64,9 @@ private:
 class WriterLock {
 public:
     /// Take the lock, waiting up to `wait_seconds` (0: fail at once). Throws
-    /// IndexLockedError naming the directory and the holder's pid.
+    /// IndexLockedError naming the directory and the holder's pid (or "another
+    /// IndexWriter in this process"), in the library's terms: the caller may be any
+    /// program, and lupe-index adds its own flag.
     WriterLock(const std::string& dir, double wait_seconds);
     ~WriterLock();
     WriterLock(const WriterLock&) = delete;
