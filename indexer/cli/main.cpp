@@ -1,13 +1,20 @@
 // lupe-index: parse the command line, run lupe::index_sources, report. Exit status:
 // 0 every document indexed, 1 some documents failed (all others are indexed and
 // committed), 2 nothing could be done (bad arguments, index cannot be opened or written).
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -33,10 +40,99 @@ std::size_t total(const std::map<std::string, std::size_t>& counts) {
     return n;
 }
 
+// "1 document", "2 documents".
+std::string count_of(std::size_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// Library messages name the API's options; a lupe-index user needs its flags.
+std::string in_cli_terms(std::string message) {
+    static const std::pair<std::string_view, std::string_view> kFlags[] = {
+        {"IndexWriterOptions::lock_wait_seconds", "lupe-index --wait SECONDS"},
+        {"IndexWriterOptions::rebuild", "lupe-index --full"},
+        {"IndexRunOptions::allow_mass_delete", "lupe-index --allow-mass-delete"},
+    };
+    for (const auto& [option, flag] : kFlags) {
+        for (std::size_t at = message.find(option); at != std::string::npos;
+             at = message.find(option, at + flag.size())) {
+            const std::size_t end = at + option.size();
+            // Not a longer name that starts alike (IndexWriterOptions::rebuild_if_new).
+            if (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) ||
+                                         message[end] == '_')) {
+                continue;
+            }
+            message.replace(at, option.size(), flag);
+        }
+    }
+    return message;
+}
+
+// Whether stderr goes to the systemd journal: JOURNAL_STREAM ("DEV:INODE", set by
+// systemd for a service's stdout/stderr) names stderr's own device and inode (see
+// systemd.exec(5)). Then each line gets a syslog priority prefix ("<3>" error, "<4>"
+// warning), which the journal reads (SyslogLevelPrefix=, on by default), so that
+// `journalctl -p warning` and monitoring see failed files, not just the summary.
+bool stderr_is_journal() {
+    const char* stream = std::getenv("JOURNAL_STREAM");
+    if (!stream) return false;
+    struct stat st {};
+    if (::fstat(STDERR_FILENO, &st) != 0) return false;
+    unsigned long long dev = 0, ino = 0;
+    if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+    return dev == static_cast<unsigned long long>(st.st_dev) &&
+           ino == static_cast<unsigned long long>(st.st_ino);
+}
+
+// sd-daemon(3) priority prefixes.
+constexpr const char* kJournalError = "<3>";
+constexpr const char* kJournalWarning = "<4>";
+
+// Local time as ISO 8601 with the UTC offset, for the --oneline log line.
+std::string iso_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char text[40];
+    if (std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &local) == 0) return "";
+    return text;
+}
+
+// The ETA is shown once the run has gone on this long and done this share of its work:
+// earlier, start-up costs (opening the index, the first batches) would make it wild.
+constexpr double kEtaMinSeconds = 3.0;
+constexpr double kEtaMinShareDone = 0.02;
+
+// "1:05:09", "4:09": a duration for the progress line.
+std::string clock_text(double seconds) {
+    const auto s = static_cast<unsigned long long>(seconds + 0.5);
+    char text[32];
+    if (s >= 3600) {
+        std::snprintf(text, sizeof text, "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
+    } else {
+        std::snprintf(text, sizeof text, "%llu:%02llu", s / 60, s % 60);
+    }
+    return text;
+}
+
+// How far a run is, for the progress line: "120/4,000 files, ETA 2:10" (bytes decide
+// the share done when known, as files differ in size). Empty while the totals are
+// unknown (IndexRunSummary::files_total 0).
+std::string how_far(const lupe::IndexRunSummary& s, double elapsed) {
+    if (s.files_total == 0) return "";
+    std::string text = std::to_string(s.files_done) + "/" + std::to_string(s.files_total) + " files";
+    const double done = s.bytes_total > 0
+                            ? static_cast<double>(s.bytes_done) / static_cast<double>(s.bytes_total)
+                            : static_cast<double>(s.files_done) / static_cast<double>(s.files_total);
+    if (elapsed >= kEtaMinSeconds && done >= kEtaMinShareDone && done < 1.0) {
+        text += ", ETA " + clock_text(elapsed * (1.0 - done) / done);
+    }
+    return text + ", ";
+}
+
 // Progress on a terminal: one line, rewritten at most every 200 ms.
 class Progress {
 public:
-    explicit Progress(bool enabled) : enabled_(enabled) {}
+    explicit Progress(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
     void update(const lupe::IndexRunSummary& s, const std::string& path) {
         if (!enabled_) return;
         const auto now = std::chrono::steady_clock::now();
@@ -48,8 +144,11 @@ public:
             ++from;  // not in the middle of a character
         }
         const std::string shown = from ? "…" + safe.substr(from) : safe;
-        std::fprintf(stderr, "\r\x1b[K%zu documents (%.0f/s), %zu failed  %s", s.indexed(),
-                     s.documents_per_second(), s.failed, shown.c_str());
+        const double elapsed = std::chrono::duration<double>(now - start_).count();
+        std::fprintf(stderr, "\r\x1b[K%s%zu documents (%.0f/s), %zu failed  %s",
+                     how_far(s, elapsed).c_str(), s.indexed(),
+                     elapsed > 0 ? static_cast<double>(s.indexed()) / elapsed : 0.0, s.failed,
+                     shown.c_str());
         shown_ = true;
     }
     void clear() {
@@ -60,8 +159,21 @@ public:
 private:
     bool enabled_;
     bool shown_ = false;
+    std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_{};
 };
+
+// Failed files or notes for --json: file, line (left out when not applicable), message.
+nlohmann::json warnings_json(const std::vector<lupe::IndexWarning>& warnings) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& w : warnings) {
+        nlohmann::json item = {{"file", w.path}};
+        if (w.line) item["line"] = w.line;
+        item["message"] = w.message;
+        list.push_back(std::move(item));
+    }
+    return list;
+}
 
 }  // namespace
 
@@ -108,14 +220,21 @@ int main(int argc, char** argv) {
                    "Wait up to SECONDS for another lupe-index on the same index (default: fail)")
         ->check(CLI::Range(0.0, 86400.0));
     lupe::IndexRunOptions run_options;
+    app.add_flag("--allow-mass-delete", run_options.allow_mass_delete,
+                 "Allow a run to delete all documents of a SOURCE, or more than half of the "
+                 "index (without it such a run changes nothing and exits with status 2)");
     app.add_flag("--follow-symlinks", run_options.follow_symlinks,
                  "Follow symbolic links inside SOURCE directories, also those leading out of "
                  "them (each file is then read once); without it, only a SOURCE that is "
                  "itself a link is followed");
     bool oneline = false;
-    app.add_flag("--oneline", oneline, "Print the summary as one line (for logs)");
-    app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
-    app.add_flag("-q,--quiet", quiet, "No progress line and no warnings on stderr");
+    app.add_flag("--oneline", oneline,
+                 "Print the summary as one line, starting with the local time (for logs)");
+    app.add_flag("--json", json,
+                 "Print the summary as one JSON object on stdout, failed files and notes included");
+    app.add_flag("-q,--quiet", quiet,
+                 "No progress line and no notes on stderr; errors (documents or files that "
+                 "could not be indexed) are always printed");
     app.set_version_flag("--version", LUPE_VERSION_STRING);
     try {
         app.parse(argc, argv);
@@ -124,16 +243,23 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitError;
     }
 
+    const bool journal = stderr_is_journal();
+    const char* error_prefix = journal ? kJournalError : "";
     try {
         // A new index is built like a full rebuild: in parallel shards, merged and
         // compacted at the end, published atomically (an incremental run would commit
         // batches into one database as it goes, which is slower and leaves it less dense).
         options.rebuild_if_new = true;
         Progress progress(!quiet && ::isatty(STDERR_FILENO));
+        // For --json, and to count notes apart from failures.
+        std::vector<lupe::IndexWarning> failures, notes;
         lupe::IndexRunObserver observer;
         observer.on_warning = [&](const lupe::IndexWarning& w) {
-            if (quiet) return;
+            (w.document_failed ? failures : notes).push_back(w);
+            // A failure is never silenced: a nightly run must say which file it lost.
+            if (quiet && !w.document_failed) return;
             progress.clear();
+            if (journal) std::cerr << (w.document_failed ? kJournalError : kJournalWarning);
             std::cerr << "lupe-index: " << (w.document_failed ? "error" : "warning") << ": "
                       << lupe::terminal_safe(w.path);
             if (w.line) std::cerr << ':' << w.line;
@@ -167,28 +293,45 @@ int main(int argc, char** argv) {
                                   {"files_skipped", s.files_skipped},
                                   {"failed", s.failed},
                                   {"warnings", s.warnings},
+                                  {"failures", warnings_json(failures)},
+                                  {"notes", warnings_json(notes)},
                                   {"seconds", s.seconds},
                                   {"documents_per_second", s.documents_per_second()},
                                   {"documents_in_index", s.documents_total}};
-            std::cout << out.dump(2) << '\n';
+            // Paths need not be UTF-8 (a Latin-1 file name): replaced, not a crash.
+            std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         } else if (oneline) {
-            std::printf("lupe-index %s: added %zu, updated %zu, unchanged %zu, deleted %zu, "
-                        "failed %zu, %zu documents, %.2f s\n",
-                        index.c_str(), total(s.added), total(s.updated), s.unchanged, s.deleted,
-                        s.failed, s.documents_total, s.seconds);
+            std::printf("%s lupe-index %s: added %zu, updated %zu, unchanged %zu, deleted %zu, "
+                        "failed %zu, notes %zu, %s, %.2f s\n",
+                        iso_now().c_str(), index.c_str(), total(s.added), total(s.updated),
+                        s.unchanged, s.deleted, s.failed, notes.size(),
+                        count_of(s.documents_total, "document").c_str(), s.seconds);
         } else {
-            std::printf("Indexed %zu documents into %s in %.2f s (%.0f documents/s)\n"
-                        "  added:   %s\n  updated: %s\n  unchanged: %zu, deleted: %zu\n"
-                        "  files read: %zu, unchanged: %zu, skipped (not .txt/.md/.jsonl): %zu, "
-                        "failed: %zu, warnings: %zu\n  documents in the index: %zu\n",
-                        s.indexed(), index.c_str(), s.seconds, s.documents_per_second(),
+            if (s.indexed() == 0 && s.deleted == 0 && s.failed == 0) {
+                std::printf("Nothing to index in %s: %s unchanged (%.2f s)\n", index.c_str(),
+                            count_of(s.files_unchanged, "file").c_str(), s.seconds);
+            } else if (s.indexed() == 0) {
+                std::printf("No documents indexed into %s (%.2f s)\n", index.c_str(), s.seconds);
+            } else {
+                std::printf("Indexed %s into %s in %.2f s (%.0f documents/s)\n",
+                            count_of(s.indexed(), "document").c_str(), index.c_str(), s.seconds,
+                            s.documents_per_second());
+            }
+            std::printf("  added:   %s\n  updated: %s\n  unchanged: %zu, deleted: %zu\n"
+                        "  files read: %zu, unchanged: %zu, skipped (not .txt/.md/.jsonl): %zu\n"
+                        "  failed: %zu, notes: %zu\n  documents in the index: %zu\n",
                         counts_line(s.added).c_str(), counts_line(s.updated).c_str(), s.unchanged,
                         s.deleted, s.files_read, s.files_unchanged, s.files_skipped, s.failed,
-                        s.warnings, s.documents_total);
+                        notes.size(), s.documents_total);
         }
         return s.failed ? kExitSomeFailed : kExitOk;
+    } catch (const lupe::MassDeleteError& e) {
+        std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(in_cli_terms(e.what()))
+                  << " (run with --allow-mass-delete if that is intended)\n";
+        return kExitError;
     } catch (const lupe::Error& e) {
-        std::cerr << "lupe-index: " << lupe::terminal_safe(e.what()) << '\n';
+        std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(in_cli_terms(e.what()))
+                  << '\n';
         return kExitError;
     }
 }

@@ -793,10 +793,12 @@ TEST_CASE("lupe-index: bad input never stops a run") {
     CHECK(search_json(index, {"--lang", "en", "number"}).at("results").empty());
     CHECK(search_json(index, {"csv"}).at("results").empty());
 
-    // --quiet: the same run and exit status, nothing on stderr.
+    // --quiet: the same run and exit status, no progress and no notes, but the errors
+    // (lupe 0.4.0 printed nothing: issue 13 item 10).
     const Run quiet = lupe_index({"--index", tmp / "index-quiet", src, "--quiet", "--json"});
     CHECK(quiet.status == 1);
-    CHECK(quiet.err.empty());
+    CHECK(lines_of(quiet.err).size() == 6);
+    for (const std::string& line : lines_of(quiet.err)) CHECK(has(line, "lupe-index: error: "));
     CHECK(parse_json(quiet).at("failed") == 6);
 }
 
