@@ -151,8 +151,7 @@ WriterLock::WriterLock(const std::string& dir, double wait_seconds) {
             throw IndexLockedError(
                 "index " + dir + ": " + holder_text +
                 (wait_seconds > 0 ? "; waited " + std::string(waited) + " s for it"
-                                  : "; a writer opened with IndexWriterOptions::lock_wait_seconds "
-                                    "waits for it"));
+                                  : "; IndexWriterOptions::lock_wait_seconds waits for it"));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

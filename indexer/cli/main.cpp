@@ -53,15 +53,17 @@ std::string in_cli_terms(std::string message) {
         {"IndexRunOptions::allow_mass_delete", "lupe-index --allow-mass-delete"},
     };
     for (const auto& [option, flag] : kFlags) {
-        for (std::size_t at = message.find(option); at != std::string::npos;
-             at = message.find(option, at + flag.size())) {
+        std::size_t at = 0;
+        while ((at = message.find(option, at)) != std::string::npos) {
             const std::size_t end = at + option.size();
             // Not a longer name that starts alike (IndexWriterOptions::rebuild_if_new).
             if (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) ||
                                          message[end] == '_')) {
+                at = end;
                 continue;
             }
             message.replace(at, option.size(), flag);
+            at += flag.size();
         }
     }
     return message;
