@@ -479,15 +479,20 @@ struct Handle {
                                         "; to search the other shards, allow partial results (lupe-search --allow-partial)");
         }
         searcher::QueryNode root;
+        std::vector<std::string> parse_notices;  // unknown fields searched as words
         try {
-            root = searcher::parse_query(query);
+            root = searcher::parse_query(query, &parse_notices);
         } catch (const QueryLimitError&) {
-            throw;  // not retried: the plain words would quietly search for less
+            throw;  // not retried: the retry would quietly search for less
         } catch (const QuerySyntaxError& e) {
             if (!options.retry_plain_on_syntax_error) throw;
+            // The retry keeps the exclusions it can parse and drops the broken syntax
+            // (recover_query); out.query says what it searched.
             out.syntax_error = e.what();
-            out.query = searcher::plain_words(query);
-            root = searcher::parse_query(out.query);
+            parse_notices.clear();
+            searcher::RecoveredQuery recovered = searcher::recover_query(query, &parse_notices);
+            out.query = std::move(recovered.text);
+            root = std::move(recovered.root);
         }
         searcher::QueryOptions query_options;
         query_options.lang = options.lang;
@@ -499,10 +504,15 @@ struct Handle {
         query_options.database = &db;
         scope(options.lang, query_options);
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
-        out.notices = std::move(built.notices);
+        out.notices = std::move(parse_notices);
+        out.notices.insert(out.notices.end(), built.notices.begin(), built.notices.end());
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
-            built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
-                                        date_filter(options.date_from, options.date_to));
+            const Xapian::Query dates = date_filter(options.date_from, options.date_to);
+            built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query, dates);
+            // The first tier stays within the query's matches.
+            if (built.all_words) {
+                built.all_words = Xapian::Query(Xapian::Query::OP_FILTER, *built.all_words, dates);
+            }
         }
         if (options.suggest) {
             std::optional<analysis::Family> family;
