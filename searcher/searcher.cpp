@@ -47,6 +47,11 @@ constexpr std::chrono::seconds kShardRetryInterval{5};
 /// within this time.
 constexpr std::chrono::seconds kRemoteReconnectInterval{60};
 
+/// The files by which Xapian recognises a database directory (glass, chert and honey
+/// tables, a stub file, which lupe's published generations use), and lupe a sharded index.
+constexpr const char* kDatabaseMarkers[] = {"iamglass", "iamchert", "iamhoney",
+                                            detail::kStubName, detail::kShardListName};
+
 /// Most results one search returns; deeper paging goes through offset.
 constexpr std::size_t kMaxLimit = 10000;
 
@@ -228,8 +233,21 @@ struct Handle {
     void open_local(Shard& shard, const std::string& where) {
         std::error_code ec;
         if (!std::filesystem::exists(shard.path, ec)) {
-            throw IndexNotFoundError(where + ": not found; build one with `lupe-index --index " +
-                                     shard.path + " SOURCE...`");
+            throw IndexNotFoundError(where + ": not found (nothing is at this path)");
+        }
+        // A directory without any file by which Xapian knows a database is no index at
+        // all, not a damaged one: often a folder of documents given in place of the index.
+        if (std::filesystem::is_directory(shard.path, ec) &&
+            std::none_of(std::begin(kDatabaseMarkers), std::end(kDatabaseMarkers),
+                         [&](const char* marker) {
+                             return std::filesystem::exists(shard.path + "/" + marker, ec);
+                         })) {
+            std::string holds = "an empty directory";
+            for (const auto& entry : std::filesystem::directory_iterator(shard.path, ec)) {
+                holds = "a directory of other files, such as " + entry.path().filename().string();
+                break;
+            }
+            throw IndexNotFoundError(where + ": holds no lupe index (" + holds + ")");
         }
         try {
             // A writer may publish a new generation and remove this one between our
@@ -275,7 +293,7 @@ struct Handle {
             throw IndexCorruptError(where + ": lupe index format " + format +
                                     ", this lupe reads format " +
                                     std::string(schema::kFormatValue) +
-                                    "; rebuild it (lupe-index --full)");
+                                    "; rebuild it from its sources (IndexWriterOptions::rebuild)");
         }
         const bool first = std::none_of(shards.begin(), shards.end(),
                                         [&](const Shard& s) { return s.open && &s != &shard; });
@@ -476,7 +494,7 @@ struct Handle {
         out.missing_shards = missing();
         if (!out.missing_shards.empty() && !options.allow_partial) {
             throw ShardUnavailableError("index " + path + ": " + describe_missing() +
-                                        "; to search the other shards, allow partial results (lupe-search --allow-partial)");
+                                        "; to search the other shards, allow partial results (SearchOptions::allow_partial)");
         }
         searcher::QueryNode root;
         std::vector<std::string> parse_notices;  // unknown fields searched as words

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <xapian.h>
+
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
@@ -160,4 +162,23 @@ TEST_CASE("searcher: the all-words tier stays within the query's matches") {
           std::vector<std::string>{"huawei"});
     CHECK(ids(s.search("chip export", {.date_to = "2025-07"})) ==
           std::vector<std::string>{"nvidia"});
+}
+
+// Issue 13: library messages describe the situation in the library's terms; 0.4.0 told an
+// embedding program to run "lupe-index --full".
+TEST_CASE("searcher: an index of another format names the library's option, not a CLI flag") {
+    lupe::test::TempDir dir;
+    {
+        Xapian::WritableDatabase db(dir / "old", Xapian::DB_CREATE_OR_OPEN);
+        db.set_metadata("lupe.format", "2");
+        db.commit();
+    }
+    try {
+        Searcher s(dir / "old");
+        FAIL("opened");
+    } catch (const lupe::IndexCorruptError& e) {
+        const std::string what = e.what();
+        CHECK(contains(what, "IndexWriterOptions::rebuild"));
+        CHECK_FALSE(contains(what, "lupe-index"));
+    }
 }
