@@ -1,6 +1,6 @@
 // lupe-search: parse the command line, run the search(es) with lupe::Searcher, print.
-// Exit status: 0 results found, 1 no results, 2 error (bad arguments, no index, bad
-// batch file).
+// Exit status: 0 results found, 1 no results (also on a page past the last result, whose
+// message gives the number of matches), 2 error (bad arguments, no index, bad batch file).
 #include <unistd.h>
 
 #include <algorithm>
