@@ -83,8 +83,8 @@ std::string terminal_safe(std::string_view text) {
 std::string format_text(const SearchResults& results, std::size_t offset, bool color) {
     std::string out;
     if (!results.syntax_error.empty()) {
-        out += "Query syntax error: " + terminal_safe(results.syntax_error) +
-               "; searched for the words: " + terminal_safe(results.query) + "\n\n";
+        out += "Note: query syntax error: " + terminal_safe(results.syntax_error) +
+               "; searched: " + terminal_safe(results.query) + "\n\n";
     }
     if (!results.suggestion.empty()) {
         const std::string suggestion = terminal_safe(results.suggestion);
@@ -115,7 +115,13 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
         if (!r.url.empty()) out += "   " + terminal_safe(r.url) + "\n";
         out += "\n";
     }
-    if (results.results.empty()) {
+    if (results.results.empty() && offset > 0 && results.total_estimate > 0) {
+        // Paged past the end: the query has matches, this page has none.
+        out += "No results on this page (after result " + std::to_string(offset) + "): " +
+               std::to_string(results.total_estimate) +
+               (results.total_estimate == 1 ? " match" : " matches") + " in all for \"" +
+               terminal_safe(results.query) + "\".\n";
+    } else if (results.results.empty()) {
         out += "No results for \"" + terminal_safe(results.query) + "\".\n";
     } else {
         out += "Results " + std::to_string(offset + 1) + "-" +

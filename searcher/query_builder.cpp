@@ -144,7 +144,14 @@ public:
             std::size_t present = 0;
             for (const auto& o : every) present += o.has_value();
             if (present >= 2 && present <= kMaxAllWordsTier) {
+                // Within the query's own matches: its filters and exclusions apply (0.4.0
+                // ranked an excluded document first when it had all the other words).
                 *all_words = combine(Xapian::Query::OP_AND, every);
+                if (filter) *all_words = Xapian::Query(Xapian::Query::OP_FILTER, **all_words, *filter);
+                if (must) *all_words = Xapian::Query(Xapian::Query::OP_FILTER, **all_words, *must);
+                if (exclude) {
+                    *all_words = Xapian::Query(Xapian::Query::OP_AND_NOT, **all_words, *exclude);
+                }
             }
         }
         return q;
@@ -335,8 +342,11 @@ BuiltQuery build_query(const QueryNode& root, const QueryOptions& options,
     }
     built.all_words = all_words;
     if (built.query && !options.lang.empty() && options.lang_filter) {
-        built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
-                                    Xapian::Query(std::string(schema::kLangPrefix) + options.lang));
+        const Xapian::Query lang(std::string(schema::kLangPrefix) + options.lang);
+        built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query, lang);
+        if (built.all_words) {
+            built.all_words = Xapian::Query(Xapian::Query::OP_FILTER, *built.all_words, lang);
+        }
     }
     return built;
 }

@@ -75,7 +75,8 @@ struct BuiltQuery {
     /// The query to run; nullopt when the text held nothing searchable (only punctuation).
     std::optional<Xapian::Query> query;
     /// For queries of two to kMaxAllWordsTier plain items: a filter matching documents
-    /// that contain all of them, which the searcher ranks first.
+    /// that contain all of them, which the searcher ranks first. A subset of `query`'s
+    /// matches: the query's required items, filters, exclusions and language apply to it.
     std::optional<Xapian::Query> all_words;
     /// True when the query only filters (lang:, source:, date:, -word): every match scores
     /// zero, so results come in index order.

@@ -22,19 +22,36 @@ bool is_quote(char32_t cp) {
 }
 
 struct Lexeme {
-    enum class Type { Word, Quoted, Field, LParen, RParen, And, Or, Not, Plus, Minus, End };
+    // BrokenQuote: a quote never closed, met only in lenient lexing (recover_query).
+    enum class Type { Word, Quoted, Field, LParen, RParen, And, Or, Not, Plus, Minus, BrokenQuote, End };
     Type type = Type::End;
     std::string text;      // Word, Quoted, Field value
-    std::string field;     // Field name
+    std::string field;     // Field name; for a Word, an unknown field name (`author:x`)
     bool value_quoted = false;
     std::size_t position = 0;
+    std::size_t begin = 0, end = 0;  // byte range in the query
 };
 
 constexpr std::string_view kFields[] = {"title", "lang", "source", "date"};
+/// The known fields as a notice names them.
+constexpr std::string_view kFieldList = "title:, lang:, source:, date:";
+
+// Whether `name` (before a ':') reads as a field name: an ASCII letter, then letters,
+// digits, '_' or '-'. "10:30" and "Straße:" are then text, never a field.
+bool field_like(std::string_view name) {
+    const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    if (name.empty() || !alpha(name.front())) return false;
+    return std::all_of(name.begin(), name.end(), [&](char c) {
+        return alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
 
 class Lexer {
 public:
-    explicit Lexer(std::string_view q) : q_(q) {}
+    /// `lenient`: for recover_query, an unclosed quote is a BrokenQuote lexeme (its words
+    /// are lexed as if unquoted) and a field without a value an empty word, instead of
+    /// syntax errors.
+    explicit Lexer(std::string_view q, bool lenient = false) : q_(q), lenient_(lenient) {}
 
     std::vector<Lexeme> run() {
         std::vector<Lexeme> out;
@@ -42,7 +59,9 @@ public:
             skip_space();
             Lexeme lx;
             lx.position = char_pos();
+            lx.begin = pos_;
             if (pos_ >= q_.size()) {
+                lx.end = pos_;
                 out.push_back(lx);
                 return out;
             }
@@ -53,13 +72,14 @@ public:
                 pos_ = next;
             } else if (is_quote(cp)) {
                 lx.type = Lexeme::Type::Quoted;
-                lx.text = quoted(lx.position);
+                if (!quoted(lx.position, lx.text)) lx.type = Lexeme::Type::BrokenQuote;
             } else if ((cp == U'+' || cp == U'-') && starts_operand(next)) {
                 lx.type = cp == U'+' ? Lexeme::Type::Plus : Lexeme::Type::Minus;
                 pos_ = next;
             } else {
                 word(lx);
             }
+            lx.end = pos_;
             out.push_back(std::move(lx));
         }
     }
@@ -85,18 +105,24 @@ private:
         }
     }
 
-    // Reads a quoted phrase starting at pos_ (on the opening quote).
-    std::string quoted(std::size_t open_position) {
+    // Reads a quoted phrase starting at pos_ (on the opening quote) into `text`. A quote
+    // never closed is a syntax error; when lenient, it returns false with pos_ just past
+    // the quote, so that the words after it are lexed as if unquoted.
+    bool quoted(std::size_t open_position, std::string& text) {
         decode_utf8(q_, pos_);
         const std::size_t start = pos_;
         while (pos_ < q_.size()) {
             std::size_t next = pos_;
             if (is_quote(decode_utf8(q_, next))) {
-                std::string text(q_.substr(start, pos_ - start));
+                text = std::string(q_.substr(start, pos_ - start));
                 pos_ = next;
-                return text;
+                return true;
             }
             pos_ = next;
+        }
+        if (lenient_) {
+            pos_ = start;
+            return false;
         }
         throw QuerySyntaxError("unbalanced '\"': the phrase opened here is never closed",
                                open_position);
@@ -123,15 +149,25 @@ private:
         std::transform(name.begin(), name.end(), name.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (std::find(std::begin(kFields), std::end(kFields), name) == std::end(kFields)) {
-            return;  // "foo:bar" is just text
+            // `author:kahneman` is searched as its words, with a notice (Parser::word);
+            // "Fazit:" and "http://host/..." are just text.
+            const std::string_view value = std::string_view(lx.text).substr(colon + 1);
+            if (field_like(lx.text.substr(0, colon)) && !value.empty() && value.front() != '/') {
+                lx.field = lx.text.substr(0, colon);
+            }
+            return;
         }
         lx.type = Lexeme::Type::Field;
         lx.field = name;
         lx.text.erase(0, colon + 1);
         if (lx.text.empty()) {
-            if (pos_ < q_.size() && is_quote(peek(pos_))) {
-                lx.text = quoted(char_pos());
+            const std::size_t value_start = pos_;
+            if (pos_ < q_.size() && is_quote(peek(pos_)) && quoted(char_pos(), lx.text)) {
                 lx.value_quoted = true;
+            } else if (lenient_) {
+                pos_ = value_start;  // a field without a value is dropped: an empty word
+                lx.type = Lexeme::Type::Word;
+                lx.field.clear();
             } else {
                 throw QuerySyntaxError("field '" + name + ":' needs a value", lx.position);
             }
@@ -139,6 +175,7 @@ private:
     }
 
     std::string_view q_;
+    bool lenient_ = false;
     std::size_t pos_ = 0;
 };
 
@@ -155,7 +192,9 @@ std::string describe(const Lexeme& lx) {
 
 class Parser {
 public:
-    explicit Parser(std::vector<Lexeme> lexemes) : lx_(std::move(lexemes)) {}
+    /// `notices`, when not null, receives a sentence for each unknown field searched as words.
+    explicit Parser(std::vector<Lexeme> lexemes, std::vector<std::string>* notices = nullptr)
+        : lx_(std::move(lexemes)), notices_(notices) {}
 
     QueryNode parse() {
         QueryNode root = seq(false);
@@ -251,7 +290,10 @@ private:
                 inner.position = open;
                 return inner;
             }
-            case Lexeme::Type::Word: return word(take());
+            case Lexeme::Type::Word: {
+                const Lexeme& w = take();
+                return w.field.empty() ? word(w) : unknown_field(w);
+            }
             case Lexeme::Type::Quoted: return phrase(take(), false);
             case Lexeme::Type::Field: return field(take());
             case Lexeme::Type::Plus:
@@ -261,6 +303,7 @@ private:
                     lx.position);
             case Lexeme::Type::RParen:
                 throw QuerySyntaxError("unbalanced ')': no '(' before it", lx.position);
+            case Lexeme::Type::BrokenQuote:  // not made by the strict lexer
             case Lexeme::Type::End:
             case Lexeme::Type::And:
             case Lexeme::Type::Or:
@@ -307,6 +350,30 @@ private:
             }
             node.kind = QueryNode::Kind::Wildcard;
             node.text = words[0];
+        }
+        return node;
+    }
+
+    // `name:value` with a name that is no field: the name and the value are searched as
+    // plain words (a Seq of the two, which takes the item's modifier as a whole), and a
+    // notice says so. Matching nothing, as lupe 0.4 did, hid the mistake.
+    QueryNode unknown_field(const Lexeme& lx) {
+        QueryNode node;
+        node.kind = QueryNode::Kind::Seq;
+        node.position = lx.position;
+        Lexeme part = lx;
+        part.field.clear();
+        part.text = lx.field;
+        node.children.push_back(word(part));
+        part.text = lx.text.substr(lx.field.size() + 1);
+        node.children.push_back(word(part));
+        if (notices_) {
+            std::string notice = "\"" + lx.field + ":\" is not a field (the fields are " +
+                                 std::string(kFieldList) + "): searched as the words " +
+                                 lx.field + " " + part.text;
+            if (std::find(notices_->begin(), notices_->end(), notice) == notices_->end()) {
+                notices_->push_back(std::move(notice));
+            }
         }
         return node;
     }
@@ -364,6 +431,7 @@ private:
     }
 
     std::vector<Lexeme> lx_;
+    std::vector<std::string>* notices_ = nullptr;
     std::size_t i_ = 0;
 };
 
@@ -417,41 +485,161 @@ void count_terms(const QueryNode& node, std::size_t& count) {
 
 }  // namespace
 
-QueryNode parse_query(std::string_view query) {
+QueryNode parse_query(std::string_view query, std::vector<std::string>* notices) {
     if (query.size() > kMaxQueryBytes) {
         throw QueryLimitError("query is " + std::to_string(query.size()) +
                                   " bytes long, above the limit of " +
                                   std::to_string(kMaxQueryBytes) + " bytes",
                               analysis::count_code_points(query.substr(0, kMaxQueryBytes)) + 1);
     }
-    QueryNode root = Parser(Lexer(query).run()).parse();
+    QueryNode root = Parser(Lexer(query).run(), notices).parse();
     std::size_t terms = 0;
     count_terms(root, terms);
     return root;
 }
 
-std::string plain_words(std::string_view query) {
-    std::string out;
-    std::string_view rest = analysis::truncate_utf8(query, kMaxQueryBytes);
-    while (!rest.empty()) {
-        const std::size_t start = rest.find_first_not_of(" \t\r\n");
-        if (start == std::string_view::npos) break;
-        rest.remove_prefix(start);
-        std::string_view chunk = rest.substr(0, rest.find_first_of(" \t\r\n"));
-        rest.remove_prefix(chunk.size());
-        if (chunk == "AND" || chunk == "OR" || chunk == "NOT") continue;
-        if (const std::size_t colon = chunk.find(':'); colon != std::string_view::npos) {
-            std::string name(chunk.substr(0, colon));
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (std::find(std::begin(kFields), std::end(kFields), name) != std::end(kFields)) {
-                chunk.remove_prefix(colon + 1);
+namespace {
+
+// Whether `text` parses on its own as exactly one item with modifier `m`: then it can be
+// put in the recovered query as it is, and keeps its meaning there.
+bool renders_as(const std::string& text, QueryNode::Modifier m) {
+    try {
+        const QueryNode root = parse_query(text);
+        return root.children.size() == 1 && root.children.front().modifier == m;
+    } catch (const QuerySyntaxError&) {
+        return false;
+    }
+}
+
+// The retry after a syntax error, over the lenient lexer's lexemes: one flat list of
+// items, in which an exclusion (`-x`, `NOT x`, `NOT (...)`) stays an exclusion and the
+// broken syntax is dropped. Where the parser cannot tell how far an exclusion reaches (a
+// `NOT (` or `-"` never closed) it excludes the rest: excluding too much loses matches,
+// but searching for an excluded word returns what the user asked to leave out.
+class Recovery {
+public:
+    Recovery(std::string_view query, std::vector<Lexeme> lexemes)
+        : q_(query), lx_(std::move(lexemes)), match_(lx_.size(), kNone) {
+        std::vector<std::size_t> open;
+        for (std::size_t i = 0; i < lx_.size(); ++i) {
+            if (lx_[i].type == Lexeme::Type::LParen) open.push_back(i);
+            if (lx_[i].type == Lexeme::Type::RParen && !open.empty()) {
+                match_[open.back()] = i;
+                open.pop_back();
             }
         }
-        for (const auto& w : analysis::tokenize_words(chunk)) {
-            if (!out.empty()) out += ' ';
-            out += w;
+    }
+
+    std::string run() {
+        items(0, lx_.size(), false, 0);
+        std::string text;
+        for (const auto* list : {&kept_, &excluded_}) {
+            for (const auto& item : *list) text += (text.empty() ? "" : " ") + item;
+        }
+        return text;
+    }
+
+private:
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+    // The items of lexemes [begin, end); all of them excluded when `excluded`.
+    void items(std::size_t begin, std::size_t end, bool excluded, std::size_t depth) {
+        using T = Lexeme::Type;
+        using M = QueryNode::Modifier;
+        M pending = M::None;
+        for (std::size_t i = begin; i < end; ++i) {
+            const Lexeme& lx = lx_[i];
+            switch (lx.type) {
+                case T::Plus:
+                    if (pending == M::None) pending = M::Required;
+                    continue;
+                case T::Minus:
+                case T::Not: pending = M::Excluded; continue;
+                case T::And:
+                case T::Or: continue;
+                case T::RParen: pending = M::None; continue;  // one without its '('
+                case T::End: return;
+                case T::BrokenQuote:
+                    // Its words follow as if unquoted; an excluded phrase excludes them all.
+                    if (pending == M::Excluded) excluded = true;
+                    pending = M::None;
+                    continue;
+                case T::LParen: {
+                    const bool negated = excluded || pending == M::Excluded;
+                    pending = M::None;
+                    const std::size_t close = match_[i];
+                    // Unclosed, or nested deeper than the parser allows: the '(' is
+                    // dropped, and a negated one excludes the rest.
+                    if (close == kNone || close >= end || depth >= kMaxQueryNesting) {
+                        excluded = negated;
+                        continue;
+                    }
+                    if (negated && !excluded && close > i + 1) {
+                        // `NOT (a OR b)` kept whole when its inside parses.
+                        const std::string group =
+                            "-(" +
+                            std::string(q_.substr(lx_[i + 1].begin,
+                                                  lx_[close].begin - lx_[i + 1].begin)) +
+                            ")";
+                        if (renders_as(group, M::Excluded)) {
+                            excluded_.push_back(group);
+                            i = close;
+                            continue;
+                        }
+                    }
+                    items(i + 1, close, negated, depth + 1);
+                    i = close;
+                    continue;
+                }
+                case T::Word:
+                case T::Quoted:
+                case T::Field:
+                    add(lx, excluded ? M::Excluded : pending);
+                    pending = M::None;
+                    continue;
+            }
         }
     }
+
+    // One word, phrase or field, as written when it parses on its own (so the retry says
+    // what was searched in the user's spelling), else its plain words.
+    void add(const Lexeme& lx, QueryNode::Modifier m) {
+        std::string core;
+        switch (lx.type) {
+            case Lexeme::Type::Quoted: core = "\"" + lx.text + "\""; break;
+            case Lexeme::Type::Field:
+                core = lx.field + ":" + (lx.value_quoted ? "\"" + lx.text + "\"" : lx.text);
+                break;
+            default: core = lx.text; break;
+        }
+        const std::string prefix = m == QueryNode::Modifier::Required   ? "+"
+                                   : m == QueryNode::Modifier::Excluded ? "-"
+                                                                        : "";
+        auto& list = m == QueryNode::Modifier::Excluded ? excluded_ : kept_;
+        if (renders_as(prefix + core, m)) {
+            list.push_back(prefix + core);
+            return;
+        }
+        // A bad field value (`lang:xx`, `date:soon`) leaves its value's words; a wildcard
+        // too short (`a*`), its word.
+        for (const auto& w : analysis::tokenize_words(lx.type == Lexeme::Type::Field ? lx.text : core)) {
+            if (renders_as(prefix + w, m)) list.push_back(prefix + w);
+        }
+    }
+
+    std::string_view q_;
+    std::vector<Lexeme> lx_;
+    std::vector<std::size_t> match_;  // for each '(', the index of its ')', or kNone
+    std::vector<std::string> kept_, excluded_;
+};
+
+}  // namespace
+
+RecoveredQuery recover_query(std::string_view query, std::vector<std::string>* notices) {
+    const std::string_view text = analysis::truncate_utf8(query, kMaxQueryBytes);
+    RecoveredQuery out;
+    out.text = Recovery(text, Lexer(text, true).run()).run();
+    out.root = parse_query(out.text, notices);
     return out;
 }
 

@@ -53,11 +53,27 @@ struct QueryNode {
 /// Parse a query. Throws lupe::QuerySyntaxError with the 1-based character position, and
 /// lupe::QueryLimitError (a QuerySyntaxError) when the query is longer than
 /// kMaxQueryBytes, has more than kMaxQueryTerms terms or nests parentheses deeper than
-/// kMaxQueryNesting.
-QueryNode parse_query(std::string_view query);
+/// kMaxQueryNesting. `name:value` with a name that is no field (`author:kahneman`) is
+/// searched as the plain words name and value; `notices`, when given, receives a sentence
+/// saying so that names the known fields. ("Fazit:", "10:30" and "http://..." are text.)
+QueryNode parse_query(std::string_view query, std::vector<std::string>* notices = nullptr);
 
-/// The query's words alone, for the retry after a syntax error: operators, quotes,
-/// brackets and field names dropped.
-std::string plain_words(std::string_view query);
+/// What the retry after a syntax error searches: its text in the query syntax (shown to
+/// the user as what was searched) and that text parsed.
+struct RecoveredQuery {
+    QueryNode root;
+    std::string text;
+};
+
+/// The retry after a syntax error: the query's words, phrases and fields that parse, as
+/// one list (operators AND/OR and the structure they made are dropped), and its exclusions
+/// kept as exclusions after them: `(chip NOT Huawei` is `chip -Huawei`, `chip -Huawei
+/// "export` is `chip export -Huawei`, `NOT Huawei` is `-Huawei`. An unclosed quote or
+/// parenthesis is dropped and its words kept; one that is excluded (`NOT (a b`, `-"a b`)
+/// excludes all the words after it. A word is never searched for where the query excluded
+/// it. Lexed by the same lexer as parse_query, in a lenient mode.
+/// @throws lupe::QueryLimitError when the recovered text still has more than
+///         kMaxQueryTerms terms
+RecoveredQuery recover_query(std::string_view query, std::vector<std::string>* notices = nullptr);
 
 }  // namespace lupe::searcher

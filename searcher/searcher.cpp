@@ -47,6 +47,11 @@ constexpr std::chrono::seconds kShardRetryInterval{5};
 /// within this time.
 constexpr std::chrono::seconds kRemoteReconnectInterval{60};
 
+/// The files by which Xapian recognises a database directory (glass, chert and honey
+/// tables, a stub file, which lupe's published generations use), and lupe a sharded index.
+constexpr const char* kDatabaseMarkers[] = {"iamglass", "iamchert", "iamhoney",
+                                            detail::kStubName, detail::kShardListName};
+
 /// Most results one search returns; deeper paging goes through offset.
 constexpr std::size_t kMaxLimit = 10000;
 
@@ -228,8 +233,21 @@ struct Handle {
     void open_local(Shard& shard, const std::string& where) {
         std::error_code ec;
         if (!std::filesystem::exists(shard.path, ec)) {
-            throw IndexNotFoundError(where + ": not found; build one with `lupe-index --index " +
-                                     shard.path + " SOURCE...`");
+            throw IndexNotFoundError(where + ": not found (nothing is at this path)");
+        }
+        // A directory without any file by which Xapian knows a database is no index at
+        // all, not a damaged one: often a folder of documents given in place of the index.
+        if (std::filesystem::is_directory(shard.path, ec) &&
+            std::none_of(std::begin(kDatabaseMarkers), std::end(kDatabaseMarkers),
+                         [&](const char* marker) {
+                             return std::filesystem::exists(shard.path + "/" + marker, ec);
+                         })) {
+            std::string holds = "an empty directory";
+            for (const auto& entry : std::filesystem::directory_iterator(shard.path, ec)) {
+                holds = "a directory of other files, such as " + entry.path().filename().string();
+                break;
+            }
+            throw IndexNotFoundError(where + ": holds no lupe index (" + holds + ")");
         }
         try {
             // A writer may publish a new generation and remove this one between our
@@ -275,7 +293,7 @@ struct Handle {
             throw IndexCorruptError(where + ": lupe index format " + format +
                                     ", this lupe reads format " +
                                     std::string(schema::kFormatValue) +
-                                    "; rebuild it (lupe-index --full)");
+                                    "; rebuild it from its sources (IndexWriterOptions::rebuild)");
         }
         const bool first = std::none_of(shards.begin(), shards.end(),
                                         [&](const Shard& s) { return s.open && &s != &shard; });
@@ -476,18 +494,23 @@ struct Handle {
         out.missing_shards = missing();
         if (!out.missing_shards.empty() && !options.allow_partial) {
             throw ShardUnavailableError("index " + path + ": " + describe_missing() +
-                                        "; to search the other shards, allow partial results (lupe-search --allow-partial)");
+                                        "; to search the other shards, allow partial results (SearchOptions::allow_partial)");
         }
         searcher::QueryNode root;
+        std::vector<std::string> parse_notices;  // unknown fields searched as words
         try {
-            root = searcher::parse_query(query);
+            root = searcher::parse_query(query, &parse_notices);
         } catch (const QueryLimitError&) {
-            throw;  // not retried: the plain words would quietly search for less
+            throw;  // not retried: the retry would quietly search for less
         } catch (const QuerySyntaxError& e) {
             if (!options.retry_plain_on_syntax_error) throw;
+            // The retry keeps the exclusions it can parse and drops the broken syntax
+            // (recover_query); out.query says what it searched.
             out.syntax_error = e.what();
-            out.query = searcher::plain_words(query);
-            root = searcher::parse_query(out.query);
+            parse_notices.clear();
+            searcher::RecoveredQuery recovered = searcher::recover_query(query, &parse_notices);
+            out.query = std::move(recovered.text);
+            root = std::move(recovered.root);
         }
         searcher::QueryOptions query_options;
         query_options.lang = options.lang;
@@ -499,10 +522,15 @@ struct Handle {
         query_options.database = &db;
         scope(options.lang, query_options);
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
-        out.notices = std::move(built.notices);
+        out.notices = std::move(parse_notices);
+        out.notices.insert(out.notices.end(), built.notices.begin(), built.notices.end());
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
-            built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query,
-                                        date_filter(options.date_from, options.date_to));
+            const Xapian::Query dates = date_filter(options.date_from, options.date_to);
+            built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query, dates);
+            // The first tier stays within the query's matches.
+            if (built.all_words) {
+                built.all_words = Xapian::Query(Xapian::Query::OP_FILTER, *built.all_words, dates);
+            }
         }
         if (options.suggest) {
             std::optional<analysis::Family> family;

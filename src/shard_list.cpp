@@ -31,6 +31,13 @@ std::vector<ShardSpec> read_shard_list(const std::string& file) {
         const std::string line = trim(raw);
         if (line.empty() || line.front() == '#') continue;
         const auto bad = [&](const std::string& why) {
+            // Before any shard line, the file is most likely no shard list at all (a
+            // document given in place of an index): say that, not only what the line lacks.
+            if (shards.empty()) {
+                return IndexCorruptError(file + ": neither a lupe index nor a shard list (line " +
+                                         std::to_string(lineno) + " is not `auto DIR`, "
+                                         "`remote HOST:PORT` or `tcp://HOST:PORT`)");
+            }
             return IndexCorruptError("shard list " + file + ":" + std::to_string(lineno) + ": " +
                                      why + " (expected `auto DIR`, `remote HOST:PORT` or "
                                      "`tcp://HOST:PORT`)");
@@ -72,8 +79,8 @@ std::vector<ShardSpec> read_shard_list(const std::string& file) {
         shards.push_back(std::move(spec));
     }
     if (shards.empty()) {
-        throw IndexCorruptError("shard list " + file + ": names no shard (one `auto DIR` or "
-                                "`remote HOST:PORT` per line)");
+        throw IndexCorruptError(file + ": neither a lupe index nor a shard list (it names no "
+                                "shard: one `auto DIR` or `remote HOST:PORT` per line)");
     }
     return shards;
 }

@@ -53,8 +53,10 @@ struct Result {
 /// @brief The answer to one search.
 /// @since 0.1
 struct SearchResults {
-    /// The query as it was run. When the original had a syntax error this is the
-    /// plain-words retry (see syntax_error).
+    /// The query as it was run. When the original had a syntax error this is the retry,
+    /// in the query syntax: the original's words, phrases and fields that parse, as one
+    /// list, with its exclusions kept as exclusions (`(chip NOT Huawei` ran as
+    /// `chip -Huawei`; since 0.5 a retry never searches for an excluded word).
     std::string query;
     /// Xapian's estimate of the number of matching documents. Exact when all matches fit
     /// in offset + limit, and for queries that only filter (up to 100,000 matches).
@@ -62,7 +64,7 @@ struct SearchResults {
     /// The hits from options.offset on, at most options.limit of them.
     std::vector<Result> results;
     /// Empty, or the syntax error of the original query ("unbalanced '(' at position 7")
-    /// when the search fell back to its plain words.
+    /// when the search ran the retry shown in `query` instead.
     std::string syntax_error;
     /// Empty, or the query with misspelt words corrected from the index's vocabulary
     /// ("Did you mean …"); offered, never run in place of the query.
@@ -79,7 +81,8 @@ struct SearchResults {
     bool time_limited = false;
     /// Limits of lupe's that this query reached, one sentence each: today a wildcard that
     /// matches more than 1000 terms, of which only the most frequent were searched. The
-    /// search ran; its results may miss matches.
+    /// search ran; its results may miss matches. Since 0.5 also an unknown field
+    /// (`author:kahneman`), searched as the words `author kahneman`, with the known fields.
     /// @since 0.4
     std::vector<std::string> notices;
 };

@@ -79,8 +79,11 @@ struct SearchOptions {
     /// Where plain query words are looked for.
     /// @since 0.2
     SearchField fields = SearchField::All;
-    /// Fall back to the query's plain words when it has a syntax error (the error is
-    /// reported in SearchResults::syntax_error). When false the QuerySyntaxError is thrown.
+    /// Retry a query that has a syntax error without its broken syntax (the error is
+    /// reported in SearchResults::syntax_error, the retry in SearchResults::query): its
+    /// words, phrases and fields that parse as one list, its exclusions (`-word`,
+    /// `NOT word`, `NOT (...)`) kept, an unclosed quote or parenthesis dropped (one that is
+    /// excluded excludes the words after it). When false the QuerySyntaxError is thrown.
     bool retry_plain_on_syntax_error = true;
 
     /// Treat stopwords ("the", "of", "die", "und") apart in free-text queries: they rank
@@ -149,9 +152,11 @@ struct SearcherOptions {
 ///  - plain words: ranked (BM25), any of them matches, documents with all words rank first;
 ///  - `"a phrase"` (its words' stems in this order); `AND`, `OR`, `NOT` (upper case),
 ///    parentheses; `+word` (required),
-///    `-word` (excluded);
+///    `-word` (excluded); a query of exclusions only (`-word`) matches every document but
+///    those, unranked, as a query of filters only does;
 ///  - fields `title:`, `lang:`, `source:`, `date:2025-01-01..2025-12-31` (also `date:2025`,
-///    `date:2025-03..`, `date:..2024-12-31`);
+///    `date:2025-03..`, `date:..2024-12-31`); any other `name:value` is searched as the
+///    words name and value, with a notice (SearchResults::notices);
 ///  - trailing wildcard `ascen*` (at least 2 characters before the `*`).
 ///
 /// Each search sees the index as last committed or published: a Searcher follows new
@@ -166,7 +171,8 @@ struct SearcherOptions {
 class LUPE_API Searcher {
 public:
     /// @brief Open the index at `path` for reading.
-    /// @throws IndexNotFoundError nothing is at `path` (the message says how to build one)
+    /// @throws IndexNotFoundError nothing is at `path`, or a directory that holds no index
+    ///         (an empty one, or one of other files)
     /// @throws IndexCorruptError `path` holds something that is not a readable lupe index
     explicit Searcher(const std::string& path);
     /// @brief Open an index or a shard list with settings for remote shards.

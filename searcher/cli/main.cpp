@@ -1,17 +1,20 @@
 // lupe-search: parse the command line, run the search(es) with lupe::Searcher, print.
-// Exit status: 0 results found, 1 no results, 2 error (bad arguments, no index, bad
-// batch file).
+// Exit status: 0 results found, 1 no results (also on a page past the last result, whose
+// message gives the number of matches), 2 error (bad arguments, no index, bad batch file).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "lupe/lupe.hpp"
 #include "lupe/output.hpp"
@@ -34,6 +37,73 @@ bool use_color(const std::string& mode) {
            !(term && std::string(term) == "dumb");
 }
 
+/// Most edits (insertions, deletions, substitutions) between an unknown option and a
+/// known one for lupe-search to ask "did you mean": catches `--limt` and `--ofset`, and
+/// never offers an unrelated option.
+constexpr std::size_t kMaxSuggestionDistance = 2;
+
+// Levenshtein distance, for "did you mean" on a mistyped option.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// What to add to CLI11's message about an argument it did not expect: a query that starts
+// with '-' reads as an option unless it comes after "--"; a mistyped option gets the
+// nearest one.
+std::string argument_hint(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--") break;
+        if (arg.size() < 2 || arg[0] != '-') continue;
+        const std::string name = arg.substr(0, arg.find('='));
+        bool known = false;
+        std::string nearest;
+        std::size_t best = kMaxSuggestionDistance + 1;
+        for (const CLI::Option* option : app.get_options()) {
+            for (const auto& long_name : option->get_lnames()) {
+                const std::string flag = "--" + long_name;
+                known = known || flag == name;
+                const std::size_t d = edit_distance(name, flag);
+                if (d < best) {
+                    best = d;
+                    nearest = flag;
+                }
+            }
+            for (const auto& short_name : option->get_snames()) known = known || "-" + short_name == name;
+        }
+        if (known) continue;
+        if (!nearest.empty()) return "did you mean " + nearest + "?";
+        return "a query that starts with '-' goes after '--': lupe-search -i DIR -- " + arg + " ...";
+    }
+    return {};
+}
+
+// A library message with the library's option names replaced by the flags that set them.
+std::string with_flags(std::string message) {
+    static const std::pair<std::string_view, std::string_view> kFlags[] = {
+        {"SearchOptions::allow_partial", "lupe-search --allow-partial"},
+        {"IndexWriterOptions::rebuild", "lupe-index --full"},
+    };
+    for (const auto& [option, flag] : kFlags) {
+        for (auto at = message.find(option); at != std::string::npos; at = message.find(option, at)) {
+            message.replace(at, option.size(), flag);
+            at += flag.size();
+        }
+    }
+    return message;
+}
+
 std::vector<std::string> split_tabs(const std::string& line) {
     std::vector<std::string> fields;
     std::size_t start = 0;
@@ -45,17 +115,25 @@ std::vector<std::string> split_tabs(const std::string& line) {
     }
 }
 
-// --batch: "qid<TAB>query" or "qid<TAB>lang<TAB>query" per line; TREC run lines out.
-// With --timings, "qid<TAB>milliseconds" per query that ran goes to timings_file: the wall
-// time of searcher.search() alone (steady clock), so that reading the batch file and
-// formatting or writing the run lines are not part of the figure.
+// --batch: per line "query" (its qid is the line number), "qid<TAB>query" or
+// "qid<TAB>lang<TAB>query"; blank lines and lines starting with '#' are skipped; FILE "-"
+// is standard input. TREC run lines out, or with --json one JSON object per line (JSON
+// lines: format_json's object with a "qid" key). With --timings, "qid<TAB>milliseconds"
+// per query that ran goes to timings_file: the wall time of searcher.search() alone
+// (steady clock), so that reading the batch file and formatting or writing the run lines
+// are not part of the figure.
 int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOptions options,
-              const std::string& timings_file) {
-    std::ifstream in(file);
-    if (!in) {
-        std::cerr << "lupe-search: " << file << ": cannot open the batch file\n";
-        return kExitError;
+              const std::string& timings_file, bool json) {
+    std::ifstream file_in;
+    if (file != "-") {
+        file_in.open(file);
+        if (!file_in) {
+            std::cerr << "lupe-search: " << file << ": cannot open the batch file\n";
+            return kExitError;
+        }
     }
+    std::istream& in = file == "-" ? std::cin : file_in;
+    const std::string where = file == "-" ? "standard input" : file;
     std::ofstream timings;
     if (!timings_file.empty()) {
         timings.open(timings_file, std::ios::out | std::ios::trunc);
@@ -69,11 +147,13 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
     std::string line;
     for (std::size_t number = 1; std::getline(in, line); ++number) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        const auto fields = split_tabs(line);
-        if (fields.size() < 2 || fields.size() > 3 || fields[0].empty()) {
-            std::cerr << "lupe-search: " << file << ':' << number
-                      << ": expected qid<TAB>query or qid<TAB>lang<TAB>query\n";
+        const std::size_t first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == '#') continue;
+        auto fields = split_tabs(line);
+        if (fields.size() == 1) fields.insert(fields.begin(), std::to_string(number));
+        if (fields.size() > 3 || fields[0].empty()) {
+            std::cerr << "lupe-search: " << where << ':' << number
+                      << ": expected a query, qid<TAB>query or qid<TAB>lang<TAB>query\n";
             any_error = true;
             continue;
         }
@@ -90,31 +170,39 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
                 timings << fields[0] << '\t' << ms << '\n';
             }
             if (results.time_limited) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+                std::cerr << "lupe-search: " << where << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": reached the time limit; the best results found by then\n";
             }
             if (!results.missing_shards.empty()) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+                std::cerr << "lupe-search: " << where << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": partial results, not searched:";
                 for (const auto& shard : results.missing_shards) std::cerr << ' ' << lupe::terminal_safe(shard);
                 std::cerr << '\n';
             }
             for (const auto& notice : results.notices) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+                std::cerr << "lupe-search: " << where << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                           << ": " << lupe::terminal_safe(notice) << '\n';
             }
             if (!results.syntax_error.empty()) {
-                std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
-                          << ": " << results.syntax_error << "; searched its plain words\n";
+                std::cerr << "lupe-search: " << where << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+                          << ": " << lupe::terminal_safe(results.syntax_error)
+                          << "; searched: " << lupe::terminal_safe(results.query) << '\n';
             }
             any_results = any_results || !results.results.empty();
-            std::cout << lupe::format_trec(fields[0], results);
+            if (json) {
+                nlohmann::json object = nlohmann::json::parse(lupe::format_json(results));
+                object["qid"] = fields[0];
+                std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                          << '\n';
+            } else {
+                std::cout << lupe::format_trec(fields[0], results);
+            }
         } catch (const lupe::QueryLimitError& e) {  // this query only: the others run
-            std::cerr << "lupe-search: " << file << ':' << number << ": query " << lupe::terminal_safe(fields[0])
+            std::cerr << "lupe-search: " << where << ':' << number << ": query " << lupe::terminal_safe(fields[0])
                       << ": " << lupe::terminal_safe(e.what()) << '\n';
             any_error = true;
         } catch (const lupe::InvalidArgumentError& e) {
-            std::cerr << "lupe-search: " << file << ':' << number << ": " << lupe::terminal_safe(e.what()) << '\n';
+            std::cerr << "lupe-search: " << where << ':' << number << ": " << lupe::terminal_safe(e.what()) << '\n';
             any_error = true;
         }
     }
@@ -153,10 +241,11 @@ int main(int argc, char** argv) {
     app.add_option("--offset", options.offset, "Skip this many top results")->capture_default_str();
     app.add_option("--lang", options.lang, "Only documents in this language, stemmed for it")
         ->check(CLI::IsMember({"en", "de"}));
-    app.add_flag("--json", json, "One JSON object on stdout");
+    app.add_flag("--json", json, "One JSON object on stdout (with --batch: one per line)");
     app.add_option("--batch", batch,
-                   "Run one query per line (qid<TAB>query or qid<TAB>lang<TAB>query) and print "
-                   "TREC run lines (default --limit 1000)");
+                   "Run one query per line of FILE ('-': standard input): QUERY (qid: the line "
+                   "number), qid<TAB>QUERY or qid<TAB>lang<TAB>QUERY; '#' lines are skipped. "
+                   "Prints TREC run lines, or JSON lines with --json (default --limit 1000)");
     auto* timings_option =
         app.add_option("--timings", timings,
                        "With --batch: write qid<TAB>milliseconds per query to this file (wall "
@@ -166,9 +255,11 @@ int main(int argc, char** argv) {
     const std::map<std::string, lupe::SortOrder> orders = {{"relevance", lupe::SortOrder::Relevance},
                                                           {"newest", lupe::SortOrder::NewestFirst},
                                                           {"oldest", lupe::SortOrder::OldestFirst}};
-    app.add_option("--sort", options.sort, "Order: relevance, newest or oldest (undated last)")
-        ->transform(CLI::CheckedTransformer(orders, CLI::ignore_case))
-        ->default_str("relevance");
+    // Checked by hand, not with CLI11's CheckedTransformer, whose message and --help text
+    // show its internal mapping ("{newest->1,...}").
+    std::string sort = "relevance";
+    app.add_option("--sort", sort, "Order: relevance, newest or oldest (undated last)")
+        ->capture_default_str();
     app.add_option("--from", options.date_from, "Only documents dated on or after YYYY[-MM[-DD]]");
     app.add_option("--to", options.date_to, "Only documents dated on or before YYYY[-MM[-DD]]");
     app.add_flag("--title-only", [&](std::int64_t) { options.fields = lupe::SearchField::Title; },
@@ -224,11 +315,33 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
     app.set_version_flag("--version", LUPE_VERSION_STRING);
+    // Parser errors name the program, as every other message does.
+    app.failure_message([&](const CLI::App*, const CLI::Error& e) {
+        std::string message = std::string("lupe-search: ") + e.what();
+        if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+            if (const std::string hint = argument_hint(app, argc, argv); !hint.empty()) {
+                message += " (" + hint + ")";
+            }
+        }
+        return message + "\nRun with --help for more information.\n";
+    });
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kExitResults : kExitError;
+    }
+    {
+        std::string key = sort;
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto order = orders.find(key);
+        if (order == orders.end()) {
+            std::cerr << "lupe-search: --sort: \"" << lupe::terminal_safe(sort)
+                      << "\" is not one of relevance, newest, oldest\n";
+            return kExitError;
+        }
+        options.sort = order->second;
     }
     if (batch.empty() && words.empty()) {
         std::cerr << "lupe-search: give a query, or --batch FILE (see --help)\n";
@@ -251,7 +364,7 @@ int main(int argc, char** argv) {
             // TREC lines show neither snippets nor suggestions: do not compute them.
             options.snippet_length = 0;
             options.suggest = false;
-            return run_batch(searcher, batch, options, timings);
+            return run_batch(searcher, batch, options, timings, json);
         }
         std::string query;
         for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
@@ -262,6 +375,26 @@ int main(int argc, char** argv) {
             std::cout << lupe::format_text(results, options.offset, use_color(color));
         }
         return results.results.empty() ? kExitNoResults : kExitResults;
+    } catch (const lupe::IndexNotFoundError& e) {
+        // The library says what is at the path; the tool says how to build an index.
+        std::error_code ec;
+        if (std::filesystem::is_directory(index, ec) && !std::filesystem::is_empty(index, ec)) {
+            std::cerr << "lupe-search: " << lupe::terminal_safe(index)
+                      << " is a folder of documents, not a lupe index: build one with "
+                         "lupe-index --index DIR "
+                      << lupe::terminal_safe(index) << '\n';
+        } else {
+            std::cerr << "lupe-search: " << lupe::terminal_safe(e.what())
+                      << "; build one with lupe-index --index " << lupe::terminal_safe(index)
+                      << " SOURCE...\n";
+        }
+        return kExitError;
+    } catch (const lupe::ShardUnavailableError& e) {
+        std::cerr << "lupe-search: " << lupe::terminal_safe(with_flags(e.what())) << '\n';
+        return kExitError;
+    } catch (const lupe::IndexCorruptError& e) {
+        std::cerr << "lupe-search: " << lupe::terminal_safe(with_flags(e.what())) << '\n';
+        return kExitError;
     } catch (const lupe::Error& e) {
         std::cerr << "lupe-search: " << lupe::terminal_safe(e.what()) << '\n';
         return kExitError;

@@ -475,7 +475,7 @@ TEST_CASE("query syntax: a syntax error falls back to the plain words") {
         const json j = search_json(corpus_index(), {c.query});
         REQUIRE(j.contains("syntax_error"));
         CHECK(has(j["syntax_error"].get<std::string>(), c.position));
-        CHECK(j.at("query") == "huawei");
+        CHECK(j.at("query") == "Huawei");
         REQUIRE_FALSE(j.at("results").empty());
         CHECK(j["results"][0].at("id") == kDeepSeekId);
     }
@@ -628,7 +628,7 @@ TEST_CASE("search --batch: a malformed line gives exit 2 and FILE:LINE on stderr
     TempDir tmp;
     const std::string file = tmp.write("queries.tsv",
                                        "q1\tHuawei\n"
-                                       "this line has no tab\n"
+                                       "\tno qid\n"
                                        "q3\ten\tHuawei\textra field\n"
                                        "q4\tDrohnen\n");
     const Run r = lupe_search({"--index", corpus_index(), "--batch", file});

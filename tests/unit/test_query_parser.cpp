@@ -67,7 +67,7 @@ TEST_CASE("query parser: accepted syntax") {
     CHECK(parsed("ascen*") == "SEQ(ascen*)");
     CHECK(parsed("Ascen**") == "SEQ(ascen*)");
     CHECK(parsed("and or not") == "SEQ(and or not)");  // lower case: words
-    CHECK(parsed("foo:bar") == "SEQ(foo:bar)");        // unknown field: text
+    CHECK(parsed("foo:bar") == "SEQ(SEQ(foo bar))");   // unknown field: its words
     CHECK(parsed("e-mail") == "SEQ(e-mail)");
     CHECK(parsed("a - b") == "SEQ(a - b)");            // lone '-' is not an operator
 }
@@ -164,9 +164,9 @@ TEST_CASE("query parser: limits (length, terms, nesting) are QueryLimitErrors at
     check_error(std::string(8001, '"').c_str(), "never closed", 8001);
 }
 
-TEST_CASE("plain_words: the retry after a syntax error") {
-    CHECK(plain_words("(Huawei AND Ascend") == "huawei ascend");
-    CHECK(plain_words("title:Drohne \"Rund um") == "drohne rund um");
-    CHECK(plain_words("to be OR not to be") == "to be not to be");
-    CHECK(plain_words("*") == "");
+TEST_CASE("recover_query: the retry after a syntax error") {
+    CHECK(recover_query("(Huawei AND Ascend").text == "Huawei Ascend");
+    CHECK(recover_query("title:Drohne \"Rund um").text == "title:Drohne Rund um");
+    CHECK(recover_query("to be OR not to be").text == "to be not to be");
+    CHECK(recover_query("*").text == "");
 }
