@@ -1,6 +1,7 @@
 #include "analysis/analysis_config.hpp"
 
-#include "analysis/decompounder.hpp"
+#include <algorithm>
+#include <charconv>
 
 namespace lupe::analysis {
 
@@ -9,15 +10,42 @@ std::string describe(const AnalysisConfig& config) {
            " decompound=" + (config.decompounder ? "1" : "0");
 }
 
-AnalysisConfig parse_config(std::string_view value, bool& splitter_missing) {
+AnalysisConfig parse_config(std::string_view value, const WordListSource& german_words) {
     AnalysisConfig config;
     config.fold = value.find("fold=1") != std::string_view::npos;
-    splitter_missing = false;
     if (value.find("decompound=1") != std::string_view::npos) {
-        config.decompounder = Decompounder::german();
-        splitter_missing = !config.decompounder;
+        config.decompounder = Decompounder::lazy(german_words);
     }
     return config;
+}
+
+namespace {
+constexpr std::string_view kHashField = "fnv1a64=";
+constexpr std::string_view kWordsField = " words=";
+constexpr std::string_view kPathField = " path=";
+constexpr std::size_t kHashDigits = 16;
+}  // namespace
+
+std::string describe(const WordListRecord& record) {
+    return record.fingerprint.to_string() + std::string(kPathField) + record.path;
+}
+
+std::optional<WordListRecord> parse_word_list_record(std::string_view value) {
+    if (!value.starts_with(kHashField)) return std::nullopt;
+    value.remove_prefix(kHashField.size());
+    WordListRecord record;
+    const char* end = value.data() + std::min(value.size(), kHashDigits);
+    auto [hash_end, hash_error] = std::from_chars(value.data(), end, record.fingerprint.hash, 16);
+    if (hash_error != std::errc() || hash_end != value.data() + kHashDigits) return std::nullopt;
+    value.remove_prefix(kHashDigits);
+    if (!value.starts_with(kWordsField)) return std::nullopt;
+    value.remove_prefix(kWordsField.size());
+    auto [words_end, words_error] =
+        std::from_chars(value.data(), value.data() + value.size(), record.fingerprint.words);
+    if (words_error != std::errc()) return std::nullopt;
+    value.remove_prefix(static_cast<std::size_t>(words_end - value.data()));
+    if (value.starts_with(kPathField)) record.path = std::string(value.substr(kPathField.size()));
+    return record;
 }
 
 }  // namespace lupe::analysis

@@ -1,11 +1,14 @@
 // How an index records the optional analysis steps it was built with, so that queries are
-// analysed the same way (folded iff the index is folded, split iff it is split).
+// analysed the same way (folded iff the index is folded, split iff it is split), and which
+// German word list its compounds were split with.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "analysis/analyzer.hpp"
+#include "analysis/decompounder.hpp"
 
 namespace lupe::analysis {
 
@@ -13,8 +16,23 @@ namespace lupe::analysis {
 std::string describe(const AnalysisConfig& config);
 
 /// The configuration an index records. An index without the key (none yet) reads as
-/// fold=0 decompound=0. The German splitter is loaded when the index was split with it;
-/// `splitter_missing` is set when it should be but cannot be loaded.
-AnalysisConfig parse_config(std::string_view value, bool& splitter_missing);
+/// fold=0 decompound=0. When the index was split, the configuration's decompounder is a
+/// Decompounder::lazy() one for `german_words`: nothing is read here, and the caller
+/// decides when (and whether) to load it.
+AnalysisConfig parse_config(std::string_view value, const WordListSource& german_words);
+
+/// The German word list an index was built with (schema::kGermanWordListKey).
+struct WordListRecord {
+    WordListFingerprint fingerprint;
+    std::string path;  ///< where the writer read it, for messages only
+};
+
+/// The metadata value recording a list: "fnv1a64=<16 hex digits> words=<n> path=<path>".
+/// Only the fingerprint identifies the list; the path is for people.
+std::string describe(const WordListRecord& record);
+
+/// The record of a metadata value written by describe(); nullopt for an empty or
+/// malformed value.
+std::optional<WordListRecord> parse_word_list_record(std::string_view value);
 
 }  // namespace lupe::analysis

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -147,6 +149,23 @@ Entry normalise_entry(std::string_view word) {
     return entry;
 }
 
+// FNV-1a (64 bit) for WordListFingerprint: the published offset basis and prime.
+constexpr std::uint64_t kFnvOffsetBasis = 14695981039346656037ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+
+/// Adds one list line to a fingerprint: its bytes and a "\n" (see WordListFingerprint).
+void fingerprint_line(WordListFingerprint& fingerprint, std::string_view line) {
+    if (line.empty()) return;
+    if (fingerprint.words == 0) fingerprint.hash = kFnvOffsetBasis;
+    for (const char c : line) {
+        fingerprint.hash ^= static_cast<unsigned char>(c);
+        fingerprint.hash *= kFnvPrime;
+    }
+    fingerprint.hash ^= static_cast<unsigned char>('\n');
+    fingerprint.hash *= kFnvPrime;
+    ++fingerprint.words;
+}
+
 /// "straße" -> "strasse"; empty when there is no ß.
 std::string sharp_s_variant(std::string_view word) {
     static constexpr std::string_view kSharpS = "\xC3\x9F";  // ß
@@ -237,11 +256,36 @@ std::uint8_t* WordTable::find(std::string_view word) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Where the list comes from, and which list it is
+
+std::string WordListSource::describe() const {
+    return path + (origin == kDefaultOrigin ? " (" + origin + ")" : " (set by " + origin + ")");
+}
+
+WordListSource german_word_list_source(const std::string& option, std::string_view option_name) {
+    if (!option.empty()) return {option, std::string(option_name)};
+    const char* env = std::getenv(kGermanWordListEnv);
+    if (env && *env) return {env, "$" + std::string(kGermanWordListEnv)};
+    return {std::string(kGermanWordListPath), std::string(WordListSource::kDefaultOrigin)};
+}
+
+std::string WordListFingerprint::to_string() const {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex(16, '0');
+    std::uint64_t v = hash;
+    for (std::size_t i = hex.size(); i-- > 0; v >>= 4) hex[i] = kDigits[v & 15];
+    return "fnv1a64=" + hex + " words=" + std::to_string(words);
+}
+
+// ---------------------------------------------------------------------------------------
 // Decompounder
 
 Decompounder::Decompounder(const std::vector<std::string>& words) {
     words_.reserve(words.size() + words.size() / 16);  // a few "ss" variants
-    for (const auto& word : words) add(word);
+    for (const auto& word : words) {
+        fingerprint_line(fingerprint_, word);
+        add(word);
+    }
     mark_non_parts();
 }
 
@@ -267,13 +311,11 @@ void Decompounder::mark_non_parts() {
     for (const std::string_view word : kNeverLastParts) mark(word, kNotALastPart);
 }
 
-Decompounder Decompounder::load(const std::string& path) {
+Decompounder Decompounder::read(const std::string& path) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        throw IoError("cannot read word list " + path + ": " + std::strerror(EISDIR));
-    }
+    if (std::filesystem::is_directory(path, ec)) throw ReadFailure{std::strerror(EISDIR)};
     std::ifstream in(path);
-    if (!in) throw IoError("cannot read word list " + path + ": " + std::strerror(errno));
+    if (!in) throw ReadFailure{std::strerror(errno)};
     // Words go straight into the table, without a vector of all lines first: that would
     // add a third to the memory at the peak of loading.
     Decompounder splitter;
@@ -282,51 +324,119 @@ Decompounder Decompounder::load(const std::string& path) {
     std::string line;
     while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        fingerprint_line(splitter.fingerprint_, line);
         splitter.add(line);
     }
-    if (in.bad()) throw IoError("cannot read word list " + path + ": " + std::strerror(errno));
+    // A read error ends getline() like the end of the file does; only bad() tells.
+    if (in.bad()) throw ReadFailure{std::strerror(errno)};
     splitter.mark_non_parts();
     return splitter;
 }
 
-struct Decompounder::Pending {
-    std::once_flag once;
-    std::string path;
+Decompounder Decompounder::load(const std::string& path) {
+    try {
+        return read(path);
+    } catch (const ReadFailure& failure) {
+        throw IoError("cannot read word list " + path + ": " + failure.reason);
+    }
+}
+
+namespace {
+
+/// A list loaded by load_shared(), and the state of its file then.
+struct SharedList {
+    std::uintmax_t size = 0;
+    std::filesystem::file_time_type modified;
+    /// weak: the list's memory goes with its last user, not at the end of the process
+    std::weak_ptr<const Decompounder> splitter;
 };
 
-void Decompounder::ready() const {
-    if (!pending_) return;
-    std::call_once(pending_->once, [this] {
-        try {
-            Decompounder loaded = load(pending_->path);
-            // german() made this object non-const; readers wait in call_once until here.
-            auto* self = const_cast<Decompounder*>(this);
-            self->words_ = std::move(loaded.words_);
-            self->max_word_bytes_ = loaded.max_word_bytes_;
-        } catch (const IoError&) {
-            // Readable when german() looked, not now: the splitter splits nothing.
+std::mutex shared_lists_mutex;
+std::map<std::string, SharedList> shared_lists;  // by path; guarded by shared_lists_mutex
+
+}  // namespace
+
+std::shared_ptr<const Decompounder> Decompounder::load_shared(const std::string& path) {
+    try {
+        return share(path);
+    } catch (const ReadFailure& failure) {
+        throw IoError("cannot read word list " + path + ": " + failure.reason);
+    }
+}
+
+std::shared_ptr<const Decompounder> Decompounder::share(const std::string& path) {
+    // One load at a time: two searchers opened at once would otherwise both read the
+    // list (0.08 s each) and keep two copies.
+    const std::lock_guard<std::mutex> lock(shared_lists_mutex);
+    std::error_code size_error, time_error;
+    const std::uintmax_t size = std::filesystem::file_size(path, size_error);
+    const auto modified = std::filesystem::last_write_time(path, time_error);
+    const bool known_state = !size_error && !time_error;
+    if (known_state) {
+        const auto it = shared_lists.find(path);
+        if (it != shared_lists.end() && it->second.size == size && it->second.modified == modified) {
+            if (auto splitter = it->second.splitter.lock()) return splitter;
         }
-    });
+    }
+    // Only successful loads are recorded: a failure is reported now and tried again later.
+    auto splitter = std::make_shared<const Decompounder>(read(path));
+    if (known_state) shared_lists[path] = SharedList{size, modified, splitter};
+    return splitter;
+}
+
+struct Decompounder::Pending {
+    WordListSource source;
+    std::mutex mutex;                            // held while loading
+    std::shared_ptr<const Decompounder> loaded;  // guarded by mutex
+    /// loaded.get() once loaded: read without the mutex by every split()
+    std::atomic<const Decompounder*> ready{nullptr};
+};
+
+std::shared_ptr<const Decompounder> Decompounder::lazy(WordListSource source) {
+    std::shared_ptr<Decompounder> splitter(new Decompounder());
+    splitter->pending_ = std::make_shared<Pending>();
+    splitter->pending_->source = std::move(source);
+    return splitter;
+}
+
+const Decompounder& Decompounder::target() const {
+    if (!pending_) return *this;
+    if (const Decompounder* loaded = pending_->ready.load(std::memory_order_acquire)) {
+        return *loaded;
+    }
+    const std::lock_guard<std::mutex> lock(pending_->mutex);
+    if (!pending_->loaded) {
+        const WordListSource& source = pending_->source;
+        try {
+            pending_->loaded = share(source.path);
+        } catch (const ReadFailure& failure) {
+            throw WordListError("the German word list " + source.describe() +
+                                " cannot be read: " + failure.reason);
+        }
+        pending_->ready.store(pending_->loaded.get(), std::memory_order_release);
+    }
+    return *pending_->loaded;
+}
+
+const Decompounder* Decompounder::if_loaded() const noexcept {
+    if (!pending_) return this;
+    return pending_->ready.load(std::memory_order_acquire);
+}
+
+const WordListSource* Decompounder::source() const noexcept {
+    return pending_ ? &pending_->source : nullptr;
 }
 
 std::shared_ptr<const Decompounder> Decompounder::german() {
-    // A function-local static is initialised once, and thread-safely, on first use.
-    static const std::shared_ptr<const Decompounder> instance =
-        []() -> std::shared_ptr<const Decompounder> {
-        const char* env = std::getenv(kGermanWordListEnv);
-        const std::string path = env && *env ? std::string(env) : std::string(kGermanWordListPath);
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec) || !std::ifstream(path)) return nullptr;
-        std::shared_ptr<Decompounder> splitter(new Decompounder());
-        splitter->pending_ = std::make_shared<Pending>();
-        splitter->pending_->path = path;
-        return splitter;
-    }();
-    return instance;
+    try {
+        return load_shared(german_word_list_source({}, {}).path);
+    } catch (const IoError&) {
+        return nullptr;
+    }
 }
 
 bool Decompounder::contains(std::string_view word) const {
-    ready();
+    if (pending_) return target().contains(word);
     return words_.find(word) != nullptr;
 }
 
@@ -358,7 +468,7 @@ std::size_t Decompounder::derivation_prefix_chars(std::string_view word) const {
 }
 
 std::vector<std::string> Decompounder::split(std::string_view word) const {
-    ready();
+    if (pending_) return target().split(word);
     if (word.size() < kMinCompoundChars || word.size() > kMaxCompoundBytes) return {};
     const std::uint8_t listed = flags(word);
     // A word the list has in lower case is a verb, adjective, adverb or function word,

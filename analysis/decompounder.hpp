@@ -56,8 +56,39 @@ namespace lupe::analysis {
 /// Where Debian's wngerman package installs the German word list.
 inline constexpr std::string_view kGermanWordListPath = "/usr/share/dict/ngerman";
 
-/// Environment variable that points Decompounder::german() at another word list.
+/// Environment variable that names another German word list when the writer's or
+/// searcher's options name none.
 inline constexpr const char* kGermanWordListEnv = "LUPE_GERMAN_WORDLIST";
+
+/// The German word list to read, and what chose it, for messages: a list that cannot be
+/// read is reported with the path actually tried and where that path came from.
+struct WordListSource {
+    std::string path;
+    /// "IndexWriterOptions::german_word_list", "$LUPE_GERMAN_WORDLIST" or kDefaultOrigin
+    std::string origin;
+    /// origin of kGermanWordListPath, chosen because nothing named another list
+    static constexpr std::string_view kDefaultOrigin = "the default";
+    /// "/x (set by $LUPE_GERMAN_WORDLIST)", "/usr/share/dict/ngerman (the default)"
+    std::string describe() const;
+};
+
+/// The list a writer or searcher reads: `option` when it is not empty, else
+/// $LUPE_GERMAN_WORDLIST when set and not empty, else kGermanWordListPath. Reads nothing.
+/// @param option the path the caller's options name, or empty
+/// @param option_name how messages call that option ("IndexWriterOptions::german_word_list")
+WordListSource german_word_list_source(const std::string& option, std::string_view option_name);
+
+/// Which word list a splitter was built from: FNV-1a (64 bit) over its non-empty lines,
+/// each without its line end ("\r\n" or "\n") and followed by "\n", and the number of
+/// those lines. The same words in the same order give the same fingerprint whether they
+/// come from a file (with either line end) or a vector; any change of a word changes it.
+struct WordListFingerprint {
+    std::uint64_t hash = 0;
+    std::size_t words = 0;
+    /// "fnv1a64=0123456789abcdef words=356010"
+    std::string to_string() const;
+    bool operator==(const WordListFingerprint&) const = default;
+};
 
 /// Fewest code points in a part. Three keeps the short real parts (Eis|tee, Zug|führer,
 /// Bau|stelle, Stau|becken) and rejects the two-letter words that are mostly endings in
@@ -122,7 +153,7 @@ private:
 
 /// Splits German compounds against a word list. Immutable once built, so one instance may
 /// be shared by any number of threads. Copying copies the whole list (tens of MB): share
-/// the instance from german() instead.
+/// the instance from load_shared() or lazy() instead.
 class Decompounder {
 public:
     /// Build from `words`, a list that capitalises nouns as German spelling does.
@@ -140,15 +171,42 @@ public:
     /// @throws lupe::IoError naming the path when the file cannot be opened or read
     static Decompounder load(const std::string& path);
 
-    /// The process-wide German splitter for the file named by $LUPE_GERMAN_WORDLIST when
-    /// it is set and not empty, else kGermanWordListPath. The list is read on first use
-    /// (once, thread-safe), not here: loading wngerman takes about 0.08 s and 16 MB, which
-    /// a run over English text, or a search of an index without German documents, never
-    /// needs.
-    /// @return the splitter, or nullptr when the list cannot be opened (the caller reports
-    ///         that decompounding is unavailable); a list that fails to read later splits
-    ///         nothing
+    /// Load a word list, sharing the splitter with every other user in the process that
+    /// loaded the same file unchanged (same path, size and modification time) and still
+    /// holds it: writers and searchers of one process keep one copy (16 MB for wngerman),
+    /// and a changed file is read anew. Failures are not remembered: a file that appears
+    /// or becomes readable later is read by the next call. Thread-safe.
+    /// @param path the file to read
+    /// @throws lupe::IoError naming the path when the file cannot be opened or read
+    static std::shared_ptr<const Decompounder> load_shared(const std::string& path);
+
+    /// A splitter for `source` that reads the list when it is first needed (split(),
+    /// contains(), size(), fingerprint() or ensure_loaded()), not here: loading wngerman
+    /// takes about 0.08 s and 16 MB, which a run over English text, or a search of an index
+    /// without German documents, never needs. One thread loads (through load_shared()),
+    /// the others wait; a failed load is not remembered, the next use tries again.
+    /// Any use of it may throw lupe::WordListError naming source.describe().
+    static std::shared_ptr<const Decompounder> lazy(WordListSource source);
+
+    /// The splitter of the default German list (german_word_list_source("", ...)), loaded
+    /// now through load_shared().
+    /// @return the splitter, or nullptr when the list cannot be read (not remembered)
     static std::shared_ptr<const Decompounder> german();
+
+    /// Read a lazy() splitter's list now; nothing for a splitter built from its words.
+    /// @throws lupe::WordListError the list cannot be read (the message names the path
+    ///         and source().origin)
+    void ensure_loaded() const { (void)target(); }
+
+    /// The splitter whose words are in memory: this one, or a lazy() one's loaded list;
+    /// nullptr while a lazy() one has not loaded (never throws, never loads).
+    const Decompounder* if_loaded() const noexcept;
+
+    /// Where a lazy() splitter reads its list; nullptr for one built from its words.
+    const WordListSource* source() const noexcept;
+
+    /// Which list the splitter was built from (a lazy() one loads it first).
+    WordListFingerprint fingerprint() const { return target().fingerprint_; }
 
     /// Is this lower-case word in the list (in any case)?
     /// @param word lower case, as the tokenizer produces it
@@ -167,10 +225,7 @@ public:
     std::vector<std::string> split(std::string_view word) const;
 
     /// @return the number of distinct lower-case words loaded, "ss" variants included
-    std::size_t size() const {
-        ready();
-        return words_.size();
-    }
+    std::size_t size() const { return target().words_.size(); }
 
 private:
     /// What the list says about a word: how it is spelt there, and whether it may be a part.
@@ -183,11 +238,20 @@ private:
     };
 
     Decompounder() = default;
-    /// A word list to read on first use (german()).
+    /// A lazy() splitter's word list, read on first use.
     struct Pending;
     std::shared_ptr<Pending> pending_;
-    /// Reads the pending word list, once (thread-safe); nothing for a built splitter.
-    void ready() const;
+    /// The splitter with the words: *this, or the pending list, loaded now if need be.
+    /// @throws lupe::WordListError the pending list cannot be read
+    const Decompounder& target() const;
+    /// Why read() failed, without the path (the callers name it as they know it).
+    struct ReadFailure {
+        std::string reason;
+    };
+    /// The splitter of a file's lines. @throws ReadFailure
+    static Decompounder read(const std::string& path);
+    /// load_shared(), throwing ReadFailure.
+    static std::shared_ptr<const Decompounder> share(const std::string& path);
     void add(std::string_view list_entry);
     void mark_non_parts();
     std::uint8_t flags(std::string_view word) const;
@@ -196,6 +260,7 @@ private:
 
     WordTable words_;
     std::size_t max_word_bytes_ = 0;
+    WordListFingerprint fingerprint_;
 };
 
 }  // namespace lupe::analysis

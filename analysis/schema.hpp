@@ -75,6 +75,13 @@ inline constexpr std::string_view kFileStatePrefix = "lupe.file:";
 /// "fold=1 decompound=1"; the query side follows it (analysis_config.hpp).
 inline constexpr std::string_view kAnalysisKey = "lupe.analysis";
 
+/// Metadata key recording the German word list the index's compounds were split with:
+/// "fnv1a64=<hash> words=<n> path=<path>" (analysis_config.hpp), written when a writer first
+/// uses the list. Searchers compare it with their own list and say when they differ. An
+/// incremental run keeps the recorded value (its older documents were split with that
+/// list); a rebuild records its own.
+inline constexpr std::string_view kGermanWordListKey = "lupe.german_word_list";
+
 /// Metadata key and value marking a database as a lupe index of this term schema.
 inline constexpr std::string_view kFormatKey = "lupe.format";
 inline constexpr std::string_view kFormatValue = "3";  // 3: stems only, vocabulary, text slot

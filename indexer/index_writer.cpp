@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <charconv>
 #include <condition_variable>
@@ -251,6 +252,7 @@ struct Worker {
     std::deque<Batch> finished;   // guarded by Impl::mutex
     Batch filling;                // the caller's batch being filled (caller thread only)
     bool busy = false;            // guarded by Impl::mutex
+    std::string recorded_word_list;  // rebuilds: the German word list recorded in the shard
 };
 
 std::size_t shard_of(const std::string& id, std::size_t shard_count) {
@@ -292,6 +294,12 @@ struct IndexWriter::Impl {
     bool legacy_routing = false;
     IndexWriterOptions options;
     analysis::AnalysisConfig analysis_config;
+    // The German word list the index records (schema::kGermanWordListKey), empty when
+    // none: read when the writer opens an index incrementally, set when this writer first
+    // records its own. Caller thread only.
+    std::string recorded_word_list;
+    // Whether a German document was told that this run's list differs from the recorded one.
+    mutable std::atomic<bool> word_list_change_noted{false};
     Xapian::WritableDatabase db;  // incremental runs: the published generation
     std::size_t pending = 0;
     bool in_transaction = false;
@@ -367,6 +375,52 @@ struct IndexWriter::Impl {
         return hex64(h);
     }
 
+    // Before a German document is analysed, on a worker thread: the word list is read
+    // (once, by whichever worker needs it first), or the run fails. A German document
+    // indexed without its compound parts would be found by fewer words than the others,
+    // for good and without a trace; a missing list is a fault of the installation, not of
+    // the document, so it fails the run (every later call throws too) instead of being
+    // reported per document, which would also record the file as done.
+    void prepare_german(const Document& doc, AddOutcome& outcome) const {
+        const auto& splitter = analysis_config.decompounder;
+        if (!splitter) return;
+        try {
+            splitter->ensure_loaded();
+        } catch (const WordListError& e) {
+            const bool by_default =
+                splitter->source()->origin == analysis::WordListSource::kDefaultOrigin;
+            throw WordListError(context() + ": document \"" + doc.id + "\" is German and " +
+                                e.what() + (by_default ? "; install Debian's wngerman package, "
+                                                       : "; correct the path, ") +
+                                "name another list (IndexWriterOptions::german_word_list), or "
+                                "index without compound splitting (IndexWriterOptions::decompound "
+                                "= false)");
+        }
+        if (recorded_word_list.empty() || word_list_change_noted.load()) return;
+        const auto recorded = analysis::parse_word_list_record(recorded_word_list);
+        const analysis::WordListFingerprint used = splitter->fingerprint();
+        if (recorded && recorded->fingerprint == used) return;
+        if (word_list_change_noted.exchange(true)) return;
+        outcome.notes.push_back(
+            "the German word list " + splitter->source()->describe() + " (" + used.to_string() +
+            ") differs from the one the index was built with (" +
+            (recorded ? recorded->fingerprint.to_string() + " from " + recorded->path
+                      : recorded_word_list) +
+            "): compounds of older documents may be split differently; rebuild the index "
+            "(IndexWriterOptions::rebuild) to split all with this list");
+    }
+
+    // Records the German word list in `db` once it was loaded (see schema::kGermanWordListKey).
+    // An incremental run keeps a list recorded before: its older documents were split with it.
+    void record_word_list(Xapian::WritableDatabase& target, std::string& recorded) const {
+        if (!analysis_config.decompounder || !recorded.empty()) return;
+        const analysis::Decompounder* loaded = analysis_config.decompounder->if_loaded();
+        if (!loaded) return;
+        recorded = analysis::describe(analysis::WordListRecord{
+            loaded->fingerprint(), analysis_config.decompounder->source()->path});
+        target.set_metadata(std::string(schema::kGermanWordListKey), recorded);
+    }
+
     // The Xapian document of a queued document, on a worker thread.
     void build(Worker& worker, QueuedDocument& q) const {
         const Document& doc = q.doc;
@@ -374,6 +428,7 @@ struct IndexWriter::Impl {
         outcome.lang = resolve_language(doc, outcome);
         outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
         const analysis::Family family = analysis::family_of(outcome.lang);
+        if (family == analysis::Family::German) prepare_german(doc, outcome);
         analysis::Analyzer& analyzer = *worker.analyzer;
         Xapian::Document& xdoc = q.xdoc;
         analyzer.vocabulary().begin_document();
@@ -433,6 +488,8 @@ struct IndexWriter::Impl {
     void flush_vocabulary(Worker& worker) const {
         write_vocabulary(worker.shard, *worker.analyzer, worker.shard_fresh);
         worker.shard_fresh = false;
+        // Every shard that saw the list records it, the same value: the compactor keeps one.
+        record_word_list(worker.shard, worker.recorded_word_list);
     }
 
     void worker_loop(Worker& worker) {
@@ -636,6 +693,7 @@ struct IndexWriter::Impl {
     // Incremental runs: writes the workers' vocabulary counts (workers idle).
     void write_vocabularies() {
         for (auto& worker : workers) write_vocabulary(db, *worker->analyzer, false);
+        record_word_list(db, recorded_word_list);
     }
 };
 
@@ -666,13 +724,10 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     analysis::AnalysisConfig analysis;
     analysis.fold = impl_->options.fold;
     if (impl_->options.decompound) {
-        analysis.decompounder = analysis::Decompounder::german();
-        if (!analysis.decompounder) {
-            throw IoError("index " + path + ": the German word list " +
-                          std::string(analysis::kGermanWordListPath) +
-                          " cannot be read (install Debian's wngerman package, set "
-                          "LUPE_GERMAN_WORDLIST, or index without compound splitting)");
-        }
+        // Read when the first German document is analysed (prepare_german), not here: a run
+        // over English documents needs no list.
+        analysis.decompounder = analysis::Decompounder::lazy(analysis::german_word_list_source(
+            impl_->options.german_word_list, "IndexWriterOptions::german_word_list"));
     }
     const std::string wanted = analysis::describe(analysis);
     impl_->analysis_config = std::move(analysis);
@@ -745,6 +800,10 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                                        std::string(impl_->legacy_routing ? kShardRoutingLegacy
                                                                          : kShardRoutingFnv1a));
             }
+            // An index without documents holds nothing split with the list it recorded.
+            const std::string word_list_key(schema::kGermanWordListKey);
+            if (impl_->db.get_doccount() == 0) impl_->db.set_metadata(word_list_key, "");
+            impl_->recorded_word_list = impl_->db.get_metadata(word_list_key);
             impl_->db.commit();
             impl_->begin();
         }

@@ -150,6 +150,12 @@ struct Handle {
     searcher::VocabularyReader vocabulary;
     std::string analysis;  // the analysis the shards were built with
     std::unique_ptr<analysis::Analyzer> analyzer;
+    // What `analysis` says, with a lazy German splitter when the index was split. The
+    // analyzer gets the splitter only once its list is loaded (prepare_german): before,
+    // and when the list cannot be read, compound query words are searched whole.
+    analysis::AnalysisConfig analysis_config;
+    bool splitting = false;         // the analyzer splits compounds
+    std::string word_list_record;   // the German word list the index records, if any
 
     std::string context() const { return "index " + path; }
 
@@ -279,10 +285,11 @@ struct Handle {
 
     // The shard must be a lupe index of this format, analysed as the others are.
     void check_format(Shard& shard, const std::string& where) {
-        std::string format, recorded;
+        std::string format, recorded, word_list;
         try {
             format = shard.db.get_metadata(std::string(schema::kFormatKey));
             recorded = shard.db.get_metadata(std::string(schema::kAnalysisKey));
+            word_list = shard.db.get_metadata(std::string(schema::kGermanWordListKey));
             if (format.empty() && shard.db.get_doccount() > 0) {
                 throw IndexCorruptError(where + ": a Xapian database, but not a lupe index");
             }
@@ -297,12 +304,17 @@ struct Handle {
         }
         const bool first = std::none_of(shards.begin(), shards.end(),
                                         [&](const Shard& s) { return s.open && &s != &shard; });
+        if (first || word_list_record.empty()) word_list_record = word_list;
         if (first) {
             if (recorded != analysis || !analyzer) {
                 analysis = recorded;
-                bool splitter_missing = false;  // then compound query words are searched whole
-                analyzer = std::make_unique<analysis::Analyzer>(
-                    analysis::parse_config(analysis, splitter_missing));
+                analysis_config = analysis::parse_config(
+                    analysis, analysis::german_word_list_source(
+                                  settings.german_word_list, "SearcherOptions::german_word_list"));
+                analysis::AnalysisConfig whole_words = analysis_config;
+                whole_words.decompounder.reset();
+                analyzer = std::make_unique<analysis::Analyzer>(std::move(whole_words));
+                splitting = false;
             }
         } else if (recorded != analysis) {
             throw IndexCorruptError(where + ": analysed with \"" + recorded +
@@ -378,6 +390,32 @@ struct Handle {
         if (en) q.families.push_back(analysis::Family::English);
         if (de) q.families.push_back(analysis::Family::German);
         if (en + de < total) q.families.push_back(analysis::Family::Unstemmed);
+    }
+
+    // Before a search that analyses words as German on an index whose compounds were split:
+    // the word list is read (by the first such search; a failure is tried again by the
+    // next), and the analyzer splits with it. Returns a notice when the search runs without
+    // splitting, or with a list other than the one the index records.
+    std::optional<std::string> prepare_german() {
+        const auto& splitter = analysis_config.decompounder;
+        if (!splitter) return std::nullopt;
+        try {
+            splitter->ensure_loaded();
+        } catch (const WordListError& e) {
+            return std::string("German compound splitting is off: ") + e.what() +
+                   "; compound query words are searched whole";
+        }
+        if (!splitting) {
+            analyzer = std::make_unique<analysis::Analyzer>(analysis_config);
+            splitting = true;
+        }
+        const auto recorded = analysis::parse_word_list_record(word_list_record);
+        const analysis::WordListFingerprint used = splitter->fingerprint();
+        if (!recorded || recorded->fingerprint == used) return std::nullopt;
+        return "the German word list " + splitter->source()->describe() +
+               " differs from the one the index was built with (" + used.to_string() +
+               "; the index: " + recorded->fingerprint.to_string() + " from " + recorded->path +
+               "): compound parts may not match";
     }
 
     // Appends the hits of `mset` to `out`, numbering from `first_rank`.
@@ -521,9 +559,15 @@ struct Handle {
         query_options.vocabulary = &vocabulary;
         query_options.database = &db;
         scope(options.lang, query_options);
+        // German analysis matters only where there are German documents to match.
+        const bool german = (options.lang.empty() || options.lang == "de") &&
+                            db.get_termfreq(std::string(schema::kLangPrefix) + "de") > 0;
+        const std::optional<std::string> word_list_notice =
+            german && options.decompound ? prepare_german() : std::nullopt;
         searcher::BuiltQuery built = searcher::build_query(root, query_options, *analyzer);
         out.notices = std::move(parse_notices);
         out.notices.insert(out.notices.end(), built.notices.begin(), built.notices.end());
+        if (word_list_notice) out.notices.push_back(*word_list_notice);
         if (built.query && (!options.date_from.empty() || !options.date_to.empty())) {
             const Xapian::Query dates = date_filter(options.date_from, options.date_to);
             built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query, dates);

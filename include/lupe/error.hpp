@@ -128,4 +128,15 @@ public:
     using RuntimeError::RuntimeError;
 };
 
+/// @brief The German word list that compound splitting needs cannot be read. The message
+/// names the path tried and what chose it (IndexWriterOptions::german_word_list,
+/// $LUPE_GERMAN_WORDLIST, or the default path) and how to go on without it. Thrown when the
+/// list is first needed, i.e. for the first German document an IndexWriter analyses; a
+/// run over documents of other languages never reads the list.
+/// @since 0.5
+class LUPE_API WordListError : public IoError {
+public:
+    using IoError::IoError;
+};
+
 }  // namespace lupe

@@ -53,6 +53,20 @@ struct IndexWriterOptions {
     /// "Sicht"), with the word list of Debian's wngerman package.
     /// @since 0.2
     bool decompound = true;
+    /// The German word list compounds are split with (decompound): one word per line,
+    /// UTF-8, nouns capitalised, as Debian's wngerman installs it. Empty: the file named by
+    /// the environment variable LUPE_GERMAN_WORDLIST when it is set and not empty, else
+    /// /usr/share/dict/ngerman. The list is read when the first German document is
+    /// analysed, never for documents of other languages. When it cannot be read, that
+    /// document's add_document() (or, for add_document_async(), the next call that
+    /// delivers outcomes) throws WordListError, and so does every later call: a German
+    /// document is never indexed without its compound parts. The index records the list's
+    /// fingerprint (FNV-1a of its lines, and its number of words); adding German documents
+    /// with a different list to an index that recorded one adds a note to the first such
+    /// document's AddOutcome::notes (the recorded fingerprint is kept until a rebuild).
+    /// Lists read by several writers and searchers of one process are loaded once.
+    /// @since 0.5
+    std::string german_word_list;
     /// Worker threads that analyse documents (language detection, term generation) in
     /// parallel; in a rebuild each also writes its own shard, and publish() merges the
     /// shards by compaction. 0: one per core (std::thread::hardware_concurrency), at most
@@ -119,7 +133,6 @@ public:
     /// @throws IoError the directory cannot be created or written
     /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de", or the
     ///         index holds documents analysed with other fold/decompound settings
-    /// @throws IoError decompound is on and the German word list cannot be read
     explicit IndexWriter(const std::string& path, IndexWriterOptions options = {});
     /// @brief Closes the index. Changes made since the last commit() (or automatic batch
     /// commit) are discarded: writes are durable only through commit(). Never throws.
@@ -145,6 +158,8 @@ public:
     ///         IndexWriterOptions::shard_index)
     /// @throws DocumentError the document is invalid (empty or too long id, invalid
     ///         UTF-8 in a field, no text, language code malformed); the index is unchanged
+    /// @throws WordListError the document is German, compounds are split, and the word list
+    ///         cannot be read (see IndexWriterOptions::german_word_list)
     /// @throws RuntimeError writing failed
     AddOutcome add_document(const Document& doc, const std::string& source_file = {});
 

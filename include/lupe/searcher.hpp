@@ -136,7 +136,8 @@ struct SearchOptions {
     double time_limit_seconds = kDefaultSearchTimeLimitSeconds;
 };
 
-/// @brief How a Searcher reaches the shards of a shard list.
+/// @brief How a Searcher reaches the shards of a shard list, and the German word list it
+/// splits query words with.
 /// @since 0.3
 struct SearcherOptions {
     /// Most milliseconds to wait for a remote shard's server to accept a connection.
@@ -144,6 +145,16 @@ struct SearcherOptions {
     /// Most milliseconds any one operation on a remote shard may take (a query included);
     /// a server that takes longer counts as down.
     int timeout_ms = 10000;
+    /// The German word list query words are split with, for an index whose compounds
+    /// were split (see IndexWriterOptions::german_word_list, which this should match):
+    /// empty for the file named by LUPE_GERMAN_WORDLIST when it is set and not empty, else
+    /// /usr/share/dict/ngerman. Read at the first search that analyses words as German (an
+    /// index without German documents never reads it). When it cannot be read, searches
+    /// run without splitting compound query words and SearchResults::notices says so (the
+    /// next search tries again); when it differs from the list the index records, a notice
+    /// names both fingerprints.
+    /// @since 0.5
+    std::string german_word_list;
 };
 
 /// @brief Searches a lupe index.

@@ -208,6 +208,9 @@ int main(int argc, char** argv) {
                  "Do not fold diacritics (Strasse/Straße meet only in German)");
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
                  "Do not split German compounds (no word list needed)");
+    app.add_option("--german-word-list", options.german_word_list,
+                   "German word list for compound splitting, read at the first German document "
+                   "(default: $LUPE_GERMAN_WORDLIST, else /usr/share/dict/ngerman)");
     app.add_flag("--full", options.rebuild,
                  "Rebuild from scratch beside the published index, then publish it atomically");
     std::size_t shards = 0;
@@ -330,6 +333,11 @@ int main(int argc, char** argv) {
     } catch (const lupe::MassDeleteError& e) {
         std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(in_cli_terms(e.what()))
                   << " (run with --allow-mass-delete if that is intended)\n";
+        return kExitError;
+    } catch (const lupe::WordListError& e) {
+        std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(e.what()) << '\n'
+                  << error_prefix << "lupe-index: name the list with --german-word-list FILE, or index without "
+                     "compound splitting with --no-decompound\n";
         return kExitError;
     } catch (const lupe::Error& e) {
         std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(in_cli_terms(e.what()))

@@ -287,6 +287,10 @@ int main(int argc, char** argv) {
                  "Treat stopwords like other words (for measuring their effect)");
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
                  "Do not split German compound query words (for measuring)");
+    app.add_option("--german-word-list", shard_settings.german_word_list,
+                   "German word list for splitting compound query words; should be the one "
+                   "the index was built with (default: $LUPE_GERMAN_WORDLIST, else "
+                   "/usr/share/dict/ngerman)");
     const std::map<std::string, lupe::Weighting> weightings = {
         {"bm25", lupe::Weighting::BM25}, {"bm25+", lupe::Weighting::BM25Plus},
         {"dph", lupe::Weighting::DPH},   {"pl2", lupe::Weighting::PL2},
