@@ -72,7 +72,7 @@ TEST_CASE("score: the same document has the same score with and without the all-
     CHECK(tiers.at("ranked") == true);
 }
 
-TEST_CASE("score: hits with all the words come first; --no-all-words-first ranks by weight") {
+TEST_CASE("score: hits with all the words come first, and --no-all-words-first ranks by weight") {
     // 0.4.0 had neither matched_all nor --no-all-words-first.
     const json tiers = search_json({"--limit", "100", "--snippet-length", "0", "Huawei training"});
     const auto& r = tiers.at("results");
