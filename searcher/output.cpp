@@ -1,7 +1,9 @@
 #include "lupe/output.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -108,7 +110,11 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
         out += color ? kBold + title + kReset : title;
         out += "\n   " + terminal_safe(r.id) + " · " + terminal_safe(r.lang);
         if (!r.date.empty()) out += " · " + terminal_safe(r.date);
-        out += " · score " + score_string(r.score) + "\n";
+        // Filter-only queries have no weights (their order is by date); a hit ranked above
+        // others with higher weights because it has all the words says why.
+        if (results.ranked) out += " · score " + score_string(r.score);
+        if (!r.matched_all) out += " · not all words";
+        out += "\n";
         if (!r.snippet.text.empty()) {
             out += "   " + (color ? safe_marked(r.snippet, kBold, kReset) : terminal_safe(r.snippet.text)) + "\n";
         }
@@ -136,6 +142,7 @@ std::string format_json(const SearchResults& results) {
     if (!results.syntax_error.empty()) out["syntax_error"] = results.syntax_error;
     if (!results.suggestion.empty()) out["suggestion"] = results.suggestion;
     if (!results.missing_shards.empty()) out["missing_shards"] = results.missing_shards;
+    out["ranked"] = results.ranked;
     if (results.time_limited) out["time_limited"] = true;
     if (!results.notices.empty()) out["notices"] = results.notices;
     nlohmann::json hits = nlohmann::json::array();
@@ -145,6 +152,7 @@ std::string format_json(const SearchResults& results) {
         nlohmann::json spans = nlohmann::json::array();
         for (const auto& h : r.snippet.highlights) spans.push_back({h.begin, h.end});
         hit["highlights"] = std::move(spans);
+        hit["matched_all"] = r.matched_all;
         if (!r.date.empty()) hit["date"] = r.date;
         if (!r.url.empty()) hit["url"] = r.url;
         if (!r.source.empty()) hit["source"] = r.source;
@@ -159,10 +167,33 @@ std::string format_json(const SearchResults& results) {
 
 std::string format_trec(std::string_view qid, const SearchResults& results,
                         std::string_view run_tag) {
-    std::string out;
+    // A score that decreases with rank (see the header): first-tier weights lifted above
+    // the highest second-tier weight of the list; failing that (the hits were not ranked
+    // in tiers), the weights; failing that (sorted by date), the position.
+    const std::size_t n = results.results.size();
+    double lift = 0;
     for (const auto& r : results.results) {
+        if (!r.matched_all) lift = std::max(lift, r.score);
+    }
+    std::vector<double> lifted, weights, positions;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Result& r = results.results[i];
+        lifted.push_back(r.matched_all ? r.score + lift : r.score);
+        weights.push_back(r.score);
+        positions.push_back(static_cast<double>(n - i));
+    }
+    const auto decreasing = [](const std::vector<double>& v) {
+        return std::is_sorted(v.rbegin(), v.rend());
+    };
+    const std::vector<double>& scores = !results.ranked       ? positions
+                                        : decreasing(lifted)  ? lifted
+                                        : decreasing(weights) ? weights
+                                                              : positions;
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Result& r = results.results[i];
         out.append(qid).append(" Q0 ").append(r.id).append(" ");
-        out += std::to_string(r.rank) + " " + exact_score(r.score) + " ";
+        out += std::to_string(r.rank) + " " + exact_score(scores[i]) + " ";
         out.append(run_tag).append("\n");
     }
     return out;

@@ -281,8 +281,16 @@ private:
         if (options_.vocabulary && options_.database) {
             std::vector<std::string> extra;
             std::size_t scanned = 0;
+            bool timed_out = false;
             options_.vocabulary->for_each_word(prefix, [&](const std::string& word) {
                 if (++scanned > kMaxWildcardVocabularyScan || extra.size() >= kMaxWildcardExpansion) {
+                    return false;
+                }
+                // The clock is read now and then (it costs more than a word); first at once,
+                // so that an expansion after the deadline does not start.
+                if (options_.deadline && scanned % kDeadlineCheckInterval == 1 &&
+                    options_.deadline->passed()) {
+                    timed_out = true;
                     return false;
                 }
                 for (Family f : families_) {
@@ -312,6 +320,11 @@ private:
                                  " terms: only the most frequent were searched";
             if (cut && std::find(notices_.begin(), notices_.end(), notice) == notices_.end()) {
                 notices_.push_back(std::move(notice));
+            }
+            if (timed_out) {
+                notices_.push_back("the time limit was reached while expanding the wildcard " +
+                                   prefix + "*: words whose stem is shorter than " + prefix +
+                                   " were not all searched");
             }
         }
         if (parts.size() == 1) return parts.front();

@@ -14,6 +14,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.hpp"
+#include "searcher/deadline.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
 #include "searcher/vocabulary.hpp"
@@ -69,6 +70,9 @@ struct QueryOptions {
     /// With `lang`: filter the matches by language. The searcher turns it off when every
     /// document of the index is in that language, where the filter changes nothing.
     bool lang_filter = true;
+    /// The search's deadline, or null: a wildcard's expansion over the vocabulary stops
+    /// there (with a notice).
+    const Deadline* deadline = nullptr;
 };
 
 struct BuiltQuery {

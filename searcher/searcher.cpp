@@ -18,6 +18,7 @@
 #include "analysis/language.hpp"
 #include "analysis/schema.hpp"
 #include "lupe/error.hpp"
+#include "searcher/deadline.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
@@ -91,23 +92,17 @@ std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& o) {
     return std::make_unique<Xapian::BM25Weight>();
 }
 
-// Score bonus of the first tier (documents with every plain word): far above any score
-// of the weighting schemes lupe offers (BM25 scores of a long query stay below 10^3), and
-// small enough that a score plus it keeps ten significant digits in a double.
+// Weight bonus of the first tier (documents with every plain word), given by a posting
+// source so that Xapian ranks the tiers in order: far above any weight of the weighting
+// schemes lupe offers (BM25 weights of a long query stay below 10^3), so that a weight
+// at or above it tells a first-tier document, and small enough that the weight minus it
+// gives back the document's own weight to about 1e-10 (a double's precision at 10^6).
 constexpr double kTierBonus = 1e6;
 
-// What a first-tier score shows above the document's own score: more than any second-tier
-// document can score with BM25 (at most 8 plain items get tiers, kMaxAllWordsTier, and a
-// BM25 term weight is below (k1 + 1) times its idf, about 50 in an index of a billion
-// documents), and a round number that reads as "has every word".
-constexpr double kFirstTierScore = 1000.0;
-
-// Whether matching that started at `start` reached a time limit (0: none).
-bool reached(double limit_seconds, std::chrono::steady_clock::time_point start) {
-    return limit_seconds > 0 &&
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >=
-               limit_seconds;
-}
+// Xapian's own time limit for a shard list with remote shards, where lupe's DeadlineSource
+// cannot go (xapian-tcpsrv does not know it): when the deadline has already passed, a
+// limit this short (0 would mean none) stops the counting at once.
+constexpr double kShortestRemoteTimeLimit = 1e-6;
 
 // Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
 // "ZX..."): title terms ("S...") repeat them, and boolean terms (id, language) mean nothing.
@@ -418,15 +413,19 @@ struct Handle {
                "): compound parts may not match";
     }
 
-    // Appends the hits of `mset` to `out`, numbering from `first_rank`.
+    // Appends the hits of `mset` to `out`, numbering from `first_rank`, and their Xapian
+    // document ids to `docids`. Snippets stop at the deadline (a notice says which hits
+    // have none).
     void collect(const Xapian::MSet& mset, std::size_t first_rank,
                  const SearchOptions& options, const searcher::HighlightTerms& highlights,
-                 SearchResults& out) {
+                 SearchResults& out, std::vector<Xapian::docid>& docids) {
         std::size_t rank = first_rank;
+        std::size_t no_snippet_from = 0;  // the first rank left without one, if any
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             Result r;
             r.rank = rank++;
             r.score = it.get_weight();
+            docids.push_back(*it);
             const Xapian::Document doc = it.get_document();
             detail::StoredFields fields = detail::decode_fields(doc.get_data());
             r.id = std::move(fields.id);
@@ -435,7 +434,10 @@ struct Handle {
             r.date = std::move(fields.date);
             r.url = std::move(fields.url);
             r.source = std::move(fields.source);
-            if (options.snippet_length) {
+            if (options.snippet_length && !no_snippet_from && deadline.passed()) {
+                no_snippet_from = r.rank;
+            }
+            if (options.snippet_length && !no_snippet_from) {
                 std::string text = detail::decompress_text(doc.get_value(schema::kTextSlot));
                 if (text.empty()) text = r.title;
                 r.snippet = searcher::make_snippet(text, analysis::family_of(r.lang), highlights,
@@ -446,13 +448,18 @@ struct Handle {
             }
             out.results.push_back(std::move(r));
         }
+        if (no_snippet_from) {
+            out.notices.push_back("the time limit was reached before the snippets of results " +
+                                  std::to_string(no_snippet_from) + "-" +
+                                  std::to_string(rank - 1) + ": they have none");
+        }
     }
 
     // Pseudo-relevance feedback: the query or'ed with the best terms of its top documents
     // (Xapian's ESet, Rocchio-style), at a lower weight.
     Xapian::Query expand(Xapian::Enquire& enquire, const Xapian::Query& query,
                          const SearchOptions& options) {
-        enquire.set_query(query);
+        enquire.set_query(bounded(query));
         const Xapian::MSet top =
             enquire.get_mset(0, static_cast<Xapian::doccount>(options.feedback_documents));
         if (top.empty()) return query;
@@ -526,6 +533,20 @@ struct Handle {
                              bound(to, true));
     }
 
+    // The current search's deadline (set by Searcher::search() before run()); whether
+    // Xapian's matcher can be stopped at it (all open shards are local: see
+    // searcher::DeadlineSource), and whether it was.
+    searcher::Deadline deadline;
+    bool stoppable = false;
+    std::shared_ptr<bool> matcher_stopped = std::make_shared<bool>(false);
+
+    // `q`, such that the matcher stops at the deadline (when it can).
+    Xapian::Query bounded(const Xapian::Query& q) const {
+        if (!stoppable) return q;
+        auto* source = new searcher::DeadlineSource(deadline.at(), matcher_stopped);
+        return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release()));
+    }
+
     SearchResults run(std::string_view query, const SearchOptions& options) {
         SearchResults out;
         out.query = std::string(query);
@@ -558,6 +579,7 @@ struct Handle {
         query_options.title_only = options.fields == SearchField::Title;
         query_options.vocabulary = &vocabulary;
         query_options.database = &db;
+        query_options.deadline = &deadline;
         scope(options.lang, query_options);
         // German analysis matters only where there are German documents to match.
         const bool german = (options.lang.empty() || options.lang == "de") &&
@@ -579,75 +601,132 @@ struct Handle {
         if (options.suggest) {
             std::optional<analysis::Family> family;
             if (!options.lang.empty()) family = analysis::family_of(options.lang);
-            if (auto s = searcher::suggest_query(db, vocabulary, out.query, family, *analyzer)) {
-                out.suggestion = std::move(s->query);
+            if (deadline.passed()) {
+                out.notices.push_back("the time limit was reached before the spelling suggestion: "
+                                      "none was looked for");
+            } else {
+                searcher::SpellingOptions spelling;
+                spelling.deadline = &deadline;
+                if (auto s = searcher::suggest_query(db, vocabulary, out.query, family, *analyzer,
+                                                     spelling)) {
+                    out.suggestion = std::move(s->query);
+                }
+                if (deadline.reached()) {
+                    out.notices.push_back("the time limit was reached while looking for a spelling "
+                                          "suggestion: not every word was looked up");
+                }
             }
         }
         if (!built.query) return out;
 
+        // The matcher stops at the deadline when every shard is local; remote shards get
+        // Xapian's own limit, which only stops counting (see SearchOptions::time_limit_seconds).
+        stoppable = deadline.set() &&
+                    std::none_of(shards.begin(), shards.end(),
+                                 [](const Shard& s) { return s.open && s.remote; });
+        *matcher_stopped = false;
         Xapian::Enquire enquire(db);
         enquire.set_weighting_scheme(*make_weight(options));
-        // Xapian stops the match at the limit and keeps what it found; it does not say
-        // whether it stopped, so the time taken tells.
-        if (options.time_limit_seconds > 0) enquire.set_time_limit(options.time_limit_seconds);
-        const auto started = std::chrono::steady_clock::now();
-        if (options.sort != SortOrder::Relevance) {
+        if (deadline.set() && !stoppable) {
+            enquire.set_time_limit(deadline.remaining_seconds(kShortestRemoteTimeLimit));
+        }
+        // A query that only filters has no ranking (every weight is 0): its matches are
+        // listed newest first instead of in index order.
+        out.ranked = !built.unranked;
+        const SortOrder sort =
+            built.unranked && options.sort == SortOrder::Relevance ? SortOrder::NewestFirst
+                                                                   : options.sort;
+        if (sort != SortOrder::Relevance) {
             // By value slots, which the remote backend serves too (a KeyMaker it does not):
             // newest first on the date (undated, empty, last), oldest first on the slot
             // that gives the undated a key after every date.
-            if (options.sort == SortOrder::NewestFirst) {
+            if (sort == SortOrder::NewestFirst) {
                 enquire.set_sort_by_value_then_relevance(schema::kDateSlot, true);
             } else {
                 enquire.set_sort_by_value_then_relevance(schema::kOldestFirstSlot, false);
             }
-            built.all_words.reset();  // tiers are a relevance order
         }
         if (options.feedback_documents && !built.unranked) {
-            built.query = expand(enquire, *built.query, options);
+            if (deadline.passed()) {
+                out.notices.push_back("the time limit was reached before pseudo-relevance "
+                                      "feedback: the query was not expanded");
+            } else {
+                built.query = expand(enquire, *built.query, options);
+            }
         }
         // Counts are exact up to the end of the page (+1, to know whether more follow).
         auto check_at_least = static_cast<Xapian::doccount>(options.offset + options.limit + 1);
         if (built.unranked) check_at_least = std::max(check_at_least, kExactCountForFilters);
 
-        if (!built.all_words) {
-            enquire.set_query(*built.query);
-            const Xapian::MSet mset = enquire.get_mset(
-                static_cast<Xapian::doccount>(options.offset),
-                static_cast<Xapian::doccount>(options.limit), check_at_least);
-            out.total_estimate = mset.get_matches_estimated();
-            collect(mset, options.offset + 1, options, built.highlights, out);
-            out.time_limited = reached(options.time_limit_seconds, started);
-            return out;
+        // Two tiers (a relevance order): documents that have every plain word, then the
+        // rest, in one pass. A first-tier document gets a fixed weight bonus (kTierBonus,
+        // far above any weight) from a posting source filtered by the all-words query, so
+        // Xapian ranks the tiers in order and prunes the second tier as soon as the page is
+        // full of the first. The bonus is taken off again below: Result::score is the
+        // document's own weight, and Result::matched_all its tier.
+        const bool tiers =
+            built.all_words && sort == SortOrder::Relevance && options.all_words_first;
+        Xapian::Query ranked = *built.query;
+        if (tiers) {
+            auto* bonus_source = new Xapian::FixedWeightPostingSource(kTierBonus);
+            const Xapian::Query bonus(Xapian::Query::OP_FILTER,
+                                      Xapian::Query(bonus_source->release()), *built.all_words);
+            // OP_OR, not OP_AND_MAYBE, although the bonus adds no match: Xapian 1.4's
+            // AND_MAYBE missed first-tier documents when a word carries compound parts (one
+            // of eight on gesetze-de for "steuergebiet steuergegenstand"; bench/shards.sh
+            // found it).
+            ranked = Xapian::Query(Xapian::Query::OP_OR, ranked, bonus);
         }
-
-        // Two tiers: documents that have every plain word, then the rest, in one pass. A
-        // first-tier document gets a fixed bonus (kTierBonus, far above any score) from a
-        // posting source filtered by the all-words query, so Xapian ranks the tiers in
-        // order and prunes the second tier as soon as the page is full of the first. The
-        // score shown for a first-tier document is its own plus kFirstTierScore, so that
-        // scores agree with the order everywhere (JSON, TREC runs). (A constant, not
-        // Xapian's bound on the second tier: that bound is an estimate that differs between
-        // one index and the same documents in shards.) Should a weighting scheme's bound
-        // exceed it, the bound is added instead.
-        auto* bonus_source = new Xapian::FixedWeightPostingSource(kTierBonus);
-        const Xapian::Query bonus(Xapian::Query::OP_FILTER,
-                                  Xapian::Query(bonus_source->release()), *built.all_words);
-        // OP_OR, not OP_AND_MAYBE, although the bonus adds no match: Xapian 1.4's
-        // AND_MAYBE missed first-tier documents when a word carries compound parts (one of
-        // eight on gesetze-de for "steuergebiet steuergegenstand"; bench/shards.sh found it).
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, *built.query, bonus));
+        enquire.set_query(bounded(ranked));
         const Xapian::MSet mset = enquire.get_mset(
             static_cast<Xapian::doccount>(options.offset),
             static_cast<Xapian::doccount>(options.limit), check_at_least);
         out.total_estimate = mset.get_matches_estimated();
-        const double second_tier_bound =
-            std::max(kFirstTierScore, mset.get_max_possible() - kTierBonus);
-        collect(mset, options.offset + 1, options, built.highlights, out);
-        for (Result& r : out.results) {
-            if (r.score >= kTierBonus) r.score = r.score - kTierBonus + second_tier_bound;
+        if (stoppable) {
+            out.time_limited = *matcher_stopped;  // the source ended the match (or feedback's)
+        } else if (deadline.set()) {
+            // Xapian does not say whether its limit struck: it can only have when the match
+            // was still running at the deadline, and then it left the count unfinished.
+            out.time_limited = deadline.passed() &&
+                               mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
         }
-        out.time_limited = reached(options.time_limit_seconds, started);
+        if (out.time_limited && stoppable) {
+            // The count covers the documents considered only: Xapian's estimate from the
+            // term statistics (no postings read) says how many match.
+            enquire.set_query(ranked);
+            out.total_estimate = std::max<std::size_t>(
+                out.total_estimate, enquire.get_mset(0, 0).get_matches_estimated());
+        }
+        std::vector<Xapian::docid> docids;
+        collect(mset, options.offset + 1, options, built.highlights, out, docids);
+        if (tiers) {
+            for (Result& r : out.results) {
+                r.matched_all = r.score >= kTierBonus;
+                if (r.matched_all) r.score -= kTierBonus;
+            }
+        } else if (built.all_words && !out.results.empty()) {
+            mark_matched_all(*built.all_words, docids, out);
+        }
         return out;
+    }
+
+    // Result::matched_all for hits ranked without tiers: which of them the all-words
+    // query matches, found by running it restricted to their id terms (one page).
+    void mark_matched_all(const Xapian::Query& all_words, const std::vector<Xapian::docid>& docids,
+                          SearchResults& out) {
+        std::vector<Xapian::Query> ids;
+        for (const Result& r : out.results) ids.emplace_back(std::string(schema::kIdPrefix) + r.id);
+        Xapian::Enquire check(db);
+        check.set_query(Xapian::Query(Xapian::Query::OP_FILTER, all_words,
+                                      Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+        check.set_weighting_scheme(Xapian::BoolWeight());
+        const Xapian::MSet with_all =
+            check.get_mset(0, static_cast<Xapian::doccount>(out.results.size()));
+        std::vector<Xapian::docid> found(with_all.begin(), with_all.end());
+        std::sort(found.begin(), found.end());
+        for (std::size_t i = 0; i < out.results.size(); ++i) {
+            out.results[i].matched_all = std::binary_search(found.begin(), found.end(), docids[i]);
+        }
     }
 };
 
@@ -722,6 +801,8 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 SearchResults Searcher::search(std::string_view query, const SearchOptions& options) {
+    // The time limit counts from here: opening, reopening and every stage of the search.
+    const searcher::Deadline deadline(std::chrono::steady_clock::now(), options.time_limit_seconds);
     if (!options.lang.empty() && options.lang != "en" && options.lang != "de") {
         throw InvalidArgumentError("search language \"" + options.lang +
                                    "\" is not supported; use \"en\", \"de\" or none");
@@ -743,6 +824,7 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
     for (int attempt = 1;; ++attempt) {
         try {
             handle->refresh();
+            handle->deadline = deadline;
             return handle->run(query, options);
         } catch (const Xapian::DatabaseModifiedError& e) {
             if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());

@@ -271,9 +271,16 @@ std::string suggest_word(const Xapian::Database& db, const VocabularyReader& voc
     Xapian::doccount best_freq = 0;
     std::u32string candidate;
     std::size_t scanned = 0;
+    bool timed_out = false;
     // The vocabulary's words starting with the word's first character.
     vocabulary.for_each_word(word.substr(0, first_bytes), [&](const std::string& term) {
         if (++scanned > options.max_terms_scanned) return false;
+        // The clock now and then (it costs more than a word), first at once.
+        if (options.deadline && scanned % kDeadlineCheckInterval == 1 &&
+            options.deadline->passed()) {
+            timed_out = true;
+            return false;
+        }
         // A code point takes 1 to 4 bytes: rule out most terms by their byte length alone.
         if (term.size() + limit < target.size() || term.size() > 4 * (target.size() + limit)) {
             return true;
@@ -295,6 +302,8 @@ std::string suggest_word(const Xapian::Database& db, const VocabularyReader& voc
         limit = distance;  // from now on only as close or closer candidates can win
         return true;
     });
+    // A slice cut by the deadline may have missed a better candidate: no guess.
+    if (timed_out) return {};
     return best;
 }
 
@@ -328,6 +337,7 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db,
         auto found = suggestions.find(token.text);
         if (found == suggestions.end()) {
             if (looked_up == options.max_query_words) break;
+            if (options.deadline && options.deadline->passed()) break;
             ++looked_up;
             found = suggestions
                         .emplace(token.text,

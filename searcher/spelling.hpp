@@ -42,6 +42,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.hpp"
+#include "searcher/deadline.hpp"
 #include "searcher/vocabulary.hpp"
 
 namespace lupe::searcher {
@@ -101,6 +102,9 @@ struct SpellingOptions {
     std::size_t max_terms_scanned = kMaxSpellingWordsScanned;
     /// Most query words looked up by suggest_query() (see kMaxSpellingQueryWords).
     std::size_t max_query_words = kMaxSpellingQueryWords;
+    /// The search's deadline, or null: at it, the word being looked up gets no suggestion
+    /// and suggest_query() looks up no further words (Deadline::reached() tells).
+    const Deadline* deadline = nullptr;
 };
 
 /// @brief Suggest a correction for one normalised (lower-case, as the tokenizer makes it)

@@ -21,8 +21,10 @@ namespace lupe {
 /// @since 0.2
 LUPE_API std::string format_text(const SearchResults& results, std::size_t offset, bool color);
 
-/// @brief One JSON object (followed by a newline): query, total_estimate, results (rank,
-/// id, title, lang, score, snippet, highlights as [begin, end) byte offsets into the
+/// @brief One JSON object (followed by a newline): query, total_estimate, ranked (since
+/// 0.5: false for a query that only filters, whose scores are all 0), results (rank, id,
+/// title, lang, score: Result::score, the weight, not always decreasing with rank;
+/// matched_all (since 0.5), snippet, highlights as [begin, end) byte offsets into the
 /// snippet, and date, url, source when known), plus syntax_error, suggestion,
 /// missing_shards, time_limited and notices when set. Text is written exactly (JSON
 /// escapes control characters); bytes that are not UTF-8 (possible only in a query) are
@@ -34,6 +36,18 @@ LUPE_API std::string format_json(const SearchResults& results);
 
 /// @brief TREC run lines, "qid Q0 docid rank score run_tag", one per hit; scores are
 /// written exactly (shortest round-trip form), so that ties are real ties.
+///
+/// trec_eval orders a run by score, so the score column must decrease with rank, which
+/// Result::score does not do across the two tiers. The column is derived (since 0.5): a
+/// hit without all the words (Result::matched_all false) has its weight; a hit with all
+/// of them has its weight plus the highest weight of a hit without them in `results`, so
+/// every first-tier score lies at or above every second-tier one and each tier keeps its
+/// order (a tie only where a first-tier weight is 0 or weights tie). Equal to the weight
+/// when all hits are in one tier, or when the list was not ranked in tiers
+/// (SearchOptions::all_words_first false). For a list in date order (a query that only
+/// filters, SearchResults::ranked false, or SortOrder::NewestFirst/OldestFirst), the
+/// score is the number of hits minus the hit's position (n, n-1, ..., 1), so that
+/// trec_eval keeps lupe's order.
 /// @param qid the query's id, first column
 /// @param results what Searcher::search returned
 /// @param run_tag the last column

@@ -37,7 +37,13 @@ struct LUPE_API Snippet {
 /// @since 0.1
 struct Result {
     std::size_t rank = 0;   ///< 1-based rank in the whole result list (offset included)
-    double score = 0.0;     ///< relevance score (BM25); comparable only within one search
+    /// The document's weight under SearchOptions::weighting (BM25 by default): how well it
+    /// matches the query, as the weighting scheme computes it, and nothing else (no bonus
+    /// for having all the words; see matched_all). Comparable only within one search. Not
+    /// always decreasing with rank: a hit with all the words ranks above one without them
+    /// (SearchOptions::all_words_first) even when its weight is lower. 0 for a query that
+    /// only filters (SearchResults::ranked false).
+    double score = 0.0;
     std::string id;         ///< the document's id
     std::string title;      ///< its title (may be empty)
     std::string lang;       ///< the language it was indexed as ("en", "de", other codes, or "und")
@@ -48,6 +54,13 @@ struct Result {
     /// snippet.text with SearchOptions::highlight_open/close around the matching words;
     /// empty when no markers were asked for
     std::string snippet_marked;
+    /// Whether the document has every plain word of the query. Found out for queries of 2
+    /// to 8 plain words (the ones ranked in two tiers, see SearchOptions::all_words_first);
+    /// true for every hit of any other query (one word, more than 8, a query built with
+    /// OR, AND, NOT or parentheses, or one that only filters), whose hits all match as the
+    /// query asks.
+    /// @since 0.5
+    bool matched_all = true;
 };
 
 /// @brief The answer to one search.
@@ -75,8 +88,11 @@ struct SearchResults {
     /// search throws ShardUnavailableError. Empty for an index that is no shard list.
     /// @since 0.3
     std::vector<std::string> missing_shards;
-    /// The search reached SearchOptions::time_limit_seconds: the results are the best
-    /// found by then, and may miss better ones.
+    /// Xapian's matcher stopped at SearchOptions::time_limit_seconds before it had
+    /// considered every matching document: the results are the best of the documents it
+    /// considered, and may miss better ones; total_estimate is then Xapian's estimate from
+    /// term statistics. False whenever the matcher finished, however long the other stages
+    /// took (stages cut by the time limit say so in notices).
     /// @since 0.3
     bool time_limited = false;
     /// Limits of lupe's that this query reached, one sentence each: today a wildcard that
@@ -85,6 +101,11 @@ struct SearchResults {
     /// (`author:kahneman`), searched as the words `author kahneman`, with the known fields.
     /// @since 0.4
     std::vector<std::string> notices;
+    /// False for a query that only filters (`date:2024`, `lang:de`, `-word` alone): its
+    /// hits have no weight (Result::score is 0) and come newest first, undated documents
+    /// last, unless SearchOptions::sort asks for oldest first.
+    /// @since 0.5
+    bool ranked = true;
 };
 
 }  // namespace lupe

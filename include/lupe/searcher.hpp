@@ -28,7 +28,9 @@ enum class Weighting {
 /// @brief The order of results.
 /// @since 0.2
 enum class SortOrder {
-    Relevance,    ///< best match first (documents with all plain words first)
+    Relevance,    ///< best match first (documents with all plain words first, see
+                  ///< SearchOptions::all_words_first); a query that only filters lists
+                  ///< newest first (SearchResults::ranked)
     NewestFirst,  ///< by date, newest first; undated documents last; ties by relevance
     OldestFirst,  ///< by date, oldest first; undated documents last; ties by relevance
 };
@@ -128,12 +130,25 @@ struct SearchOptions {
     /// ShardUnavailableError.
     /// @since 0.3
     bool allow_partial = false;
-    /// Most seconds Xapian's matcher may spend on one search (0: no limit). At the limit
-    /// the match stops with the best documents found so far, and
-    /// SearchResults::time_limited says so: one hostile or huge query cannot hold a thread
-    /// for long.
+    /// Most seconds one search may take, counted from the start of Searcher::search() (0:
+    /// no limit): one hostile or huge query cannot hold a thread for long. Every stage that
+    /// can be slow checks it. Spelling suggestion, wildcard expansion over the vocabulary,
+    /// pseudo-relevance feedback and snippets that would start after it are skipped, or
+    /// cut short, and SearchResults::notices says which. Xapian's matcher always
+    /// considers a first few hundred documents, then stops at the limit with the best
+    /// documents it considered, and SearchResults::time_limited says so. (For a shard list
+    /// with remote shards the matcher cannot be stopped: there, Xapian stops counting
+    /// matches beyond the page at the limit, and time_limited means the count is an
+    /// estimate.)
     /// @since 0.3
     double time_limit_seconds = kDefaultSearchTimeLimitSeconds;
+    /// Rank the documents that have every plain word of the query first (in their order
+    /// by weight), then the others (by weight). Applies to queries of 2 to 8 plain words
+    /// ranked by relevance; Result::matched_all tells the two groups apart whether this is
+    /// on or not. Measured on the relevance sets in bench/ (bench/relevance_regression.sh):
+    /// on is the better default (see the README).
+    /// @since 0.5
+    bool all_words_first = true;
 };
 
 /// @brief How a Searcher reaches the shards of a shard list, and the German word list it

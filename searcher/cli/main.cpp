@@ -298,6 +298,8 @@ int main(int argc, char** argv) {
     app.add_option("--weighting", options.weighting, "Ranking function")
         ->transform(CLI::CheckedTransformer(weightings, CLI::ignore_case))
         ->default_str("bm25");
+    app.add_flag("--no-all-words-first", [&](std::int64_t) { options.all_words_first = false; },
+                 "Rank by weight alone, not documents with all the words first");
     app.add_option("--bm25-k1", options.bm25_k1, "BM25 term-frequency saturation")
         ->capture_default_str();
     app.add_option("--bm25-b", options.bm25_b, "BM25 length normalisation (0..1)")
