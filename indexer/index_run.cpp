@@ -340,6 +340,7 @@ private:
         std::string key;
         std::string path;
         std::size_t line = 0;
+        bool indexed_before = false;  // found in the index, from a file not read (yet)
     };
 
     static std::string where(const std::string& path, std::size_t line) {
@@ -505,9 +506,22 @@ private:
     // Whether the run may index this document: the first with its id in this run, or a
     // later line of the same JSONL file (which replaces the earlier, with a warning).
     bool first_of_id(const std::string& id, std::size_t line) {
-        const auto [it, inserted] = produced_.try_emplace(id, Place{current_key_, current_, line});
-        if (inserted) return true;
+        auto it = produced_.find(id);
+        if (it == produced_.end()) {
+            // Not yet in this run; the index may hold it from a file that is not read
+            // because it did not change (or is read later).
+            const std::string other = writer_.document_source_file(id);
+            if (other.empty() || other == current_key_ || !still_there(other)) {
+                produced_.emplace(id, Place{current_key_, current_, line, false});
+                return true;
+            }
+            it = produced_.emplace(id, Place{other, other, 0, true}).first;
+        }
         Place& first = it->second;
+        if (first.indexed_before && first.key == current_key_) {
+            first = Place{current_key_, current_, line, false};  // its own file, read now
+            return true;
+        }
         if (first.key != current_key_) {
             ++file_failures_;
             warn(current_, line,
@@ -526,6 +540,16 @@ private:
             first.line = line;
         }
         return true;
+    }
+
+    // Whether a recorded file keeps its documents after this run: found by the walk, or
+    // outside the run's sources and still on disk. (A file under a source that the walk
+    // did not find is gone, or now ignored: its documents go, and may move elsewhere.)
+    bool still_there(const std::string& file) const {
+        if (plan_.files.count(file)) return true;
+        if (inside_any(file, plan_.roots)) return false;
+        std::error_code ec;
+        return fs::exists(file, ec);
     }
 
     void counted(const AddOutcome& outcome, const std::string& id, const std::string& path,

@@ -895,6 +895,31 @@ std::vector<std::string> IndexWriter::source_files() const {
     return files;
 }
 
+std::string IndexWriter::document_source_file(const std::string& id) const {
+    if (impl_->rebuilding()) return {};
+    impl_->drain();
+    const std::string key = std::string(schema::kIdPrefix) + id;
+    try {
+        Xapian::WritableDatabase& db = impl_->db;
+        const Xapian::PostingIterator existing = db.postlist_begin(key);
+        if (existing == db.postlist_end(key)) return {};
+        const std::string prefix(schema::kSourceFilePrefix);
+        Xapian::TermIterator term = db.termlist_begin(*existing);
+        term.skip_to(prefix);
+        if (term == db.termlist_end(*existing) || (*term).compare(0, prefix.size(), prefix) != 0) {
+            return {};
+        }
+        // The file term names the file by hash; its recorded state holds its name.
+        const std::string state_key =
+            std::string(schema::kFileStatePrefix) + (*term).substr(prefix.size());
+        const std::string value = db.get_metadata(state_key);
+        const std::size_t path_at = value.find(' ', value.find(' ') + 1);
+        return path_at == std::string::npos ? std::string() : value.substr(path_at + 1);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
+    }
+}
+
 PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
     impl_->drain();
     PublishedIndexCounts counts;

@@ -200,6 +200,12 @@ public:
                                              const std::function<bool(const std::string&)>& keep);
     /// @brief All input files with a recorded state.
     std::vector<std::string> source_files() const;
+    /// @brief The input file the indexed document with this id came from (as recorded with
+    /// set_source_file_state()), or "" when no such document is indexed, it belongs to no
+    /// recorded file, or the writer is rebuilding (a rebuild holds only what it was given).
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::string document_source_file(const std::string& id) const;
     /// @brief The published index's documents and input files. For an incremental writer,
     /// the index as it is now (uncommitted changes included: call it before changing
     /// anything to learn what was published); for a rebuild, the generation published
