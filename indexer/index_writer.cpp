@@ -612,7 +612,12 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                               ec.message());
             }
             if (const auto published = detail::published_generation(path)) {
-                impl_->published_db.emplace((fs::path(path) / *published).string());
+                try {
+                    impl_->published_db.emplace((fs::path(path) / *published).string());
+                } catch (const Xapian::Error&) {
+                    // A damaged index is what a rebuild repairs: it is built without
+                    // comparing (its counts are those of a new index).
+                }
             }
         } else {
             std::string db_path = path;
@@ -761,8 +766,9 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
                 q.outcome.unchanged =
                     published.get_document(*existing).get_value(schema::kContentHashSlot) == q.hash;
             }
-        } catch (const Xapian::Error& e) {
-            detail::rethrow_xapian(e, impl_->context() + ", document \"" + doc.id + "\"");
+        } catch (const Xapian::Error&) {
+            impl_->published_db.reset();  // damaged: not compared (see the constructor)
+            q.outcome = AddOutcome();
         }
     }
     if (!impl_->rebuilding()) {
@@ -945,7 +951,9 @@ PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
             if (!impl_->worker_for(id).shard.term_exists(key)) ++counts.dropped;
         }
     } catch (const Xapian::Error& e) {
-        detail::rethrow_xapian(e, impl_->context());
+        if (!rebuilding) detail::rethrow_xapian(e, impl_->context());
+        impl_->published_db.reset();  // damaged: not compared (see the constructor)
+        return {};
     }
     return counts;
 }
