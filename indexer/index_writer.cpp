@@ -14,6 +14,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <filesystem>
 #include <utility>
@@ -301,6 +302,9 @@ struct IndexWriter::Impl {
     // Whether a German document was told that this run's list differs from the recorded one.
     mutable std::atomic<bool> word_list_change_noted{false};
     Xapian::WritableDatabase db;  // incremental runs: the published generation
+    // Rebuilds: the generation published when the writer was opened (if any), read-only,
+    // to count kept documents as updated or unchanged and dropped ones as deleted.
+    std::optional<Xapian::Database> published_db;
     std::size_t pending = 0;
     bool in_transaction = false;
 
@@ -470,7 +474,9 @@ struct IndexWriter::Impl {
             build(worker, q);
             if (!rebuilding()) continue;
             try {
-                q.outcome.replaced = worker.shard.term_exists(q.key);
+                // replaced: in the published index (see add_document_async) or earlier in
+                // this rebuild
+                q.outcome.replaced = q.outcome.replaced || worker.shard.term_exists(q.key);
                 worker.shard.replace_document(q.key, q.xdoc);
             } catch (const Xapian::Error& e) {
                 detail::rethrow_xapian(e, context() + ", document \"" + q.doc.id + "\"");
@@ -754,6 +760,14 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                 throw IoError("index " + path + ": cannot create " + impl_->build_dir + ": " +
                               ec.message());
             }
+            if (const auto published = detail::published_generation(path)) {
+                try {
+                    impl_->published_db.emplace((fs::path(path) / *published).string());
+                } catch (const Xapian::Error&) {
+                    // A damaged index is what a rebuild repairs: it is built without
+                    // comparing (its counts are those of a new index).
+                }
+            }
         } else {
             std::string db_path = path;
             if (!plain_database) {
@@ -917,6 +931,22 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     }
     QueuedDocument q;
     q.key = std::string(schema::kIdPrefix) + doc.id;
+    if (impl_->published_db) {
+        // A rebuild tells what it does to the published index: one id lookup.
+        q.hash = impl_->content_hash(doc, source_file);
+        try {
+            Xapian::Database& published = *impl_->published_db;
+            const Xapian::PostingIterator existing = published.postlist_begin(q.key);
+            if (existing != published.postlist_end(q.key)) {
+                q.outcome.replaced = true;
+                q.outcome.unchanged =
+                    published.get_document(*existing).get_value(schema::kContentHashSlot) == q.hash;
+            }
+        } catch (const Xapian::Error&) {
+            impl_->published_db.reset();  // damaged: not compared (see the constructor)
+            q.outcome = AddOutcome();
+        }
+    }
     if (!impl_->rebuilding()) {
         // An incremental run: a document indexed with the same content is left alone.
         q.hash = impl_->content_hash(doc, source_file);
@@ -1050,6 +1080,63 @@ std::vector<std::string> IndexWriter::source_files() const {
         detail::rethrow_xapian(e, impl_->context());
     }
     return files;
+}
+
+std::string IndexWriter::document_source_file(const std::string& id) const {
+    if (impl_->rebuilding()) return {};
+    impl_->drain();
+    const std::string key = std::string(schema::kIdPrefix) + id;
+    try {
+        Xapian::WritableDatabase& db = impl_->db;
+        const Xapian::PostingIterator existing = db.postlist_begin(key);
+        if (existing == db.postlist_end(key)) return {};
+        const std::string prefix(schema::kSourceFilePrefix);
+        Xapian::TermIterator term = db.termlist_begin(*existing);
+        term.skip_to(prefix);
+        if (term == db.termlist_end(*existing) || (*term).compare(0, prefix.size(), prefix) != 0) {
+            return {};
+        }
+        // The file term names the file by hash; its recorded state holds its name.
+        const std::string state_key =
+            std::string(schema::kFileStatePrefix) + (*term).substr(prefix.size());
+        const std::string value = db.get_metadata(state_key);
+        const std::size_t path_at = value.find(' ', value.find(' ') + 1);
+        return path_at == std::string::npos ? std::string() : value.substr(path_at + 1);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
+    }
+}
+
+PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
+    impl_->drain();
+    PublishedIndexCounts counts;
+    const bool rebuilding = impl_->rebuilding();
+    if (rebuilding && !impl_->published_db) return counts;
+    try {
+        Xapian::Database published = rebuilding ? *impl_->published_db : impl_->db;
+        counts.documents = published.get_doccount();
+        const std::string prefix(schema::kFileStatePrefix);
+        for (auto it = published.metadata_keys_begin(prefix); it != published.metadata_keys_end(prefix); ++it) {
+            const std::string value = published.get_metadata(*it);
+            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
+            if (path_at == std::string::npos) continue;
+            const std::string file = value.substr(path_at + 1);
+            counts.file_documents[file] = published.get_termfreq(file_term(file));
+        }
+        if (!rebuilding || !count_dropped) return counts;
+        const std::string id_prefix(schema::kIdPrefix);
+        for (auto t = published.allterms_begin(id_prefix); t != published.allterms_end(id_prefix); ++t) {
+            const std::string& key = *t;
+            // An id lives in the shard of the worker it was given to (worker_for).
+            const std::string id = key.substr(id_prefix.size());
+            if (!impl_->worker_for(id).shard.term_exists(key)) ++counts.dropped;
+        }
+    } catch (const Xapian::Error& e) {
+        if (!rebuilding) detail::rethrow_xapian(e, impl_->context());
+        impl_->published_db.reset();  // damaged: not compared (see the constructor)
+        return {};
+    }
+    return counts;
 }
 
 bool IndexWriter::delete_document(const std::string& id) {

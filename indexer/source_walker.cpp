@@ -72,7 +72,7 @@ const char* const kEndlessReason =
 class Walker {
 public:
     Walker(const WalkCallbacks& callbacks, const WalkOptions& options)
-        : callbacks_(callbacks), follow_(options.follow_symlinks) {}
+        : callbacks_(callbacks), follow_(options.follow_symlinks), skip_(options.skip_dirs) {}
 
     void walk_source(const fs::path& source) {
         struct stat st {};
@@ -111,6 +111,10 @@ private:
         if (S_ISDIR(st.st_mode)) {
             if (std::find(ancestors_.begin(), ancestors_.end(), node) != ancestors_.end()) {
                 return problem(path, kLoopReason, Problem::Note);
+            }
+            if (!is_source && !skip_.empty() &&
+                std::find(skip_.begin(), skip_.end(), resolve(path).first) != skip_.end()) {
+                return;
             }
             if (!first_visit(path, node, rel, true)) return;
             if (link) note_link_out(path);
@@ -175,6 +179,7 @@ private:
 
     const WalkCallbacks& callbacks_;
     const bool follow_;
+    const std::vector<std::string>& skip_;
     std::string root_;  // canonical path of a directory source
     std::vector<NodeId> ancestors_;
     std::map<NodeId, std::string> visited_;  // with follow_: each node's first id

@@ -20,6 +20,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lupe::indexer {
 
@@ -51,6 +52,10 @@ enum class Problem {
 struct WalkOptions {
     /// Follow symbolic links inside the tree (see the design note above).
     bool follow_symlinks = false;
+    /// Canonical paths of directories passed over silently inside a tree: the index being
+    /// written, when it lies in its own source folder (its files are not the user's and
+    /// would only be counted as skipped).
+    std::vector<std::string> skip_dirs;
 };
 
 struct WalkCallbacks {

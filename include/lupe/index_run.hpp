@@ -32,18 +32,27 @@ struct IndexWarning {
 struct LUPE_API IndexRunSummary {
     std::map<std::string, std::size_t> added;    ///< new documents, per language
     std::map<std::string, std::size_t> updated;  ///< changed documents re-indexed, per language
-    std::size_t unchanged = 0;       ///< documents found as they were indexed (not re-indexed)
-    std::size_t deleted = 0;         ///< documents whose file or JSONL line disappeared
+    /// documents found as they were indexed (not re-indexed); in a rebuild (since 0.5),
+    /// documents the published index held with the same content (counted neither as
+    /// added nor as updated; `added` are then the ids the published index did not hold)
+    std::size_t unchanged = 0;
+    /// documents whose file or JSONL line disappeared; in a rebuild (since 0.5), the
+    /// published index's documents the rebuild does not hold (whatever their origin)
+    std::size_t deleted = 0;
     std::size_t files_read = 0;      ///< input files opened
     std::size_t files_unchanged = 0; ///< input files skipped: size and time as last recorded
     std::size_t files_skipped = 0;   ///< files with an extension lupe does not read
     std::size_t failed = 0;          ///< documents (or files) that could not be indexed
-    std::size_t warnings = 0;        ///< all warnings, failed documents included
+    /// warnings that lost nothing (IndexWarning::document_failed false); until 0.4 this
+    /// counted the failures too
+    std::size_t warnings = 0;
     double seconds = 0.0;            ///< wall time of the run
     std::size_t documents_total = 0; ///< documents in the index after the run
     /// Input files of a format lupe reads found under the sources (known before the first
     /// is read), and their bytes; files_done and bytes_done count those dealt with so far
-    /// (read or found unchanged), for a progress display with a total and an ETA.
+    /// (read or found unchanged), for a progress display with a total and an ETA. A file
+    /// reached twice counts once. index_sources_sharded() reads the sources once per shard
+    /// and counts them so (shard count x files).
     /// @since 0.5
     std::size_t files_total = 0;
     std::uint64_t bytes_total = 0;   ///< bytes of the files_total files (@since 0.5)
@@ -78,12 +87,25 @@ struct IndexRunOptions {
     /// reached through a link out of the SOURCE tree belong to the run's scope while the
     /// link is there: when they are deleted, so are their documents.
     bool follow_symlinks = false;
-    /// Let the run delete documents past the mass-delete guard: without it, a run that
-    /// would delete every document a source had (an empty or unmounted folder), or more
-    /// than max_delete_share of the index, changes nothing and throws MassDeleteError.
+    /// Let the run delete documents past the mass-delete guard. Without it, a run that
+    /// would delete every document a source had (the source had at least one and would
+    /// keep none: an empty or unmounted folder, a failed sync), or more than
+    /// max_delete_share of the index's documents (and at least 10: deleting 2 notes of 3
+    /// is housekeeping, not an accident, and a vanished source is caught by the first rule
+    /// at any size), changes nothing (no document written, no file state recorded, nothing
+    /// published) and throws MassDeleteError naming the sources and the counts.
+    /// What counts is decided before anything is written, by a first walk over the
+    /// sources (no file is read): the documents of recorded files that are gone and of
+    /// files now empty (0 bytes). A rebuild (IndexWriterOptions::rebuild) is also compared
+    /// with the published index before it is published: what it does not hold counts as
+    /// deleted, and when that passes the guard the published index stays as it is.
+    /// Documents under a directory that cannot be read are kept, so they never count.
     /// @since 0.5
     bool allow_mass_delete = false;
     /// Share of the index's documents (0..1) one run may delete without allow_mass_delete.
+    /// 0.5, like common defaults: a run deleting more than half of what was indexed is
+    /// more likely an accident than a clean-up.
+    /// @throws InvalidArgumentError (from index_sources) outside 0..1
     /// @since 0.5
     double max_delete_share = 0.5;
 };
@@ -104,19 +126,47 @@ struct IndexRunOptions {
 /// is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line with `id`, `title`,
 /// `body`, optional `lang`, `date`, `url`, `source`). Other files are counted as skipped.
 /// A file's document id is its path relative to the source directory given (its file name
-/// when the source is the file itself), "/"-separated; in a name that is not valid UTF-8,
+/// when the source is the file itself), "/"-separated. With several sources (since 0.5),
+/// the ids of the files under a directory source begin with that source's name and "/":
+/// the last component of its path as given ("home/todo.md", "work/todo.md"), or NAME for
+/// a source given as "NAME=DIR" (a source whose text is not an existing path, and whose
+/// part after the first "=" is a directory; NAME is not empty, "." or "..", has no "/",
+/// and is valid UTF-8 without control characters), which also prefixes a single source,
+/// so that its ids stay when sources are added or removed. A single source without a name
+/// keeps the ids of lupe 0.4, and an index built from several sources by lupe 0.4 gets the
+/// new ids on its next run (each such document is re-read under its new id; the old one is
+/// deleted). JSONL documents keep the ids they have. In a name that is not valid UTF-8,
 /// or that holds a control character, each such byte is written "%XX" (upper-case hex),
 /// so that "caf\xE9.txt" in Latin-1 gets the id "caf%E9.txt". Names that are valid UTF-8
 /// are never escaped, so a file literally named "caf%E9.txt" would share that id.
 ///
+/// Two documents never silently share an id within a run: a document whose id another
+/// file already gave in this run is not indexed, and gets a failure (IndexWarning naming
+/// both places, file:line); its file's state is not recorded, so that the next run
+/// reports it again. One JSONL id twice in one file gets a warning naming both lines (not
+/// a failure): the later line replaces the earlier, as in a log. (A document of a file
+/// that is not read again because it did not change is not compared.)
+///
 /// Bad input never stops the run: each bad document or file gives one warning and is
-/// counted in `failed`; every good document is indexed and committed.
+/// counted in `failed`; every good document is indexed and committed. A document the
+/// writer rejects for its content (DocumentError: no text, invalid UTF-8 in a field) still
+/// counts as seen (since 0.5): an older good version of it stays indexed, and the file's
+/// state is recorded and its vanished documents deleted as for a good file. Only failures
+/// of the reading (a malformed line, an I/O error, a document without id) and id clashes
+/// keep a file unrecorded, with its documents as they were. (A .txt or .md file whose one
+/// document is not in the index is read again on each run.) A directory holding the
+/// index itself (inside a source) is passed over silently.
 /// @param writer an open writer; published before returning (IndexWriter::publish)
 /// @param sources files and directories
 /// @param observer optional callbacks
 /// @param run_options how the sources are walked (since 0.4)
 /// @return the counts
-/// @throws RuntimeError only when the index itself cannot be written or committed
+/// @throws InvalidArgumentError (before anything is read) two sources would give their
+///         files the same ids (the same name, as "a/notes" and "b/notes"), a NAME=DIR
+///         with an invalid NAME or a DIR that is no directory, max_delete_share out of range
+/// @throws MassDeleteError the run would delete too much (see
+///         IndexRunOptions::allow_mass_delete); the index is unchanged
+/// @throws RuntimeError when the index itself cannot be written or committed
 /// @since 0.1
 LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
                                        const IndexRunObserver& observer = {},
@@ -128,7 +178,10 @@ LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<st
 /// shard_of(id, N) is its number, and `shards.list`, a shard list naming them (see
 /// Searcher), which lupe-search reads as one index (`--index DIR`). Each shard is brought up
 /// to date in turn, incrementally like any index (`options.rebuild` rebuilds each): the
-/// sources are read once per shard, and each problem is reported once.
+/// sources are walked once and read once per shard, and each problem is reported once.
+/// The mass-delete guard counts over all shards before any is changed (the documents of
+/// files gone or emptied; a rebuild's shards are not compared one by one, as each is
+/// published in turn).
 /// @param dir the sharded index directory (created if missing)
 /// @param options the writers' settings; shard_index and shard_count are set here
 /// @param shard_count number of shards, 2..kMaxShards; an existing sharded index must

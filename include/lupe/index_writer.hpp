@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,12 +101,27 @@ inline constexpr std::size_t kMaxShards = 1024;
 /// @since 0.3 (true FNV-1a since 0.5)
 LUPE_API std::size_t shard_of(const std::string& id, std::size_t shard_count);
 
+/// @brief What the published index holds: what a run may delete from it, and what a
+/// rebuild would drop (IndexWriter::published_counts()).
+/// @since 0.5
+struct PublishedIndexCounts {
+    std::size_t documents = 0;  ///< documents in the published index
+    /// input files with a recorded state in the published index, each with the number of
+    /// its documents there (see IndexWriter::source_file_state())
+    std::map<std::string, std::size_t> file_documents;
+    /// rebuilds, when asked for: documents of the published index whose id the rebuild
+    /// does not hold (so far), that is, what publish() would delete; 0 otherwise
+    std::size_t dropped = 0;
+};
+
 /// @brief What IndexWriter::add_document did.
 /// @since 0.1
 struct AddOutcome {
     bool replaced = false;  ///< an indexed document had the same id and was replaced
     /// the indexed document with this id had exactly the same fields (and source file):
-    /// nothing was written
+    /// nothing was written. In a rebuild (since 0.5), `replaced` and `unchanged` compare
+    /// with the published index instead: a document it holds under this id was replaced,
+    /// or had the same content (the rebuild holds it all the same).
     /// @since 0.2
     bool unchanged = false;
     std::string lang;       ///< the language the document was indexed as
@@ -229,6 +245,21 @@ public:
                                              const std::function<bool(const std::string&)>& keep);
     /// @brief All input files with a recorded state.
     std::vector<std::string> source_files() const;
+    /// @brief The input file the indexed document with this id came from (as recorded with
+    /// set_source_file_state()), or "" when no such document is indexed, it belongs to no
+    /// recorded file, or the writer is rebuilding (a rebuild holds only what it was given).
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::string document_source_file(const std::string& id) const;
+    /// @brief The published index's documents and input files. For an incremental writer,
+    /// the index as it is now (uncommitted changes included: call it before changing
+    /// anything to learn what was published); for a rebuild, the generation published
+    /// when the writer was opened (nothing when there was none), which publish() replaces.
+    /// @param count_dropped rebuilds: also count the published documents whose id the
+    ///        rebuild does not hold (one pass over the published ids)
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    PublishedIndexCounts published_counts(bool count_dropped = false) const;
     /// @}
 
     /// @brief Delete the document with this id.

@@ -190,9 +190,20 @@ int main(int argc, char** argv) {
     bool quiet = false;
     app.add_option("-i,--index", index, "Index directory (created if it does not exist)")
         ->required();
-    app.add_option("SOURCE", sources, "Files and directories to index")
+    app.add_option("SOURCE", sources,
+                   "Files and directories to index. With several SOURCEs, a directory's "
+                   "files get ids beginning with its name (home/todo.md); NAME=DIR names it "
+                   "(and always gives its files ids NAME/...)")
         ->required()
-        ->check(CLI::ExistingPath);
+        ->check(CLI::Validator(
+            [](const std::string& source) {
+                // NAME=DIR: the whole text is no path, the part after the first '=' is.
+                const std::string whole = CLI::ExistingPath(source);
+                const std::size_t eq = source.find('=');
+                if (whole.empty() || eq == std::string::npos) return whole;
+                return CLI::ExistingPath(source.substr(eq + 1)).empty() ? std::string() : whole;
+            },
+            "PATH or NAME=DIR"));
     app.add_option("--lang", options.default_lang,
                    "Language of documents that do not name one (default: detect with CLD2)")
         ->check(CLI::IsMember({"en", "de"}));
