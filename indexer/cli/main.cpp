@@ -341,10 +341,6 @@ int main(int argc, char** argv) {
                         notes.size(), s.documents_total);
         }
         return s.failed ? kExitSomeFailed : kExitOk;
-    } catch (const lupe::MassDeleteError& e) {
-        std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(in_cli_terms(e.what()))
-                  << " (run with --allow-mass-delete if that is intended)\n";
-        return kExitError;
     } catch (const lupe::WordListError& e) {
         std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(e.what()) << '\n'
                   << error_prefix << "lupe-index: name the list with --german-word-list FILE, or index without "
