@@ -75,7 +75,7 @@ void refuse_foreign_directory(const std::string& path) {
         throw IndexCorruptError("index " + path + ": exists and is not a directory");
     }
     if (fs::is_empty(path, ec)) return;
-    for (const char* marker : {"iamglass", "iamchert", "iamhoney", detail::kStubName, "lock"}) {
+    for (const char* marker : {"iamglass", "iamchert", "iamhoney", detail::kStubName, detail::kLockName}) {
         if (fs::exists(fs::path(path) / marker, ec)) return;
     }
     throw IndexCorruptError("index " + path +
@@ -290,6 +290,7 @@ struct IndexWriter::Impl {
     std::string build_dir;  // a full rebuild's directory, until publish(); empty otherwise
     std::string generation; // the published generation written to (incremental runs)
     bool published = false;
+    bool created_directory = false;  // the index directory did not exist before this writer
     // A shard of an index written by lupe 0.3-0.4: ids go to shards by format3_hash, not
     // shard_of (see kShardRoutingLegacy).
     bool legacy_routing = false;
@@ -341,12 +342,34 @@ struct IndexWriter::Impl {
 
     ~Impl() {
         stop_workers();
-        if (!in_transaction) return;
-        try {
-            db.cancel_transaction();
-        } catch (const Xapian::Error&) {
-            // Nothing was committed, nothing can be lost: the index keeps its last commit.
+        if (in_transaction) {
+            try {
+                db.cancel_transaction();
+            } catch (const Xapian::Error&) {
+                // Nothing was committed, nothing can be lost: the index keeps its last commit.
+            }
         }
+        if (rebuilding() && !published) remove_unpublished_build();
+    }
+
+    // A rebuild that is never published (a failed run, a refused one) leaves nothing
+    // behind: its build directory goes, and so does an index directory this writer
+    // created, when nothing was ever published in it, so that a refused first run does
+    // not leave a folder that looks like an index. Never throws.
+    void remove_unpublished_build() noexcept {
+        std::error_code ec;
+        for (auto& worker : workers) {
+            try {
+                worker->shard.close();
+            } catch (const Xapian::Error&) {
+                // Closing an unpublished shard can only fail to write what is dropped anyway.
+            }
+        }
+        fs::remove_all(build_dir, ec);
+        if (!created_directory || detail::published_generation(path)) return;
+        lock.reset();
+        fs::remove(fs::path(path) / detail::kLockName, ec);
+        fs::remove(path, ec);  // only if it is empty now
     }
 
     std::string context() const { return "index " + path; }
@@ -739,6 +762,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     impl_->analysis_config = std::move(analysis);
     refuse_foreign_directory(path);
     std::error_code ec;
+    impl_->created_directory = !fs::exists(path, ec);
     fs::create_directories(path, ec);
     if (ec) throw IoError("index " + path + ": cannot create the directory: " + ec.message());
     impl_->lock = std::make_unique<detail::WriterLock>(path, impl_->options.lock_wait_seconds);

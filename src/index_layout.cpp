@@ -20,7 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kReadersFile = "lupe-readers";
-constexpr const char* kLockFile = "lock";
 
 void fsync_path(const std::string& path, bool directory) {
     const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
@@ -118,7 +117,7 @@ GenerationReadLock& GenerationReadLock::operator=(GenerationReadLock&& other) no
 }
 
 WriterLock::WriterLock(const std::string& dir, double wait_seconds) {
-    const std::string path = (fs::path(dir) / kLockFile).string();
+    const std::string path = (fs::path(dir) / kLockName).string();
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) {
         throw IoError("index " + dir + ": cannot open the lock file " + path + ": " +

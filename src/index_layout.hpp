@@ -27,6 +27,8 @@ namespace lupe::detail {
 
 /// The stub file's name inside an index directory.
 inline constexpr const char* kStubName = "XAPIANDB";
+/// The writers' lock file in an index directory (see WriterLock).
+inline constexpr const char* kLockName = "lock";
 
 /// The published generation's directory name ("gen-000003"), or nullopt when `dir` has no
 /// stub (a new index, or a plain Xapian database).

@@ -51,6 +51,8 @@ std::string in_cli_terms(std::string message) {
         {"IndexWriterOptions::lock_wait_seconds", "lupe-index --wait SECONDS"},
         {"IndexWriterOptions::rebuild", "lupe-index --full"},
         {"IndexRunOptions::allow_mass_delete", "lupe-index --allow-mass-delete"},
+        {"IndexWriterOptions::german_word_list", "lupe-index --german-word-list FILE"},
+        {"IndexWriterOptions::decompound = false", "lupe-index --no-decompound"},
     };
     for (const auto& [option, flag] : kFlags) {
         std::size_t at = 0;
@@ -341,11 +343,6 @@ int main(int argc, char** argv) {
                         notes.size(), s.documents_total);
         }
         return s.failed ? kExitSomeFailed : kExitOk;
-    } catch (const lupe::WordListError& e) {
-        std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(e.what()) << '\n'
-                  << error_prefix << "lupe-index: name the list with --german-word-list FILE, or index without "
-                     "compound splitting with --no-decompound\n";
-        return kExitError;
     } catch (const lupe::Error& e) {
         std::cerr << error_prefix << "lupe-index: " << lupe::terminal_safe(in_cli_terms(e.what()))
                   << '\n';

@@ -94,6 +94,7 @@ std::string with_flags(std::string message) {
     static const std::pair<std::string_view, std::string_view> kFlags[] = {
         {"SearchOptions::allow_partial", "lupe-search --allow-partial"},
         {"IndexWriterOptions::rebuild", "lupe-index --full"},
+        {"SearcherOptions::german_word_list", "lupe-search --german-word-list FILE"},
     };
     for (const auto& [option, flag] : kFlags) {
         for (auto at = message.find(option); at != std::string::npos; at = message.find(option, at)) {
@@ -161,7 +162,8 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
         if (fields.size() == 3 && !fields[1].empty()) query_options.lang = fields[1];
         try {
             const auto start = std::chrono::steady_clock::now();
-            const auto results = searcher.search(fields.back(), query_options);
+            auto results = searcher.search(fields.back(), query_options);
+            for (auto& notice : results.notices) notice = with_flags(notice);
             const std::chrono::duration<double, std::milli> elapsed =
                 std::chrono::steady_clock::now() - start;
             if (timings.is_open()) {
@@ -374,7 +376,8 @@ int main(int argc, char** argv) {
         }
         std::string query;
         for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
-        const lupe::SearchResults results = searcher.search(query, options);
+        lupe::SearchResults results = searcher.search(query, options);
+        for (auto& notice : results.notices) notice = with_flags(notice);
         if (json) {
             std::cout << lupe::format_json(results);
         } else {
