@@ -362,7 +362,7 @@ private:
             if (!one_document || !first_path || !other_path_indexed(key, e.id, state, count)) {
                 ++summary_.files_unchanged;
                 summary_.unchanged += count;
-                return done(e, first_path);
+                return done(e, first_path, summary_.bytes_done);
             }
         }
         ++summary_.files_read;
@@ -375,6 +375,11 @@ private:
         read.on_error = [this](std::size_t line, const std::string& reason) {
             ++file_failures_;
             warn(current_, line, reason, true);
+        };
+        // Progress inside a big file; done() counts the whole file when it is read.
+        const std::uint64_t bytes_before = summary_.bytes_done;
+        read.on_bytes = [this, bytes_before, size = e.size](std::uint64_t bytes) {
+            summary_.bytes_done = bytes_before + std::min<std::uint64_t>(bytes, size);
         };
         if (e.format == indexer::Format::Jsonl) {
             indexer::read_jsonl_file(path, read);
@@ -395,14 +400,14 @@ private:
                 writer_.set_source_file_state(key, state);
             }
         }
-        done(e, first_path);
+        done(e, first_path, bytes_before);
     }
 
     // A file dealt with (read, or found unchanged): counted for the progress display.
-    void done(const Entry& e, bool first_path) {
+    void done(const Entry& e, bool first_path, std::uint64_t bytes_before) {
         if (!first_path) return;
         ++summary_.files_done;
-        summary_.bytes_done += e.size;
+        summary_.bytes_done = bytes_before + e.size;
         progress();
     }
 

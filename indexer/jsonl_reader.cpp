@@ -79,11 +79,15 @@ void read_jsonl_file(const std::filesystem::path& path, const ReadCallbacks& cal
     }
     std::string line;
     std::size_t documents = 0;
+    // Lines between two reports of the bytes read: often enough for a progress display
+    // that redraws a few times a second, rare enough to cost nothing.
+    constexpr std::size_t kBytesReportLines = 64;
     try {
         for (;;) {
             const auto status = source->next(line);
             if (status == LineSource::Status::End) break;
             const std::size_t n = source->line_number();
+            if (callbacks.on_bytes && n % kBytesReportLines == 0) callbacks.on_bytes(source->bytes_read());
             if (status == LineSource::Status::TooLong) {
                 callbacks.on_error(n, "line longer than the limit of " +
                                           std::to_string(kMaxJsonlLineBytes >> 20) + " MiB");

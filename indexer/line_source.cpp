@@ -95,4 +95,9 @@ LineSource::Status LineSource::next(std::string& line) {
     }
 }
 
+std::uint64_t LineSource::bytes_read() const {
+    const z_off_t offset = file_ ? gzoffset(file_) : -1;
+    return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
+}
+
 }  // namespace lupe::indexer

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -25,6 +26,9 @@ public:
     /// damaged gzip stream.
     Status next(std::string& line);
 
+    /// Bytes of the file as stored (compressed for gzip) read so far; read ahead of the
+    /// line last returned by at most the read buffer.
+    std::uint64_t bytes_read() const;
     /// 1-based number of the line last returned.
     std::size_t line_number() const { return line_number_; }
 

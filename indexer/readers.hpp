@@ -27,6 +27,9 @@ struct ReadCallbacks {
     std::function<void(Document&&, std::size_t line)> on_document;
     /// A document or file that could not be read, with the line and the reason.
     std::function<void(std::size_t line, const std::string& reason)> on_error;
+    /// Optional: how many bytes of the file (as stored: compressed for .gz) have been
+    /// read so far, now and then while a file of many documents is read (for progress).
+    std::function<void(std::uint64_t bytes)> on_bytes;
 };
 
 /// Parse the contents of a .txt or .md file (valid UTF-8) into title, body and the

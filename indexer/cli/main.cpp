@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -118,7 +119,7 @@ std::string clock_text(double seconds) {
     return text;
 }
 
-// How far a run is, for the progress line: "120/4,000 files, ETA 2:10" (bytes decide
+// How far a run is, for the progress line: "120/4000 files (35%), ETA 2:10" (bytes decide
 // the share done when known, as files differ in size). Empty while the totals are
 // unknown (IndexRunSummary::files_total 0).
 std::string how_far(const lupe::IndexRunSummary& s, double elapsed) {
@@ -127,6 +128,9 @@ std::string how_far(const lupe::IndexRunSummary& s, double elapsed) {
     const double done = s.bytes_total > 0
                             ? static_cast<double>(s.bytes_done) / static_cast<double>(s.bytes_total)
                             : static_cast<double>(s.files_done) / static_cast<double>(s.files_total);
+    char percent[16];
+    std::snprintf(percent, sizeof percent, " (%.0f%%)", 100.0 * std::min(done, 1.0));
+    text += percent;
     if (elapsed >= kEtaMinSeconds && done >= kEtaMinShareDone && done < 1.0) {
         text += ", ETA " + clock_text(elapsed * (1.0 - done) / done);
     }

@@ -2,6 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <vector>
 
 #include "indexer/readers.hpp"
@@ -146,4 +149,38 @@ TEST_CASE("parse_jsonl_document: a number beyond a double is a bad document, not
     // Found by fuzzing: nlohmann throws out_of_range (not parse_error) for "1e999".
     CHECK_THROWS_AS(parse_jsonl_document(R"({"id": "x", "body": "y", "n": 3333e3333})"),
                     lupe::DocumentError);
+}
+
+// lupe 0.4 reported progress only per file: a run over one big JSONL file showed no share
+// done and no ETA until it ended. Now the bytes read (as stored, compressed for .gz) are
+// reported while the file is read, never more than its size, never going back.
+TEST_CASE("read_jsonl_file: reports the bytes read while a big file is read, plain and gzip") {
+    lupe::test::TempDir dir;
+    std::string text;
+    for (int i = 0; i < 5000; ++i) {
+        text += "{\"id\":\"" + std::to_string(i) + "\",\"title\":\"t\",\"body\":\"document number " +
+                std::to_string(i * 7919) + " of a long file\"}\n";
+    }
+    const std::string plain = dir.write("big.jsonl", text);
+    const std::string packed = dir / "big.jsonl.gz";
+    gzFile gz = gzopen(packed.c_str(), "wb");
+    REQUIRE(gz);
+    gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(gz);
+    for (const std::string& path : {plain, packed}) {
+        CAPTURE(path);
+        const auto size = std::filesystem::file_size(path);
+        std::vector<std::uint64_t> reports;
+        lupe::indexer::ReadCallbacks callbacks;
+        std::size_t documents = 0;
+        callbacks.on_document = [&](lupe::Document&&, std::size_t) { ++documents; };
+        callbacks.on_error = [](std::size_t, const std::string& reason) { FAIL(reason); };
+        callbacks.on_bytes = [&](std::uint64_t bytes) { reports.push_back(bytes); };
+        read_jsonl_file(path, callbacks);
+        CHECK(documents == 5000);
+        REQUIRE(reports.size() >= 50);
+        CHECK(std::is_sorted(reports.begin(), reports.end()));
+        CHECK(reports.back() <= size);
+        CHECK(reports.front() > 0);
+    }
 }
