@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/cli/parse_errors.hpp"
 #include "lupe/lupe.hpp"
 
 namespace {
@@ -258,6 +259,8 @@ int main(int argc, char** argv) {
                  "No progress line and no notes on stderr; errors (documents or files that "
                  "could not be indexed) are always printed");
     app.set_version_flag("--version", LUPE_VERSION_STRING);
+    lupe::apps::name_parse_errors(app, "lupe-index", argc, argv,
+                                  [](const std::string&) { return std::string(); });
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/cli/parse_errors.hpp"
 #include "lupe/lupe.hpp"
 #include "lupe/output.hpp"
 
@@ -35,58 +36,6 @@ bool use_color(const std::string& mode) {
     const char* term = std::getenv("TERM");
     return ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") &&
            !(term && std::string(term) == "dumb");
-}
-
-/// Most edits (insertions, deletions, substitutions) between an unknown option and a
-/// known one for lupe-search to ask "did you mean": catches `--limt` and `--ofset`, and
-/// never offers an unrelated option.
-constexpr std::size_t kMaxSuggestionDistance = 2;
-
-// Levenshtein distance, for "did you mean" on a mistyped option.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// What to add to CLI11's message about an argument it did not expect: a query that starts
-// with '-' reads as an option unless it comes after "--"; a mistyped option gets the
-// nearest one.
-std::string argument_hint(const CLI::App& app, int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--") break;
-        if (arg.size() < 2 || arg[0] != '-') continue;
-        const std::string name = arg.substr(0, arg.find('='));
-        bool known = false;
-        std::string nearest;
-        std::size_t best = kMaxSuggestionDistance + 1;
-        for (const CLI::Option* option : app.get_options()) {
-            for (const auto& long_name : option->get_lnames()) {
-                const std::string flag = "--" + long_name;
-                known = known || flag == name;
-                const std::size_t d = edit_distance(name, flag);
-                if (d < best) {
-                    best = d;
-                    nearest = flag;
-                }
-            }
-            for (const auto& short_name : option->get_snames()) known = known || "-" + short_name == name;
-        }
-        if (known) continue;
-        if (!nearest.empty()) return "did you mean " + nearest + "?";
-        return "a query that starts with '-' goes after '--': lupe-search -i DIR -- " + arg + " ...";
-    }
-    return {};
 }
 
 // A library message with the library's option names replaced by the flags that set them.
@@ -127,6 +76,13 @@ int run_batch(lupe::Searcher& searcher, const std::string& file, lupe::SearchOpt
               const std::string& timings_file, bool json) {
     std::ifstream file_in;
     if (file != "-") {
+        std::error_code ec;
+        if (std::filesystem::is_directory(file, ec)) {
+            std::cerr << "lupe-search: " << lupe::terminal_safe(file)
+                      << ": is a folder; --batch takes a file of queries, one per line (- for "
+                         "standard input)\n";
+            return kExitError;
+        }
         file_in.open(file);
         if (!file_in) {
             std::cerr << "lupe-search: " << file << ": cannot open the batch file\n";
@@ -323,15 +279,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
     app.set_version_flag("--version", LUPE_VERSION_STRING);
-    // Parser errors name the program, as every other message does.
-    app.failure_message([&](const CLI::App*, const CLI::Error& e) {
-        std::string message = std::string("lupe-search: ") + e.what();
-        if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-            if (const std::string hint = argument_hint(app, argc, argv); !hint.empty()) {
-                message += " (" + hint + ")";
-            }
-        }
-        return message + "\nRun with --help for more information.\n";
+    // Parser errors name the program, as every other message does; an unknown argument that
+    // is no mistyped option is most likely a query that starts with '-'.
+    lupe::apps::name_parse_errors(app, "lupe-search", argc, argv, [](const std::string& arg) {
+        return "a query that starts with '-' goes after '--': lupe-search -i DIR -- " + arg + " ...";
     });
     try {
         app.parse(argc, argv);

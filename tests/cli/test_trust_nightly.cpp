@@ -77,6 +77,18 @@ TEST_CASE("--quiet --oneline still prints the error line of a broken file") {
     CHECK(has(r.out, "failed 1"));
 }
 
+// lupe 0.4.0: "The following argument was not expected: --ful", without the program's
+// name or the option meant (lupe-search got both first; the tools share them now).
+TEST_CASE("a mistyped lupe-index option gets the program's name and the option meant") {
+    TempDir tmp;
+    tmp.write("src/a.txt", "hello\n");
+    const Run r = lupe_index(with({"--ful", "--index", tmp / "index", tmp / "src"}));
+    CHECK(r.status == 2);
+    CHECK(r.err.rfind("lupe-index: ", 0) == 0);
+    CHECK(has(r.err, "did you mean --full?"));
+    CHECK_FALSE(fs::exists(tmp / "index"));
+}
+
 // lupe 0.4.0: --json had only a "failed" count, no file names.
 TEST_CASE("--json lists failed files with file, line and message, and notes apart") {
     TempDir tmp;

@@ -204,6 +204,16 @@ TEST_CASE("--batch: standard input, plain lines, comments and JSON lines") {
     CHECK(qids == std::vector<std::string>{"2", "q3", "q4"});
 }
 
+// lupe 0.4.0 (and the first 0.5 build): a folder given to --batch read as an empty batch,
+// "no results", exit 1, not a word said.
+TEST_CASE("--batch with a folder instead of a file says so") {
+    TempDir tmp;
+    tmp.write("queries/q.txt", "Huawei\n");
+    const Run r = lupe_search({"--index", corpus_index(), "--batch", tmp / "queries"});
+    CHECK(r.status == kError);
+    CHECK(has(r.err, "lupe-search: " + (tmp / "queries") + ": is a folder; --batch takes a file"));
+}
+
 // Trial 14. 0.4.0 suggested `xapian-check notes` for a folder of documents, and said
 // `unknown kind "my"` for a text file.
 TEST_CASE("a folder of documents or a text file given as --index is named for what it is") {
