@@ -515,7 +515,7 @@ private:
         if (it == produced_.end()) {
             // Not yet in this run; the index may hold it from a file that is not read
             // because it did not change (or is read later).
-            const std::string other = writer_.document_source_file(id);
+            const std::string other = writer_.document_source_file(id, current_key_);
             if (other.empty() || other == current_key_ || !still_there(other)) {
                 produced_.emplace(id, Place{current_key_, current_, line, false});
                 return true;

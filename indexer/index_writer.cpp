@@ -13,6 +13,7 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <unordered_set>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -306,6 +307,12 @@ struct IndexWriter::Impl {
     // Rebuilds: the generation published when the writer was opened (if any), read-only,
     // to count kept documents as updated or unchanged and dropped ones as deleted.
     std::optional<Xapian::Database> published_db;
+    // document_source_file()'s likely file and the documents tagged with it when it was
+    // first asked about: one pass over the file's posting list instead of a lookup per
+    // document. Docids are never reused, so a document added or deleted since can only
+    // miss the set (and take the longer way), never be found in it wrongly.
+    std::string likely_file;
+    std::unordered_set<Xapian::docid> likely_docids;
     std::size_t pending = 0;
     bool in_transaction = false;
 
@@ -1106,14 +1113,28 @@ std::vector<std::string> IndexWriter::source_files() const {
     return files;
 }
 
-std::string IndexWriter::document_source_file(const std::string& id) const {
+std::string IndexWriter::document_source_file(const std::string& id,
+                                              const std::string& likely) const {
     if (impl_->rebuilding()) return {};
-    impl_->drain();
+    impl_->usable();
     const std::string key = std::string(schema::kIdPrefix) + id;
     try {
         Xapian::WritableDatabase& db = impl_->db;
         const Xapian::PostingIterator existing = db.postlist_begin(key);
         if (existing == db.postlist_end(key)) return {};
+        if (!likely.empty()) {
+            // A file read again mostly holds its own documents: its set of docids answers
+            // without reading the document's term list.
+            if (impl_->likely_file != likely) {
+                impl_->likely_file = likely;
+                impl_->likely_docids.clear();
+                const std::string term = file_term(likely);
+                for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+                    impl_->likely_docids.insert(*it);
+                }
+            }
+            if (impl_->likely_docids.count(*existing)) return likely;
+        }
         const std::string prefix(schema::kSourceFilePrefix);
         Xapian::TermIterator term = db.termlist_begin(*existing);
         term.skip_to(prefix);

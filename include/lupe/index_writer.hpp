@@ -248,9 +248,15 @@ public:
     /// @brief The input file the indexed document with this id came from (as recorded with
     /// set_source_file_state()), or "" when no such document is indexed, it belongs to no
     /// recorded file, or the writer is rebuilding (a rebuild holds only what it was given).
+    /// Documents still queued by add_document_async() are not seen (call wait() first to
+    /// see them): it is asked once per document on the caller's path, and waiting for the
+    /// workers there would make indexing sequential.
+    /// @param id the document id
+    /// @param likely a file the caller expects it to come from: checked first, which is
+    ///        cheaper than finding the file (the usual case when a file is read again)
     /// @throws RuntimeError the index could not be read
     /// @since 0.5
-    std::string document_source_file(const std::string& id) const;
+    std::string document_source_file(const std::string& id, const std::string& likely = {}) const;
     /// @brief The published index's documents and input files. For an incremental writer,
     /// the index as it is now (uncommitted changes included: call it before changing
     /// anything to learn what was published); for a rebuild, the generation published

@@ -333,8 +333,8 @@ int main(int argc, char** argv) {
                         count_of(s.documents_total, "document").c_str(), s.seconds);
         } else {
             if (s.indexed() == 0 && s.deleted == 0 && s.failed == 0) {
-                std::printf("Nothing to index in %s: %s unchanged (%.2f s)\n", index.c_str(),
-                            count_of(s.files_unchanged, "file").c_str(), s.seconds);
+                std::printf("Nothing changed in %s: %s unchanged (%.2f s)\n", index.c_str(),
+                            count_of(s.unchanged, "document").c_str(), s.seconds);
             } else if (s.indexed() == 0) {
                 std::printf("No documents indexed into %s (%.2f s)\n", index.c_str(), s.seconds);
             } else {

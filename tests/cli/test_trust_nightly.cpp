@@ -128,9 +128,18 @@ TEST_CASE("the summary says what happened, in words that fit") {
     const Run second = lupe_index(with({"--index", index, tmp / "src"}));
     INFO("stdout: " << second.out);
     CHECK(second.status == 0);
-    CHECK(has(second.out, "Nothing to index in " + index + ": 1 file unchanged"));
+    CHECK(has(second.out, "Nothing changed in " + index + ": 1 document unchanged"));
     CHECK_FALSE(has(second.out, "documents/s"));
     CHECK_FALSE(has(second.out, "Indexed 0"));
+
+    // A file read again (touched) whose documents did not change: they are counted, not
+    // "0 files unchanged" (the first wording of 0.5 counted files skipped unread only).
+    std::filesystem::last_write_time(tmp / "src/one.txt",
+                                     std::filesystem::last_write_time(tmp / "src/one.txt") +
+                                         std::chrono::seconds(5));
+    const Run touched = lupe_index(with({"--index", index, tmp / "src"}));
+    INFO("stdout: " << touched.out);
+    CHECK(has(touched.out, "Nothing changed in " + index + ": 1 document unchanged"));
 
     // --oneline: a log line that starts with the local time (ISO 8601 with offset).
     const Run line = lupe_index(with({"--index", index, tmp / "src", "--oneline"}));
