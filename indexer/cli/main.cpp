@@ -53,6 +53,7 @@ std::string in_cli_terms(std::string message) {
         {"IndexWriterOptions::lock_wait_seconds", "lupe-index --wait SECONDS"},
         {"IndexWriterOptions::rebuild", "lupe-index --full"},
         {"IndexRunOptions::allow_mass_delete", "lupe-index --allow-mass-delete"},
+        {"IndexRunOptions::max_delete_share", "lupe-index's limit"},
         {"IndexWriterOptions::german_word_list", "lupe-index --german-word-list FILE"},
         {"IndexWriterOptions::decompound = false", "lupe-index --no-decompound"},
     };
