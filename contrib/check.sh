@@ -6,7 +6,7 @@
 #      any out-of-bounds access, use after free, leak or undefined behaviour in the library,
 #      lupe-index, lupe-search or a test fails the test that caused it.
 # Installs missing Debian packages first (contrib/install-deps.sh). Build folders: build/
-# and build-sanitize/. About 4 + 5 minutes on 2 cores (8 min 40 s measured), mostly compiling.
+# and build-sanitize/. About 16 minutes on 2 cores (15 min 43 s measured for lupe 0.5.0), mostly compiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
