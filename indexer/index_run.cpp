@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -335,10 +336,17 @@ public:
     }
 
 private:
-    // Where a document came from, for messages: "file" or "file:line".
-    struct Place {
+    // A file documents come from: its key (canonical path) and its path as walked. Shared
+    // by all the run's documents from it, so that remembering each id's place costs no
+    // copy of the paths.
+    struct File {
         std::string key;
         std::string path;
+    };
+
+    // Where a document came from, for messages: "file" or "file:line".
+    struct Place {
+        std::shared_ptr<const File> file;
         std::size_t line = 0;
         bool indexed_before = false;  // found in the index, from a file not read (yet)
     };
@@ -368,6 +376,7 @@ private:
         ++summary_.files_read;
         current_ = path.string();
         current_key_ = key;
+        current_file_ = std::make_shared<const File>(File{key, current_});
         ids_seen_.clear();
         file_failures_ = 0;
         indexer::ReadCallbacks read;
@@ -517,20 +526,21 @@ private:
             // because it did not change (or is read later).
             const std::string other = writer_.document_source_file(id, current_key_);
             if (other.empty() || other == current_key_ || !still_there(other)) {
-                produced_.emplace(id, Place{current_key_, current_, line, false});
+                produced_.emplace(id, Place{current_file_, line, false});
                 return true;
             }
-            it = produced_.emplace(id, Place{other, other, 0, true}).first;
+            auto file = std::make_shared<const File>(File{other, other});
+            it = produced_.emplace(id, Place{std::move(file), 0, true}).first;
         }
         Place& first = it->second;
-        if (first.indexed_before && first.key == current_key_) {
-            first = Place{current_key_, current_, line, false};  // its own file, read now
+        if (first.indexed_before && first.file->key == current_key_) {
+            first = Place{current_file_, line, false};  // its own file, read now
             return true;
         }
-        if (first.key != current_key_) {
+        if (first.file->key != current_key_) {
             ++file_failures_;
             warn(current_, line,
-                 "document \"" + id + "\": " + where(first.path, first.line) +
+                 "document \"" + id + "\": " + where(first.file->path, first.line) +
                      " has a document with the same id; not indexed (ids must be unique across "
                      "the sources of an index)",
                  true);
@@ -601,6 +611,7 @@ private:
     std::string current_key_;
     std::unordered_set<std::string> ids_seen_;
     std::unordered_map<std::string, Place> produced_;  // each id indexed in this run
+    std::shared_ptr<const File> current_file_;          // the file being read
     std::size_t file_failures_ = 0;
     std::unordered_set<std::string> seen_files_;
 };
