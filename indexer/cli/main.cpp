@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/cli/option_names.hpp"
 #include "apps/cli/parse_errors.hpp"
 #include "lupe/lupe.hpp"
 
@@ -49,7 +50,7 @@ std::string count_of(std::size_t n, const char* noun) {
 
 // Library messages name the API's options; a lupe-index user needs its flags.
 std::string in_cli_terms(std::string message) {
-    static const std::pair<std::string_view, std::string_view> kFlags[] = {
+    static const lupe::apps::OptionFlag kFlags[] = {
         {"IndexWriterOptions::lock_wait_seconds", "lupe-index --wait SECONDS"},
         {"IndexWriterOptions::rebuild", "lupe-index --full"},
         {"IndexRunOptions::allow_mass_delete", "lupe-index --allow-mass-delete"},
@@ -57,21 +58,7 @@ std::string in_cli_terms(std::string message) {
         {"IndexWriterOptions::german_word_list", "lupe-index --german-word-list FILE"},
         {"IndexWriterOptions::decompound = false", "lupe-index --no-decompound"},
     };
-    for (const auto& [option, flag] : kFlags) {
-        std::size_t at = 0;
-        while ((at = message.find(option, at)) != std::string::npos) {
-            const std::size_t end = at + option.size();
-            // Not a longer name that starts alike (IndexWriterOptions::rebuild_if_new).
-            if (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) ||
-                                         message[end] == '_')) {
-                at = end;
-                continue;
-            }
-            message.replace(at, option.size(), flag);
-            at += flag.size();
-        }
-    }
-    return message;
+    return lupe::apps::with_flags(std::move(message), kFlags);
 }
 
 // Whether stderr goes to the systemd journal: JOURNAL_STREAM ("DEV:INODE", set by

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/cli/option_names.hpp"
 #include "apps/cli/parse_errors.hpp"
 #include "lupe/lupe.hpp"
 #include "lupe/output.hpp"
@@ -40,18 +41,12 @@ bool use_color(const std::string& mode) {
 
 // A library message with the library's option names replaced by the flags that set them.
 std::string with_flags(std::string message) {
-    static const std::pair<std::string_view, std::string_view> kFlags[] = {
+    static const lupe::apps::OptionFlag kFlags[] = {
         {"SearchOptions::allow_partial", "lupe-search --allow-partial"},
         {"IndexWriterOptions::rebuild", "lupe-index --full"},
         {"SearcherOptions::german_word_list", "lupe-search --german-word-list FILE"},
     };
-    for (const auto& [option, flag] : kFlags) {
-        for (auto at = message.find(option); at != std::string::npos; at = message.find(option, at)) {
-            message.replace(at, option.size(), flag);
-            at += flag.size();
-        }
-    }
-    return message;
+    return lupe::apps::with_flags(std::move(message), kFlags);
 }
 
 std::vector<std::string> split_tabs(const std::string& line) {
