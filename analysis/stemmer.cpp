@@ -1,6 +1,6 @@
 #include "analysis/stemmer.hpp"
 
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 
 namespace lupe::analysis {
 

@@ -22,18 +22,18 @@
 
 #include <xapian.h>
 
-#include "analysis/analysis_config.hpp"
+#include "format/analysis_config.hpp"
 #include "analysis/analyzer.hpp"
 #include "analysis/decompounder.hpp"
 #include "analysis/date.hpp"
 #include "analysis/language.hpp"
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 #include "analysis/tokenizer.hpp"
 #include "analysis/utf8.hpp"
 #include "lupe/error.hpp"
-#include "src/index_layout.hpp"
-#include "src/stored_document.hpp"
-#include "src/xapian_error.hpp"
+#include "format/index_layout.hpp"
+#include "format/stored_document.hpp"
+#include "common/xapian_error.hpp"
 
 namespace lupe {
 namespace fs = std::filesystem;
@@ -142,7 +142,7 @@ std::string file_state_key(const std::string& file) {
 }
 
 // The document data (display fields) and the text slot's value (the start of the body,
-// for snippets): see src/stored_document.hpp.
+// for snippets): see format/stored_document.hpp.
 void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang) {
     xdoc.set_data(detail::encode_fields({doc.id, doc.title, lang, doc.date, doc.url, doc.source}));
     const std::string_view text = analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 #include "analysis/stopwords.hpp"
 
 namespace lupe::searcher {

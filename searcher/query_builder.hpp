@@ -17,7 +17,7 @@
 #include "searcher/deadline.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
-#include "searcher/vocabulary.hpp"
+#include "format/vocabulary.hpp"
 
 namespace lupe::searcher {
 

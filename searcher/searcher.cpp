@@ -12,22 +12,22 @@
 
 #include <xapian.h>
 
-#include "analysis/analysis_config.hpp"
+#include "format/analysis_config.hpp"
 #include "analysis/analyzer.hpp"
 #include "analysis/date.hpp"
 #include "analysis/language.hpp"
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 #include "lupe/error.hpp"
 #include "searcher/deadline.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
 #include "searcher/snippet.hpp"
 #include "searcher/spelling.hpp"
-#include "searcher/vocabulary.hpp"
-#include "src/index_layout.hpp"
-#include "src/shard_list.hpp"
-#include "src/stored_document.hpp"
-#include "src/xapian_error.hpp"
+#include "format/vocabulary.hpp"
+#include "format/index_layout.hpp"
+#include "format/shard_list.hpp"
+#include "format/stored_document.hpp"
+#include "common/xapian_error.hpp"
 
 namespace lupe {
 namespace schema = analysis::schema;

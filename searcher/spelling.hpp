@@ -43,7 +43,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "searcher/deadline.hpp"
-#include "searcher/vocabulary.hpp"
+#include "format/vocabulary.hpp"
 
 namespace lupe::searcher {
 
@@ -132,7 +132,7 @@ struct SpellingOptions {
 ///         "r2", "a320", "1987" are not words to correct), or no candidate qualifies.
 ///         Candidates with digits are never suggested either.
 /// @throws Xapian::Error reading the index failed (callers translate at the library
-///         boundary, see src/xapian_error.hpp)
+///         boundary, see common/xapian_error.hpp)
 std::string suggest_word(const Xapian::Database& db, const std::string& word,
                          std::optional<analysis::Family> family,
                          const analysis::Analyzer& stemmers, const SpellingOptions& options = {});

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "../unit/temp_dir.hpp"
-#include "process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/process.hpp"
 
 namespace fs = std::filesystem;
 using lupe::test::run;

@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../unit/temp_dir.hpp"
-#include "process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/process.hpp"
 
 namespace {
 

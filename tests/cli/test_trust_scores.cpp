@@ -12,8 +12,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "../unit/temp_dir.hpp"
-#include "process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/process.hpp"
 
 using nlohmann::json;
 using lupe::test::TempDir;

@@ -18,8 +18,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "../unit/temp_dir.hpp"
-#include "process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/process.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "analysis/decompounder.hpp"
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static lupe::analysis::Analyzer analyzer(lupe::analysis::AnalysisConfig{

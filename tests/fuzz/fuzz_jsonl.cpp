@@ -2,7 +2,7 @@
 // bytes is read as .jsonl.gz).
 #include "tests/fuzz/fuzz_common.hpp"
 
-#include "indexer/readers.hpp"
+#include "apps/readers/readers.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input = lupe::fuzz::bytes(data, size);

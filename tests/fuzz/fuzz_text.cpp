@@ -1,7 +1,7 @@
 // Fuzz target: the .txt and .md reader (front matter, titles, binary and invalid UTF-8).
 #include "tests/fuzz/fuzz_common.hpp"
 
-#include "indexer/readers.hpp"
+#include "apps/readers/readers.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string path = lupe::fuzz::scratch_file(lupe::fuzz::bytes(data, size), ".md");

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "analysis/analyzer.hpp"
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 
 using namespace lupe::analysis;
 

@@ -7,7 +7,7 @@
 
 #include "analysis/decompounder.hpp"
 #include "lupe/error.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::analysis::Decompounder;
 using Words = std::vector<std::string>;

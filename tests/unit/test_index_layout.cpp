@@ -9,8 +9,8 @@
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
-#include "src/index_layout.hpp"
-#include "temp_dir.hpp"
+#include "format/index_layout.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace lupe::detail;
 namespace fs = std::filesystem;

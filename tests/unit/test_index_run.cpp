@@ -16,7 +16,7 @@
 #include "lupe/error.hpp"
 #include "lupe/index_run.hpp"
 #include "lupe/index_writer.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 

@@ -6,10 +6,10 @@
 
 #include <xapian.h>
 
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::Document;
 using lupe::IndexWriter;

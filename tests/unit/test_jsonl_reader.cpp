@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "indexer/readers.hpp"
+#include "apps/readers/readers.hpp"
 #include "lupe/error.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace lupe::indexer;
 

@@ -7,8 +7,8 @@
 #include <regex>
 #include <sstream>
 
-#include "../cli/process.hpp"
-#include "temp_dir.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 

@@ -15,7 +15,7 @@
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
 #include "searcher/query_parser.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::Searcher;
 using namespace lupe::searcher;

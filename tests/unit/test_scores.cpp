@@ -9,7 +9,7 @@
 #include "lupe/index_writer.hpp"
 #include "lupe/output.hpp"
 #include "lupe/searcher.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::Searcher;
 using lupe::SearchOptions;

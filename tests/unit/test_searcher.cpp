@@ -8,7 +8,7 @@
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::Searcher;
 using lupe::SearchOptions;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "indexer/source_walker.hpp"
-#include "temp_dir.hpp"
+#include "apps/sync/source_walker.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace lupe::indexer;
 namespace fs = std::filesystem;

@@ -4,7 +4,7 @@
 
 #include "lupe/index_writer.hpp"
 #include "searcher/spelling.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::analysis::Family;
 using lupe::searcher::edit_distance;

@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "indexer/readers.hpp"
-#include "temp_dir.hpp"
+#include "apps/readers/readers.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace lupe::indexer;
 

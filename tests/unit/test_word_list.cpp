@@ -17,13 +17,13 @@
 
 #include <xapian.h>
 
-#include "analysis/analysis_config.hpp"
+#include "format/analysis_config.hpp"
 #include "analysis/decompounder.hpp"
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using lupe::analysis::Decompounder;
 using lupe::analysis::WordListFingerprint;

@@ -1,4 +1,4 @@
-#include "indexer/source_walker.hpp"
+#include "apps/sync/source_walker.hpp"
 
 #include <fnmatch.h>
 #include <sys/stat.h>

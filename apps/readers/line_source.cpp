@@ -1,4 +1,4 @@
-#include "indexer/line_source.hpp"
+#include "apps/readers/line_source.hpp"
 
 #include <cerrno>
 #include <cstring>

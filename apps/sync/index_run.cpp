@@ -14,11 +14,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "indexer/readers.hpp"
-#include "indexer/source_walker.hpp"
+#include "apps/readers/readers.hpp"
+#include "apps/sync/source_walker.hpp"
 #include "lupe/error.hpp"
-#include "src/index_layout.hpp"
-#include "src/shard_list.hpp"
+#include "format/index_layout.hpp"
+#include "format/shard_list.hpp"
 
 namespace lupe {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "src/xapian_error.hpp"
+#include "common/xapian_error.hpp"
 
 #include "lupe/error.hpp"
 

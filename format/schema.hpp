@@ -64,7 +64,7 @@ inline constexpr Xapian::valueno kOldestFirstSlot = 3;
 inline constexpr std::string_view kUndatedSortKey = "\xff";
 
 /// Value slot holding the start of the body for snippets (schema::kMaxStoredTextBytes),
-/// zlib-compressed: see src/stored_document.hpp.
+/// zlib-compressed: see format/stored_document.hpp.
 inline constexpr Xapian::valueno kTextSlot = 2;
 
 /// Metadata key prefix for the recorded state of an input file: "lupe.file:" + hash of the

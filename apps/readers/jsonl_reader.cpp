@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/utf8.hpp"
-#include "indexer/line_source.hpp"
-#include "indexer/readers.hpp"
+#include "apps/readers/line_source.hpp"
+#include "apps/readers/readers.hpp"
 #include "lupe/error.hpp"
 
 namespace lupe::indexer {

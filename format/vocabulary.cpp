@@ -1,8 +1,8 @@
-#include "searcher/vocabulary.hpp"
+#include "format/vocabulary.hpp"
 
 #include <charconv>
 
-#include "analysis/schema.hpp"
+#include "format/schema.hpp"
 
 namespace lupe::searcher {
 

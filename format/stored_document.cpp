@@ -1,4 +1,4 @@
-#include "src/stored_document.hpp"
+#include "format/stored_document.hpp"
 
 #include <zlib.h>
 

@@ -1,4 +1,4 @@
-#include "analysis/analysis_config.hpp"
+#include "format/analysis_config.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "src/shard_list.hpp"
+#include "format/shard_list.hpp"
 
 #include <cerrno>
 #include <charconv>

@@ -10,7 +10,7 @@
 #include <system_error>
 
 #include "analysis/utf8.hpp"
-#include "indexer/readers.hpp"
+#include "apps/readers/readers.hpp"
 
 namespace lupe::indexer {
 namespace {

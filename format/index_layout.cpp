@@ -1,4 +1,4 @@
-#include "src/index_layout.hpp"
+#include "format/index_layout.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
