@@ -5,7 +5,6 @@
 // changes what every search matches or how it ranks, so each shape is spelled out.
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -61,10 +60,6 @@ std::string query(const std::string& text, const QueryOptions& options = {}) {
 // The all-words tier `text` builds.
 std::string all_words(const std::string& text, const QueryOptions& options = {}) {
     return describe(build(text, options).all_words);
-}
-
-bool has(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
 }
 
 // A word's three family terms without a language, as OP_SYNONYM.

@@ -10,10 +10,12 @@
 #include "format/shard_list.hpp"
 #include "lupe/error.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using lupe::detail::read_shard_list;
 using lupe::detail::ShardSpec;
 using lupe::test::TempDir;
+using lupe::test::has;
 
 namespace {
 
@@ -26,10 +28,6 @@ std::string error_of(const std::string& file) {
         return e.what();
     }
     return {};
-}
-
-bool has(const std::string& text, const std::string& fragment) {
-    return text.find(fragment) != std::string::npos;
 }
 
 }  // namespace
