@@ -114,7 +114,7 @@ TEST_CASE("stored fields: data that ends early or is not lupe's gives the fields
     check_equal(decode_fields(bytes({200, 'a', 'b'})), {});
     check_equal(decode_fields(std::string(12, '\xff')), {});
     check_equal(decode_fields(""), {});
-    // Data written by another program (format 1 kept JSON in the document data).
+    // Format 2's document data (JSON), or another program's.
     const StoredFields json = decode_fields(R"({"id":"a","title":"b"})");
     CHECK(json.id.empty());  // '{' is a length of 123, longer than the rest
 }
@@ -161,6 +161,6 @@ TEST_CASE("stored text: a corrupt or foreign value gives no text instead of an e
     CHECK(decompress_text(bytes({0x00, 0x03, 0x00})).empty());
     CHECK(decompress_text(bytes({0x81, 0x80, 0x80, 0x10, 0x03, 0x00})).empty());  // 32 MiB + 1
     CHECK(decompress_text(std::string(11, '\x80')).empty());
-    // Plain text where the compressed text belongs (format 2 stored the body uncompressed).
+    // Plain text where the compressed text belongs (a value another program wrote).
     CHECK(decompress_text("Hello world").empty());
 }
