@@ -19,8 +19,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace doctest {
 template <>
@@ -55,20 +57,13 @@ constexpr bool kSanitized = true;
 constexpr bool kSanitized = false;
 #endif
 
-bool has(const std::string& text, const std::string& fragment) {
-    return text.find(fragment) != std::string::npos;
-}
-
 // The ids lupe-search finds for `query` (all of them, up to 1000).
 std::set<std::string> found_ids(const std::string& index, const std::string& query) {
     const Run r = lupe_search({"--index", index, "--json", "--limit", "1000", query});
     INFO("stderr: " << r.err);
     INFO("stdout: " << r.out.substr(0, 2000));
     REQUIRE((r.status == kOk || r.status == kNoResults));
-    const json parsed = json::parse(r.out);  // kept: a range-for would not keep a temporary
-    std::set<std::string> ids;
-    for (const auto& hit : parsed.at("results")) ids.insert(hit.at("id").get<std::string>());
-    return ids;
+    return result_id_set(parse_json(r.out));
 }
 
 // One JSONL line with `field` set to `value` (raw bytes, not escaped) and "goodmarker"

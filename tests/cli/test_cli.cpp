@@ -2,10 +2,6 @@
 // child processes (posix_spawn, never through a shell) on the shipped corpus and on the
 // fixtures in tests/fixtures/cli/. Every test writes its indexes into its own temporary
 // directory, so the tests run from any working directory and in parallel.
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -27,8 +23,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/corpus_index.hpp"
+#include "support/files.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace {
 
@@ -37,8 +37,6 @@ using nlohmann::json;
 using lupe::test::TempDir;
 using namespace lupe::test;
 
-const std::string kIndexBin = LUPE_INDEX_BIN;
-const std::string kSearchBin = LUPE_SEARCH_BIN;
 const std::string kExampleBin = LUPE_EXAMPLE_BIN;
 const std::string kCorpusDir = LUPE_CORPUS_DIR;
 const std::string kFixturesDir = LUPE_FIXTURES_DIR;
@@ -46,58 +44,12 @@ const std::string kFixturesDir = LUPE_FIXTURES_DIR;
 const std::string kDeepSeekId = "news/deepseek-huawei-ascend.md";
 const std::string kDroneId = "news/antigravity-a1-drohne.md";
 
-
-json parse_json(const Run& r) {
-    INFO("stdout: " << r.out);
-    INFO("stderr: " << r.err);
-    json j;
-    REQUIRE_NOTHROW(j = json::parse(r.out));
-    return j;
-}
-
-/// lupe-search --json on `index`; requires exit status 0 or 1 and valid JSON.
+/// lupe-search --json on `index`; requires exit status 0 or 1, valid JSON, and the status
+/// to match the results (support/json_output.hpp).
 json search_json(const std::string& index, const std::vector<std::string>& args) {
-    std::vector<std::string> all = {"--index", index, "--json"};
+    std::vector<std::string> all = {"--index", index};
     all.insert(all.end(), args.begin(), args.end());
-    const Run r = lupe_search(all);
-    INFO("command: lupe-search " << describe(all));
-    INFO("stderr: " << r.err);
-    REQUIRE((r.status == 0 || r.status == 1));
-    json j = parse_json(r);
-    CHECK(r.status == (j.at("results").empty() ? 1 : 0));
-    return j;
-}
-
-std::vector<std::string> result_ids(const json& j) {
-    std::vector<std::string> ids;
-    for (const auto& r : j.at("results")) ids.push_back(r.at("id").get<std::string>());
-    return ids;
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-bool has(std::string_view haystack, std::string_view needle) {
-    return haystack.find(needle) != std::string_view::npos;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
-std::string lower_ascii(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return lupe::test::search_json(all);
 }
 
 /// The highlighted words of a result: the byte ranges [begin, end) of its snippet.
@@ -124,26 +76,6 @@ bool spells_query_word(const std::string& highlighted, const std::vector<std::st
         const std::size_t need = std::min<std::size_t>({4, q.size(), h.size()});
         return need > 0 && h.compare(0, need, q, 0, need) == 0;
     });
-}
-
-// ---------------------------------------------------------------------------------------
-// The corpus index, built once per test process
-
-struct CorpusIndex {
-    TempDir dir;
-    std::string path = dir / "index";
-    CorpusIndex() {
-        const Run r = lupe_index({"--index", path, kCorpusDir, "--quiet"});
-        if (r.status != 0) {
-            throw std::runtime_error("indexing the corpus failed (status " +
-                                     std::to_string(r.status) + "): " + r.err);
-        }
-    }
-};
-
-const std::string& corpus_index() {
-    static const CorpusIndex index;
-    return index.path;
 }
 
 /// One document of the corpus JSONL files, by id.

@@ -36,8 +36,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/files.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -53,19 +55,6 @@ const std::string kXapianCheck = "/usr/bin/xapian-check";
 // ---------------------------------------------------------------------------------------
 // Helpers on results and index directories
 
-json parse_json(const std::string& text) {
-    INFO("output: " << text);
-    json j;
-    REQUIRE_NOTHROW(j = json::parse(text));
-    return j;
-}
-
-std::vector<std::string> result_ids(const json& j) {
-    std::vector<std::string> ids;
-    for (const auto& r : j.at("results")) ids.push_back(r.at("id").get<std::string>());
-    return ids;
-}
-
 /// lupe-search --json -n 10000 QUERY on `index`: requires status 0 or 1; the ids found.
 std::vector<std::string> search_ids(const std::string& index, const std::string& query) {
     const std::vector<std::string> args = {"--index", index, "--json", "-n", "10000",
@@ -77,14 +66,9 @@ std::vector<std::string> search_ids(const std::string& index, const std::string&
     return result_ids(parse_json(r.out));
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 /// The generation named by DIR/XAPIANDB ("auto gen-000003"), or "" when there is none.
 std::string published_generation(const std::string& dir) {
-    std::istringstream in(read_text(dir + "/XAPIANDB"));
+    std::istringstream in(read_file_if_any(dir + "/XAPIANDB"));
     std::string backend, generation;
     in >> backend >> generation;
     return generation;
@@ -145,7 +129,7 @@ bool wait_for_file_text(const std::string& path, const std::string& text, Child&
                         double timeout_seconds) {
     const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_seconds);
     while (Clock::now() < deadline) {
-        if (read_text(path) == text) return true;
+        if (read_file_if_any(path) == text) return true;
         if (child.poll()) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
@@ -210,14 +194,6 @@ std::string make_body(const std::string& id, unsigned version, std::size_t sente
 
 std::string jsonl_line(const std::string& id, const std::string& title, const std::string& body) {
     return json{{"id", id}, {"title", title}, {"body", body}, {"lang", "en"}}.dump() + "\n";
-}
-
-/// Write a file in one go, replacing it.
-void write_file(const std::string& path, const std::string& content) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.close();
-    REQUIRE(out.good());
 }
 
 /// A JSONL file of `count` small documents with ids prefix0000..., holding `marker`.
@@ -633,7 +609,7 @@ TEST_CASE("a stale lock from a killed run is cleared") {
                 MESSAGE("the run ended (status " << status << ") before its kill");
             }
             // The lock file still names the dead writer; nobody removes it.
-            CHECK(read_text(dir + "/lock") == pid_text);
+            CHECK(read_file_if_any(dir + "/lock") == pid_text);
 
             const Run next = lupe_index({"--index", dir, "--json", src});
             INFO("stderr: " << next.err);

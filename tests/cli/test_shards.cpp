@@ -5,11 +5,6 @@
 // The corpus: the sentences of the shipped corpus's JSONL documents, each a document of
 // its own (a few thousand), dealt to three shards by line; the same documents also go into
 // one combined index, which every search across the shards is compared with.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -23,8 +18,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/xapian_server.hpp"
 
 namespace {
 
@@ -34,69 +31,7 @@ using lupe::test::TempDir;
 using namespace lupe::test;
 
 const std::string kCorpusDir = LUPE_CORPUS_DIR;
-const std::string kTcpServer = "/usr/bin/xapian-tcpsrv";
 constexpr int kShards = 3;
-
-// A TCP socket bound to a free port of 127.0.0.1 (the kernel's choice for port 0).
-struct LoopbackSocket {
-    int fd = -1;
-    unsigned port = 0;
-    LoopbackSocket() {
-        fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        REQUIRE(fd >= 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        socklen_t len = sizeof addr;
-        REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-        port = ntohs(addr.sin_port);
-    }
-    ~LoopbackSocket() { ::close(fd); }
-    LoopbackSocket(const LoopbackSocket&) = delete;
-    LoopbackSocket& operator=(const LoopbackSocket&) = delete;
-};
-
-// A port on 127.0.0.1 that is free now.
-unsigned free_port() { return LoopbackSocket().port; }
-
-bool accepts(unsigned port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return false;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
-
-// A xapian-tcpsrv serving `index` on 127.0.0.1, ready for connections.
-struct Server {
-    unsigned port = 0;
-    std::unique_ptr<Child> child;
-
-    explicit Server(const std::string& index) {
-        for (int attempt = 0; attempt < 5 && !child; ++attempt) {
-            port = free_port();
-            child = std::make_unique<Child>(std::vector<std::string>{
-                kTcpServer, "--quiet", "--interface", "127.0.0.1", "--port", std::to_string(port),
-                index});
-            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (!accepts(port) && !child->poll() &&
-                   std::chrono::steady_clock::now() < deadline) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            }
-            if (child->poll() || !accepts(port)) child.reset();  // port taken meanwhile: again
-        }
-        REQUIRE_MESSAGE(child, "xapian-tcpsrv did not start");
-    }
-    std::string line() const { return "remote 127.0.0.1:" + std::to_string(port) + "\n"; }
-    std::string name() const { return "tcp://127.0.0.1:" + std::to_string(port); }
-    void stop() { child->kill_and_wait(); }
-};
 
 // The corpus's JSONL documents cut into sentences: one document per sentence of at least
 // five words, id "<id>#<n>", same title and language.
@@ -221,22 +156,19 @@ std::set<std::string> all_ids(const std::string& index, const std::string& query
                                "0", "--no-suggest", query});
     INFO("stderr: " << r.err);
     REQUIRE(r.status == 0);
-    std::set<std::string> ids;
-    const json j = json::parse(r.out);  // kept: a range-for over a temporary's member dangles
-    for (const auto& h : j.at("results")) ids.insert(h.at("id").get<std::string>());
-    return ids;
+    return result_id_set(parse_json(r));
 }
 
 }  // namespace
 
 TEST_CASE("shard list: local and remote shards answer as one combined index") {
-    REQUIRE_MESSAGE(fs::exists(kTcpServer), kTcpServer << " is missing: install Debian's "
-                                                          "xapian-tools package");
+    REQUIRE_MESSAGE(fs::exists(kXapianTcpServer),
+                    kXapianTcpServer << " is missing: install Debian's xapian-tools package");
     Corpus corpus;
     MESSAGE(corpus.documents << " documents in " << kShards << " shards");
     REQUIRE(corpus.documents >= 2000);
-    std::vector<std::unique_ptr<Server>> servers;
-    for (int s = 0; s < kShards; ++s) servers.push_back(std::make_unique<Server>(corpus.shard_index[s]));
+    std::vector<std::unique_ptr<XapianServer>> servers;
+    for (int s = 0; s < kShards; ++s) servers.push_back(std::make_unique<XapianServer>(corpus.shard_index[s]));
 
     const std::string remote = corpus.dir.write(
         "remote.list", "# three shards served by xapian-tcpsrv\n" + servers[0]->line() +

@@ -17,8 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace {
 
@@ -28,25 +30,6 @@ using lupe::test::TempDir;
 using namespace lupe::test;
 
 const std::string kSourceDir = fs::path(LUPE_CORPUS_DIR).parent_path().string();
-
-bool has(std::string_view haystack, std::string_view needle) {
-    return haystack.find(needle) != std::string_view::npos;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return lines;
-}
-
-json parse_json(const Run& r) {
-    INFO("stdout: " << r.out);
-    INFO("stderr: " << r.err);
-    json j;
-    REQUIRE_NOTHROW(j = json::parse(r.out));
-    return j;
-}
 
 // A source folder with one good text file and a JSONL file whose line 2 is broken.
 std::string broken_source(const TempDir& tmp) {

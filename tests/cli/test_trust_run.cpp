@@ -9,8 +9,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -25,21 +26,12 @@ Run index(const std::string& dir, std::vector<std::string> args) {
     return lupe_index(args);
 }
 
-json parse(const std::string& text) {
-    INFO("output: " << text);
-    json j;
-    REQUIRE_NOTHROW(j = json::parse(text));
-    return j;
-}
-
 std::vector<std::string> search_ids(const std::string& dir, const std::string& query) {
     const Run r = lupe_search({"--index", dir, "--json", "-n", "100", "--no-suggest",
                                "--snippet-length", "0", query});
     INFO("stderr: " << r.err);
     REQUIRE((r.status == 0 || r.status == 1));
-    std::vector<std::string> ids;
-    const json j = parse(r.out);
-    for (const auto& hit : j.at("results")) ids.push_back(hit.at("id").get<std::string>());
+    std::vector<std::string> ids = result_ids(parse_json(r.out));
     std::sort(ids.begin(), ids.end());
     return ids;
 }
@@ -55,7 +47,7 @@ TEST_CASE("lupe-index: two SOURCEs with the same file name keep both documents")
     const Run r = index(idx, {dir / "home", dir / "work"});
     INFO("stderr: " << r.err);
     CHECK(r.status == 0);
-    const json j = parse(r.out);
+    const json j = parse_json(r.out);
     CHECK(j.at("added_total") == 2);
     CHECK(j.at("documents_in_index") == 2);
     CHECK(search_ids(idx, "kitchen") == std::vector<std::string>{"home/todo.md", "work/todo.md"});
@@ -114,7 +106,7 @@ TEST_CASE("lupe-index: the summary counts failures once, and --full against the 
     const std::string idx = dir / "idx";
     const Run first = index(idx, {dir / "src"});
     CHECK(first.status == 1);
-    json j = parse(first.out);
+    json j = parse_json(first.out);
     CHECK(j.at("failed") == 1);
     CHECK(j.at("warnings") == 0);
 
@@ -123,7 +115,7 @@ TEST_CASE("lupe-index: the summary counts failures once, and --full against the 
     const Run full = index(idx, {"--full", dir / "src"});
     INFO("stderr: " << full.err);
     CHECK(full.status == 0);
-    j = parse(full.out);
+    j = parse_json(full.out);
     CHECK(j.at("unchanged") == 1);    // a
     CHECK(j.at("added_total") == 1);  // c
     CHECK(j.at("updated_total") == 0);

@@ -12,8 +12,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/corpus_index.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 using nlohmann::json;
 using lupe::test::TempDir;
@@ -21,31 +23,12 @@ using namespace lupe::test;
 
 namespace {
 
-const std::string kCorpusDir = LUPE_CORPUS_DIR;
 const std::string kDeepSeekId = "news/deepseek-huawei-ascend.md";
 
-struct CorpusIndex {
-    TempDir dir;
-    std::string path = dir / "index";
-    CorpusIndex() {
-        const Run r = lupe_index({"--index", path, kCorpusDir, "--quiet"});
-        if (r.status != 0) throw std::runtime_error("indexing the corpus failed: " + r.err);
-    }
-};
-
-const std::string& corpus_index() {
-    static const CorpusIndex index;
-    return index.path;
-}
-
-json search_json(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--index", corpus_index(), "--json"});
-    const Run r = lupe_search(args);
-    INFO("lupe-search " << describe(args) << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE((r.status == 0 || r.status == 1));
-    json j;
-    REQUIRE_NOTHROW(j = json::parse(r.out));
-    return j;
+// lupe-search --json on the corpus index (support/json_output.hpp's checks).
+json search_corpus(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--index", corpus_index()});
+    return search_json(args);
 }
 
 const json* hit(const json& j, const std::string& id) {
@@ -59,8 +42,8 @@ const json* hit(const json& j, const std::string& id) {
 
 TEST_CASE("score: the same document has the same score with and without the all-words rule") {
     // 0.4.0: 1022.04 for "Huawei chips", 22.04 for "Huawei OR chips".
-    const json tiers = search_json({"Huawei chips"});
-    const json either = search_json({"Huawei OR chips"});
+    const json tiers = search_corpus({"Huawei chips"});
+    const json either = search_corpus({"Huawei OR chips"});
     const json* a = hit(tiers, kDeepSeekId);
     const json* b = hit(either, kDeepSeekId);
     REQUIRE(a);
@@ -74,7 +57,7 @@ TEST_CASE("score: the same document has the same score with and without the all-
 
 TEST_CASE("score: hits with all the words come first, and --no-all-words-first ranks by weight") {
     // 0.4.0 had neither matched_all nor --no-all-words-first.
-    const json tiers = search_json({"--limit", "100", "--snippet-length", "0", "Huawei training"});
+    const json tiers = search_corpus({"--limit", "100", "--snippet-length", "0", "Huawei training"});
     const auto& r = tiers.at("results");
     REQUIRE(r.size() >= 2);
     bool seen_partial = false;
@@ -85,7 +68,7 @@ TEST_CASE("score: hits with all the words come first, and --no-all-words-first r
         seen_partial |= !all;
     }
     CHECK(seen_partial);
-    const json flat = search_json({"--limit", "100", "--snippet-length", "0",
+    const json flat = search_corpus({"--limit", "100", "--snippet-length", "0",
                                    "--no-all-words-first", "Huawei training"});
     REQUIRE(flat.at("results").size() == r.size());
     double previous = 1e300;
@@ -104,7 +87,7 @@ TEST_CASE("score: a query that only filters lists newest first and shows no scor
     INFO(text.out << text.err);
     REQUIRE(text.status == 0);
     CHECK(text.out.find("score") == std::string::npos);
-    const json j = search_json({"--limit", "100", "lang:de"});
+    const json j = search_corpus({"--limit", "100", "lang:de"});
     CHECK(j.at("ranked") == false);
     const auto& r = j.at("results");
     REQUIRE(r.size() > 2);
@@ -135,7 +118,7 @@ TEST_CASE("score: TREC scores decrease with rank across the tiers") {
     const Run r = lupe_search({"--index", corpus_index(), "--batch", file});
     INFO(r.out << r.err);
     REQUIRE(r.status == 0);
-    const json q1 = search_json({"--limit", "1000", "--snippet-length", "0", "Huawei training"});
+    const json q1 = search_corpus({"--limit", "1000", "--snippet-length", "0", "Huawei training"});
     std::istringstream lines(r.out);
     std::string qid, q0, id, run;
     std::size_t rank = 0;
@@ -170,7 +153,7 @@ TEST_CASE("--time-limit: a tiny limit where the matcher finished is not time-lim
     // all 15 matches returned (the time of snippets counted).
     for (const char* limit : {"0.001", "0.000001"}) {
         CAPTURE(limit);
-        const json j = search_json({"--limit", "100", "--time-limit", limit, "training"});
+        const json j = search_corpus({"--limit", "100", "--time-limit", limit, "training"});
         CHECK_FALSE(j.contains("time_limited"));
         CHECK(j.at("results").size() == 15);
         CHECK(j.at("total_estimate") == 15);

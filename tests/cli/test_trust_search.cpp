@@ -1,10 +1,5 @@
 // End-to-end tests of what lupe-search says (issue 13, items 5 and 6 and the new-user
 // trial): each pins a behaviour that lupe 0.4.0 got wrong, named in the test.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -14,8 +9,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/json_output.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 namespace {
 
@@ -27,10 +24,6 @@ using namespace lupe::test;
 const std::string kCorpusDir = LUPE_CORPUS_DIR;
 const std::string kHuaweiId = "news/deepseek-huawei-ascend.md";
 constexpr int kOk = 0, kNoResults = 1, kError = 2;
-
-bool has(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 // The corpus, indexed once for all tests, plus a document that mentions Kahneman.
 struct CorpusIndex {
@@ -50,55 +43,17 @@ const std::string& corpus_index() {
     return index.path;
 }
 
-json search_json(const std::vector<std::string>& args) {
-    std::vector<std::string> all = {"--index", corpus_index(), "--json", "--snippet-length", "0"};
+// lupe-search --json on the corpus index, without snippets (support/json_output.hpp's
+// checks).
+json search_corpus(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"--index", corpus_index(), "--snippet-length", "0"};
     all.insert(all.end(), args.begin(), args.end());
-    const Run r = lupe_search(all);
-    INFO("lupe-search " << describe(all) << "\nstderr: " << r.err);
-    REQUIRE((r.status == kOk || r.status == kNoResults));
-    return json::parse(r.out);
-}
-
-std::set<std::string> ids(const json& j) {
-    std::set<std::string> out;
-    for (const auto& r : j.at("results")) out.insert(r.at("id").get<std::string>());
-    return out;
+    return search_json(all);
 }
 
 // Every document that contains "huawei", whatever the ranking.
 std::set<std::string> huawei_documents() {
-    return ids(search_json({"--limit", "10000", "Huawei"}));
-}
-
-// lupe-search with standard input read from `input_file` (process.hpp's run() reads
-// /dev/null).
-Run search_with_stdin(const std::vector<std::string>& args, const std::string& input_file) {
-    std::vector<std::string> argv = {LUPE_SEARCH_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    TempDir out_dir;
-    const std::string out = out_dir / "out", err = out_dir / "err";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input_file.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    auto c = c_args(argv);
-    pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, c[0], &actions, nullptr, c.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(rc == 0);
-    int wstatus = 0;
-    while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
-    Run r;
-    r.status = decode_status(wstatus);
-    const auto slurp = [](const std::string& p) {
-        std::ifstream in(p, std::ios::binary);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    };
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return result_id_set(search_corpus({"--limit", "10000", "Huawei"}));
 }
 
 }  // namespace
@@ -116,11 +71,11 @@ TEST_CASE("a query with a syntax error never returns a document it excludes") {
                           Case{"\"chip export -Huawei", "chip export -Huawei"},
                           Case{"NOT Huawei", "-Huawei"}}) {
         CAPTURE(c.query);
-        const json j = search_json({"--limit", "10000", c.query});
+        const json j = search_corpus({"--limit", "10000", c.query});
         CHECK(j.contains("syntax_error"));
         CHECK(j.at("query") == c.searched);
         REQUIRE_FALSE(j.at("results").empty());
-        for (const auto& id : ids(j)) CHECK(huawei.count(id) == 0);
+        for (const auto& id : result_id_set(j)) CHECK(huawei.count(id) == 0);
 
         const Run text = lupe_search({"--index", corpus_index(), c.query});
         CHECK(text.status == kOk);
@@ -132,19 +87,19 @@ TEST_CASE("a query with a syntax error never returns a document it excludes") {
 // Item 5. 0.4.0: `NOT Huawei` found the Huawei article only.
 TEST_CASE("a query that is only an exclusion lists every other document") {
     const auto huawei = huawei_documents();
-    const json everything_but = search_json({"--limit", "10000", "--", "-Huawei"});
-    const json not_form = search_json({"--limit", "10000", "NOT Huawei"});
-    CHECK(ids(everything_but) == ids(not_form));
-    const json other = search_json({"--limit", "10000", "--", "-xyzzyplugh"});  // all documents
-    const auto all = ids(other);
+    const json everything_but = search_corpus({"--limit", "10000", "--", "-Huawei"});
+    const json not_form = search_corpus({"--limit", "10000", "NOT Huawei"});
+    CHECK(result_id_set(everything_but) == result_id_set(not_form));
+    const json other = search_corpus({"--limit", "10000", "--", "-xyzzyplugh"});  // all documents
+    const auto all = result_id_set(other);
     CHECK(all.size() == other.at("total_estimate").get<std::size_t>());
-    CHECK(ids(everything_but).size() + huawei.size() == all.size());
+    CHECK(result_id_set(everything_but).size() + huawei.size() == all.size());
     CHECK(everything_but.at("total_estimate").get<std::size_t>() == all.size() - huawei.size());
 }
 
 // Item 6. 0.4.0: "No results", exit 1, no notice.
 TEST_CASE("an unknown field is searched as words, with a note naming the known fields") {
-    const json j = search_json({"author:kahneman"});
+    const json j = search_corpus({"author:kahneman"});
     REQUIRE_FALSE(j.at("results").empty());
     CHECK(j["results"][0].at("id") == "notes/kahneman.md");
     REQUIRE(j.contains("notices"));
@@ -153,14 +108,14 @@ TEST_CASE("an unknown field is searched as words, with a note naming the known f
     CHECK(text.status == kOk);
     CHECK(has(text.out, "Note: \"author:\" is not a field"));
     // A known field keeps working, without a note.
-    const json title = search_json({"title:Kahneman"});
+    const json title = search_corpus({"title:Kahneman"});
     CHECK(title.at("results").empty());  // the title does not name him
     CHECK_FALSE(title.contains("notices"));
 }
 
 // Trial 15. 0.4.0: `No results for "Gericht".`, as if nothing matched.
 TEST_CASE("paging past the end says how many matches there are") {
-    const auto total = search_json({"Gericht"}).at("total_estimate").get<std::size_t>();
+    const auto total = search_corpus({"Gericht"}).at("total_estimate").get<std::size_t>();
     REQUIRE(total > 0);
     REQUIRE(total < 100);
     const std::string offset = std::to_string(total + 5);
@@ -180,7 +135,7 @@ TEST_CASE("--batch: standard input, plain lines, comments and JSON lines") {
                                           "\n"
                                           "q3\tDrohnen\n"
                                           "q4\tde\tDrohnen\n");
-    const Run stdin_run = search_with_stdin({"--index", corpus_index(), "--batch", "-"}, queries);
+    const Run stdin_run = run({LUPE_SEARCH_BIN, "--index", corpus_index(), "--batch", "-"}, queries);
     INFO("stderr: " << stdin_run.err);
     CHECK(stdin_run.status == kOk);
     CHECK(stdin_run.err.empty());

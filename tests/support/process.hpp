@@ -13,13 +13,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/files.hpp"
 
 extern char** environ;
 
@@ -58,9 +58,9 @@ inline std::vector<char*> c_args(const std::vector<std::string>& argv) {
     return args;
 }
 
-/// Run argv[0] with the arguments argv (no shell, no PATH lookup), stdin from /dev/null,
+/// Run argv[0] with the arguments argv (no shell, no PATH lookup), stdin from `stdin_file`,
 /// and collect stdout, stderr and the exit status. Thread-safe.
-inline Run run(const std::vector<std::string>& argv) {
+inline Run run(const std::vector<std::string>& argv, const std::string& stdin_file = "/dev/null") {
     const auto start = Clock::now();
     int out_pipe[2];
     int err_pipe[2];
@@ -74,7 +74,7 @@ inline Run run(const std::vector<std::string>& argv) {
     }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, stdin_file.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
     auto args = c_args(argv);
@@ -197,18 +197,13 @@ public:
         ::kill(pid_, SIGKILL);
         return wait();
     }
-    std::string out() const { return slurp(out_file_); }
-    std::string err() const { return slurp(err_file_); }
+    std::string out() const { return out_file_.empty() ? "" : read_file_if_any(out_file_); }
+    std::string err() const { return err_file_.empty() ? "" : read_file_if_any(err_file_); }
 
 private:
     void set_status(int wstatus) {
         status_ = decode_status(wstatus);
         seconds_ = seconds_since(start_);
-    }
-    static std::string slurp(const std::string& path) {
-        if (path.empty()) return {};
-        std::ifstream in(path, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     }
 
     std::vector<std::string> argv_;
@@ -219,6 +214,5 @@ private:
     std::optional<int> status_;
     double seconds_ = 0;
 };
-
 
 }  // namespace lupe::test

@@ -16,8 +16,10 @@
 #include "lupe/searcher.hpp"
 #include "searcher/query_parser.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text.hpp"
 
 using lupe::Searcher;
+using lupe::test::has;
 using namespace lupe::searcher;
 
 namespace {
@@ -51,10 +53,6 @@ std::vector<std::string> ids(const lupe::SearchResults& r) {
     for (const auto& hit : r.results) out.push_back(hit.id);
     std::sort(out.begin(), out.end());
     return out;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace
@@ -97,7 +95,7 @@ TEST_CASE("searcher: the syntax-error retry never returns a document it was told
         CAPTURE(query);
         const auto r = s.search(query);
         CHECK_FALSE(r.syntax_error.empty());
-        CHECK(contains(r.query, "-Huawei"));
+        CHECK(has(r.query, "-Huawei"));
         CHECK_FALSE(r.results.empty());
         for (const auto& hit : r.results) CHECK(hit.id != "huawei");
     }
@@ -125,8 +123,8 @@ TEST_CASE("searcher: an unknown field is searched as words, with a notice naming
     const auto r = s.search("author:kahneman");
     CHECK(ids(r) == std::vector<std::string>{"kahneman"});
     REQUIRE(r.notices.size() == 1);
-    CHECK(contains(r.notices[0], "\"author:\" is not a field"));
-    CHECK(contains(r.notices[0], "title:, lang:, source:, date:"));
+    CHECK(has(r.notices[0], "\"author:\" is not a field"));
+    CHECK(has(r.notices[0], "title:, lang:, source:, date:"));
     // Excluded as a whole.
     CHECK(ids(s.search("chip -author:kahneman")) == std::vector<std::string>{"huawei", "nvidia"});
     // Known fields keep working, and ordinary text with a colon gets no notice.
@@ -178,7 +176,7 @@ TEST_CASE("searcher: an index of another format names the library's option, not 
         FAIL("opened");
     } catch (const lupe::IndexCorruptError& e) {
         const std::string what = e.what();
-        CHECK(contains(what, "IndexWriterOptions::rebuild"));
-        CHECK_FALSE(contains(what, "lupe-index"));
+        CHECK(has(what, "IndexWriterOptions::rebuild"));
+        CHECK_FALSE(has(what, "lupe-index"));
     }
 }
