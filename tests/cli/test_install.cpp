@@ -1,11 +1,13 @@
 // Installing lupe and building against the installed package, as a user would: this build
-// tree is installed into a temporary prefix with `cmake --install`, then the examples are
-// built twice, with find_package(lupe) (tests/install/CMakeLists.txt) and with
-// `pkg-config --cflags --libs lupe`, and run.
+// tree is installed into a temporary prefix with `cmake --install`, the prefix is moved
+// elsewhere (an installed package must not depend on where it was installed, nor on the
+// build tree), then the examples are built twice, with find_package(lupe)
+// (tests/install/CMakeLists.txt) and with `pkg-config --cflags --libs lupe`, and run.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "support/temp_dir.hpp"
@@ -29,17 +31,63 @@ void require_ok(const lupe::test::Run& r, const char* what) {
     REQUIRE(r.status == 0);
 }
 
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> split(const std::string& list, char sep) {
+    std::vector<std::string> out;
+    std::istringstream in(list);
+    for (std::string item; std::getline(in, item, sep);)
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+// Every file under `dir` whose name passes `wanted`.
+template <class Pred>
+std::vector<fs::path> files_under(const fs::path& dir, Pred wanted) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && wanted(e.path().filename().string())) out.push_back(e.path());
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("install: find_package(lupe) and pkg-config lupe both build and run the examples") {
     TempDir tmp;
-    const std::string prefix = tmp / "prefix";
-    require_ok(run({LUPE_CMAKE, "--install", LUPE_BINARY_DIR, "--prefix", prefix}), "cmake --install");
+    // Installed in one place, used from another: the original prefix is removed.
+    const std::string installed = tmp / "installed";
+    require_ok(run({LUPE_CMAKE, "--install", LUPE_BINARY_DIR, "--prefix", installed}), "cmake --install");
+    const std::string prefix = tmp / "moved";
+    fs::copy(installed, prefix, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    fs::remove_all(installed);
     for (const char* f : {"include/lupe/lupe.hpp", "include/lupe/version.hpp", "bin/lupe-index",
                           "bin/lupe-search", "lib/cmake/lupe/lupeConfig.cmake",
                           "lib/cmake/lupe/lupeConfigVersion.cmake", "lib/pkgconfig/lupe.pc"}) {
         CAPTURE(f);
         CHECK(fs::exists(fs::path(prefix) / f));
+    }
+
+    // The exported targets name Xapian and CLD2 as imported targets, found again on the
+    // user's machine, never as this machine's library paths.
+    const auto targets = files_under(fs::path(prefix) / "lib/cmake/lupe", [](const std::string& name) {
+        return name.starts_with("lupeTargets") && name.ends_with(".cmake");
+    });
+    REQUIRE(targets.size() >= 2);
+    for (const auto& file : targets) {
+        CAPTURE(file.string());
+        const std::string text = read_file(file);
+        for (const auto& library : split(LUPE_DEPENDENCY_LIBRARIES, '|')) {
+            if (!fs::path(library).is_absolute()) continue;  // a static Xapian's -luuid, -lz
+            CAPTURE(library);
+            CHECK(text.find(library) == std::string::npos);
+        }
+        CHECK(text.find("libxapian") == std::string::npos);
+        CHECK(text.find("libcld2") == std::string::npos);
     }
 
     // An index for the examples, made by the installed tool.
@@ -49,10 +97,29 @@ TEST_CASE("install: find_package(lupe) and pkg-config lupe both build and run th
 
     SUBCASE("find_package") {
         const std::string build = tmp / "consumer";
-        require_ok(run({LUPE_CMAKE, "-S", LUPE_SOURCE_DIR "/tests/install", "-B", build,
-                        "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"}),
-                   "configure the consumer");
+        // Only the moved prefix to look in: no package registry (where an export(PACKAGE)
+        // could point at a build tree).
+        std::vector<std::string> configure = {
+            LUPE_CMAKE, "-S", LUPE_SOURCE_DIR "/tests/install", "-B", build,
+            "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release",
+            "-DCMAKE_CXX_COMPILER=" LUPE_CXX_COMPILER,
+            "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF", "-DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF"};
+        if (std::string(LUPE_CXX_COMPILER_LAUNCHER).size() > 0)
+            configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=" LUPE_CXX_COMPILER_LAUNCHER);
+        require_ok(run(configure), "configure the consumer");
         require_ok(run({LUPE_CMAKE, "--build", build, "-j2"}), "build the consumer");
+        // The consumer found the moved package and compiled and linked nothing of this
+        // build tree or of the source tree's headers.
+        CHECK(read_file(fs::path(build) / "CMakeCache.txt").find("lupe_DIR:PATH=" + prefix + "/lib/cmake/lupe") != std::string::npos);
+        for (const auto& file : files_under(build, [](const std::string& name) {
+                 return name == "flags.make" || name == "link.txt";
+             })) {
+            CAPTURE(file.string());
+            const std::string text = read_file(file);
+            CHECK(text.find(LUPE_BINARY_DIR) == std::string::npos);
+            CHECK(text.find(LUPE_SOURCE_DIR "/include") == std::string::npos);
+            CHECK(text.find(installed) == std::string::npos);
+        }
         const auto search = run({build + "/search", index, "Trainer"});
         require_ok(search, "search example");
         CHECK(search.out.find("[fussballtrainer.md, de]") != std::string::npos);
@@ -78,5 +145,12 @@ TEST_CASE("install: find_package(lupe) and pkg-config lupe both build and run th
         const auto search = run({tmp / "search-pc", index, "Drohne"});
         require_ok(search, "search example built with pkg-config");
         CHECK(search.out.find("[drohnenhersteller.md, de]") != std::string::npos);
+        // What a static link needs, all of it (for a static liblupe, also without --static).
+        const auto static_libs = run({"/usr/bin/pkg-config", "--libs", "--static", "lupe"});
+        require_ok(static_libs, "pkg-config --libs --static lupe");
+        for (const char* lib : {"-llupe", "-lxapian", "-lcld2", "-lz", "-pthread"}) {
+            CAPTURE(lib);
+            CHECK(static_libs.out.find(lib) != std::string::npos);
+        }
     }
 }
