@@ -81,6 +81,9 @@ inline std::string man_page(const CLI::App& app, const ToolManual& manual,
                        "definitions; do not edit.\n";
     page += ".TH \"" + roff_escaped(upper) + "\" 1 \"\" \"lupe " + roff_escaped(version) +
             "\" \"User Commands\"\n";
+    // No hyphenation and a ragged right margin: an option broken across lines ("--ger-
+    // man-word-list") or stretched spaces would not survive copying into a shell.
+    page += ".nh\n.ad l\n";
     page += ".SH NAME\n" + roff_escaped(manual.name) + " \\- " +
             roff_escaped(man_summary(app.get_description())) + "\n";
 
