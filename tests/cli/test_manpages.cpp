@@ -186,4 +186,13 @@ TEST_CASE("a misspelled option gets the nearest real one, in both tools") {
     const Run limit = lupe_search({"--index", tmp / "idx", "--limt", "5", "x"});
     CHECK(limit.status == kError);
     CHECK(has(limit.err, "did you mean --limit?"));
+    // Also when a required option is missing: the typo is the likelier mistake.
+    const Run alone = lupe_index({"--ful"});
+    CHECK(alone.status == kError);
+    CHECK(has(alone.err, "lupe-index: The following argument was not expected: --ful (did you "
+                         "mean --full?)"));
+    const Run search_alone = lupe_search({"--limt", "5", "x"});
+    CHECK(search_alone.status == kError);
+    CHECK(has(search_alone.err, "did you mean --limit?"));
+    CHECK(has(lupe_search({"x"}).err, "--index is required"));
 }
