@@ -29,6 +29,11 @@ constexpr int kExitResults = 0;
 constexpr int kExitNoResults = 1;
 constexpr int kExitError = 2;
 
+// Option groups of --help and the man page beyond CLI11's "Options": the many ranking
+// switches, which most users never need, apart from the everyday ones.
+constexpr const char* kShardListOptions = "Shard lists";
+constexpr const char* kRankingOptions = "Ranking (for measuring and tuning)";
+
 /// Default number of results per query in --batch mode: deep enough for MAP and
 /// Recall@100 in evaluation (trec_eval's customary 1000).
 constexpr std::size_t kBatchDefaultLimit = 1000;
@@ -242,25 +247,30 @@ int main(int argc, char** argv) {
         ->check(lupe::apps::in_range(0.0, 86400.0));
     app.add_flag("--allow-partial", options.allow_partial,
                  "With a shard list: when shards are down, show the others' results and name "
-                 "the missing ones (default: fail)");
+                 "the missing ones (default: fail)")
+        ->group(kShardListOptions);
     app.add_option("--connect-timeout", shard_settings.connect_timeout_ms,
                    "Milliseconds to wait for a remote shard's server to accept a connection, "
                    "1 to 3600000")
         ->type_name("MS")
         ->capture_default_str()
-        ->check(lupe::apps::in_range(1, 3600000));
+        ->check(lupe::apps::in_range(1, 3600000))
+        ->group(kShardListOptions);
     app.add_option("--timeout", shard_settings.timeout_ms,
                    "Milliseconds a remote shard may take for one operation (a query included), "
                    "1 to 3600000")
         ->type_name("MS")
         ->capture_default_str()
-        ->check(lupe::apps::in_range(1, 3600000));
+        ->check(lupe::apps::in_range(1, 3600000))
+        ->group(kShardListOptions);
     app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
                  "No \"Did you mean\" suggestion");
     app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },
-                 "Treat stopwords like other words (for measuring their effect)");
+                 "Treat stopwords like other words (for measuring their effect)")
+        ->group(kRankingOptions);
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
-                 "Do not split German compound query words (for measuring)");
+                 "Do not split German compound query words (for measuring)")
+        ->group(kRankingOptions);
     app.add_option("--german-word-list", shard_settings.german_word_list,
                    "German word list for splitting compound query words; should be the one "
                    "the index was built with (default: $LUPE_GERMAN_WORDLIST, else "
@@ -278,32 +288,40 @@ int main(int argc, char** argv) {
         ->type_name("NAME")
         ->capture_default_str()
         ->check(lupe::apps::one_of({"bm25", "bm25+", "dph", "pl2", "inl2", "lm"},
-                                   lupe::apps::LetterCase::Ignore));
+                                   lupe::apps::LetterCase::Ignore))
+        ->group(kRankingOptions);
     app.add_flag("--no-all-words-first", [&](std::int64_t) { options.all_words_first = false; },
-                 "Rank by weight alone, not documents with all the words first");
+                 "Rank by weight alone, not documents with all the words first")
+        ->group(kRankingOptions);
     app.add_option("--bm25-k1", options.bm25_k1, "BM25 term-frequency saturation")
         ->type_name("K1")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--bm25-b", options.bm25_b, "BM25 length normalisation (0..1)")
         ->type_name("B")
         ->capture_default_str()
-        ->check(lupe::apps::in_range(0.0, 1.0));
+        ->check(lupe::apps::in_range(0.0, 1.0))
+        ->group(kRankingOptions);
     app.add_option("--stopword-weight", options.stopword_weight,
                    "Weight of stopwords in ranking (0: left out)")
         ->type_name("WEIGHT")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--feedback", options.feedback_documents,
                    "Pseudo-relevance feedback from this many top documents (0: off)")
         ->type_name("N")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--feedback-terms", options.feedback_terms,
                    "Terms added by pseudo-relevance feedback")
         ->type_name("N")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--feedback-weight", options.feedback_weight,
                    "Weight of the terms added by feedback, against the query's own")
         ->type_name("WEIGHT")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--color", color, "Bold highlights: auto (on a terminal), always or never")
         ->type_name("WHEN")
         ->check(lupe::apps::one_of({"auto", "always", "never"}))
