@@ -14,6 +14,7 @@ packages=(
   libmimalloc-dev             # allocator of lupe-index (faster parallel indexing)
   wngerman                    # German word list for compound splitting
   doctest-dev                 # tests
+  man-db                      # tests: the man pages render with man -l (brings groff-base)
 )
 
 missing=()

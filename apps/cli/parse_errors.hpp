@@ -78,6 +78,16 @@ void name_parse_errors(CLI::App& app, const std::string& program, int argc, char
                        Otherwise otherwise) {
     app.failure_message([&app, program, argc, argv, otherwise](const CLI::App*, const CLI::Error& e) {
         std::string message = program + ": " + e.what();
+        // CLI11 checks required options before it looks at unknown ones, so `lupe-index
+        // --ful` would be told "--index is required"; a mistyped option explains more.
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+            if (const std::string arg = unknown_option(app, argc, argv); !arg.empty()) {
+                if (const std::string nearest = nearest_option(app, arg); !nearest.empty()) {
+                    return program + ": " + CLI::ExtrasError({arg}).what() + " (did you mean " +
+                           nearest + "?)\nRun with --help for more information.\n";
+                }
+            }
+        }
         if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
             if (const std::string arg = unknown_option(app, argc, argv); !arg.empty()) {
                 const std::string nearest = nearest_option(app, arg);

@@ -20,7 +20,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/cli/help_options.hpp"
 #include "apps/cli/option_names.hpp"
+#include "apps/cli/option_values.hpp"
 #include "apps/cli/parse_errors.hpp"
 #include "lupe/lupe.hpp"
 
@@ -184,11 +186,13 @@ int main(int argc, char** argv) {
     bool json = false;
     bool quiet = false;
     app.add_option("-i,--index", index, "Index directory (created if it does not exist)")
+        ->type_name("DIR")
         ->required();
     app.add_option("SOURCE", sources,
                    "Files and directories to index. With several SOURCEs, a directory's "
                    "files get ids beginning with its name (home/todo.md); NAME=DIR names it "
                    "(and always gives its files ids NAME/...)")
+        ->type_name("PATH")
         ->required()
         ->check(CLI::Validator(
             [](const std::string& source) {
@@ -198,38 +202,50 @@ int main(int argc, char** argv) {
                 if (whole.empty() || eq == std::string::npos) return whole;
                 return CLI::ExistingPath(source.substr(eq + 1)).empty() ? std::string() : whole;
             },
-            "PATH or NAME=DIR"));
+            "", "PATH or NAME=DIR"));
     app.add_option("--lang", options.default_lang,
-                   "Language of documents that do not name one (default: detect with CLD2)")
-        ->check(CLI::IsMember({"en", "de"}));
+                   "Language of documents that do not name one: en or de (default: detect "
+                   "with CLD2)")
+        ->type_name("LANG")
+        ->check(lupe::apps::one_of({"en", "de"}));
     app.add_option("--batch-size", options.batch_size,
-                   "Documents per commit (bounds memory and the work a crash loses)")
+                   "Documents per commit, 1 to 10000000 (bounds memory and the work a crash "
+                   "loses)")
+        ->type_name("N")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+        ->check(lupe::apps::in_range(std::size_t{1}, std::size_t{10000000}));
     app.add_option("--title-weight", options.title_weight,
-                   "How many times a title word counts against a body word")
+                   "How many times a title word counts against a body word, 1 to 20")
+        ->type_name("N")
         ->capture_default_str()
-        ->check(CLI::Range(1u, 20u));
+        ->check(lupe::apps::in_range(1u, 20u));
     app.add_flag("--no-fold", [&](std::int64_t) { options.fold = false; },
                  "Do not fold diacritics (Strasse/Straße meet only in German)");
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
                  "Do not split German compounds (no word list needed)");
     app.add_option("--german-word-list", options.german_word_list,
                    "German word list for compound splitting, read at the first German document "
-                   "(default: $LUPE_GERMAN_WORDLIST, else /usr/share/dict/ngerman)");
+                   "(default: $LUPE_GERMAN_WORDLIST, else /usr/share/dict/ngerman)")
+        ->type_name("FILE");
     app.add_flag("--full", options.rebuild,
                  "Rebuild from scratch beside the published index, then publish it atomically");
     std::size_t shards = 0;
     app.add_option("--shards", shards,
-                   "Split the index into N shards (DIR/shard-K, and DIR/shards.list for "
-                   "lupe-search); later runs on DIR keep its number of shards")
-        ->check(CLI::Range(std::size_t{2}, lupe::kMaxShards));
+                   "Split the index into N shards, 2 to " + std::to_string(lupe::kMaxShards) +
+                       " (DIR/shard-K, and DIR/shards.list for lupe-search); later runs on DIR "
+                       "keep its number of shards")
+        ->type_name("N")
+        ->check(lupe::apps::in_range(std::size_t{2}, lupe::kMaxShards));
     app.add_option("-j,--jobs", options.jobs,
-                   "Worker threads for analysis and writing (default: one per core, at most 8)")
-        ->check(CLI::Range(std::size_t{1}, lupe::kMaxJobs));
+                   "Worker threads for analysis and writing, 1 to " +
+                       std::to_string(lupe::kMaxJobs) + " (default: one per core, at most 8)")
+        ->type_name("N")
+        ->check(lupe::apps::in_range(std::size_t{1}, lupe::kMaxJobs));
     app.add_option("--wait", options.lock_wait_seconds,
-                   "Wait up to SECONDS for another lupe-index on the same index (default: fail)")
-        ->check(CLI::Range(0.0, 86400.0));
+                   "Wait up to SECONDS (at most 86400, a day) for another lupe-index on the "
+                   "same index (default: fail)")
+        ->type_name("SECONDS")
+        ->check(lupe::apps::in_range(0.0, 86400.0));
     lupe::IndexRunOptions run_options;
     app.add_flag("--allow-mass-delete", run_options.allow_mass_delete,
                  "Allow a run to delete all documents of a SOURCE, or more than half of the "
@@ -247,6 +263,35 @@ int main(int argc, char** argv) {
                  "No progress line and no notes on stderr; errors (documents or files that "
                  "could not be indexed) are always printed");
     app.set_version_flag("--version", LUPE_VERSION_STRING);
+    const lupe::apps::ToolManual manual{
+        "lupe-index",
+        {{std::to_string(kExitOk), "Every document was indexed (or nothing had changed)."},
+         {std::to_string(kExitSomeFailed),
+          "Some documents failed, each named on stderr; all others are indexed and committed."},
+         {std::to_string(kExitError),
+          "Nothing could be done: bad arguments, or the index cannot be opened or written "
+          "(another lupe-index holds it, see --wait), or the run would delete too much (see "
+          "--allow-mass-delete)."}},
+        {{"LUPE_GERMAN_WORDLIST",
+          "The German word list for compound splitting when --german-word-list is not given."},
+         {"JOURNAL_STREAM",
+          "Set by systemd for a service's output: when it names stderr, each error and warning "
+          "line starts with a syslog priority (<3>, <4>) for the journal."}},
+        {{"/usr/share/dict/ngerman",
+          "The German word list (Debian's wngerman) when neither --german-word-list nor "
+          "LUPE_GERMAN_WORDLIST names one."},
+         {".lupeignore",
+          "In a SOURCE directory: shell globs, one per line, of names not to index (names that "
+          "start with '.' are skipped too)."},
+         {"DIR/shards.list", "With --shards: the index's shards (DIR/shard-K), for lupe-search."}},
+        {{"lupe-index --index ~/lupe ~/notes",
+          "Index the folder ~/notes into ~/lupe; run it again to index only what changed."},
+         {"lupe-index --index ~/lupe --full ~/notes",
+          "Rebuild the index from scratch beside the published one, then publish it."},
+         {"lupe-index --index /srv/lupe --oneline --quiet news=/srv/news mail=/srv/mail",
+          "Two sources, their ids beginning news/ and mail/; one summary line for a log."}},
+        {"lupe-search(1)"}};
+    lupe::apps::add_help_outputs(app, manual, LUPE_VERSION_STRING);
     lupe::apps::name_parse_errors(app, "lupe-index", argc, argv,
                                   [](const std::string&) { return std::string(); });
     try {

@@ -16,7 +16,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "apps/cli/help_options.hpp"
 #include "apps/cli/option_names.hpp"
+#include "apps/cli/option_values.hpp"
 #include "apps/cli/parse_errors.hpp"
 #include "lupe/lupe.hpp"
 #include "lupe/output.hpp"
@@ -26,6 +28,11 @@ namespace {
 constexpr int kExitResults = 0;
 constexpr int kExitNoResults = 1;
 constexpr int kExitError = 2;
+
+// Option groups of --help and the man page beyond CLI11's "Options": the many ranking
+// switches, which most users never need, apart from the everyday ones.
+constexpr const char* kShardListOptions = "Shard lists";
+constexpr const char* kRankingOptions = "Ranking (for measuring and tuning)";
 
 /// Default number of results per query in --batch mode: deep enough for MAP and
 /// Recall@100 in evaluation (trec_eval's customary 1000).
@@ -186,94 +193,170 @@ int main(int argc, char** argv) {
     lupe::SearchOptions options;
     app.add_option("-i,--index", index,
                    "Index directory, or a shard list file (`auto DIR` / `remote HOST:PORT` lines)")
+        ->type_name("PATH")
         ->required();
-    app.add_option("QUERY", words, "The query (several arguments are joined with spaces)");
-    auto* limit = app.add_option("-n,--limit", options.limit, "Results to show")
+    app.add_option("QUERY", words, "The query (several arguments are joined with spaces)")
+        ->type_name("");
+    auto* limit = app.add_option("-n,--limit", options.limit, "Results to show, 1 to 10000")
+                      ->type_name("N")
                       ->capture_default_str()
-                      ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
-    app.add_option("--offset", options.offset, "Skip this many top results")->capture_default_str();
-    app.add_option("--lang", options.lang, "Only documents in this language, stemmed for it")
-        ->check(CLI::IsMember({"en", "de"}));
+                      ->check(lupe::apps::in_range(std::size_t{1}, std::size_t{10000}));
+    app.add_option("--offset", options.offset, "Skip this many top results")
+        ->type_name("N")
+        ->capture_default_str();
+    app.add_option("--lang", options.lang,
+                   "Only documents in this language, en or de, stemmed for it")
+        ->type_name("LANG")
+        ->check(lupe::apps::one_of({"en", "de"}));
     app.add_flag("--json", json, "One JSON object on stdout (with --batch: one per line)");
     app.add_option("--batch", batch,
                    "Run one query per line of FILE ('-': standard input): QUERY (qid: the line "
                    "number), qid<TAB>QUERY or qid<TAB>lang<TAB>QUERY; '#' lines are skipped. "
-                   "Prints TREC run lines, or JSON lines with --json (default --limit 1000)");
+                   "Prints TREC run lines, or JSON lines with --json (default --limit 1000)")
+        ->type_name("FILE");
     auto* timings_option =
         app.add_option("--timings", timings,
                        "With --batch: write qid<TAB>milliseconds per query to this file (wall "
-                       "time of the search alone, without start-up and output)");
+                       "time of the search alone, without start-up and output)")
+            ->type_name("FILE");
     app.add_option("--snippet-length", options.snippet_length, "Snippet length in bytes (0: none)")
+        ->type_name("BYTES")
         ->capture_default_str();
     const std::map<std::string, lupe::SortOrder> orders = {{"relevance", lupe::SortOrder::Relevance},
                                                           {"newest", lupe::SortOrder::NewestFirst},
                                                           {"oldest", lupe::SortOrder::OldestFirst}};
-    // Checked by hand, not with CLI11's CheckedTransformer, whose message and --help text
-    // show its internal mapping ("{newest->1,...}").
+    // Checked with one_of, not with CLI11's CheckedTransformer, whose message and --help
+    // text show its internal mapping ("{newest->1,...}").
     std::string sort = "relevance";
     app.add_option("--sort", sort, "Order: relevance, newest or oldest (undated last)")
-        ->capture_default_str();
-    app.add_option("--from", options.date_from, "Only documents dated on or after YYYY[-MM[-DD]]");
-    app.add_option("--to", options.date_to, "Only documents dated on or before YYYY[-MM[-DD]]");
+        ->type_name("ORDER")
+        ->capture_default_str()
+        ->check(lupe::apps::one_of({"relevance", "newest", "oldest"}, lupe::apps::LetterCase::Ignore));
+    app.add_option("--from", options.date_from, "Only documents dated on or after YYYY[-MM[-DD]]")
+        ->type_name("DATE");
+    app.add_option("--to", options.date_to, "Only documents dated on or before YYYY[-MM[-DD]]")
+        ->type_name("DATE");
     app.add_flag("--title-only", [&](std::int64_t) { options.fields = lupe::SearchField::Title; },
                  "Look for plain words in titles only");
     lupe::SearcherOptions shard_settings;
     app.add_option("--time-limit", options.time_limit_seconds,
                    "Most seconds one search may take; it then shows the best results found "
-                   "so far (0: no limit)")
+                   "so far, at most 86400 (0: no limit)")
+        ->type_name("SECONDS")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 86400.0));
+        ->check(lupe::apps::in_range(0.0, 86400.0));
     app.add_flag("--allow-partial", options.allow_partial,
                  "With a shard list: when shards are down, show the others' results and name "
-                 "the missing ones (default: fail)");
+                 "the missing ones (default: fail)")
+        ->group(kShardListOptions);
     app.add_option("--connect-timeout", shard_settings.connect_timeout_ms,
-                   "Milliseconds to wait for a remote shard's server to accept a connection")
+                   "Milliseconds to wait for a remote shard's server to accept a connection, "
+                   "1 to 3600000")
+        ->type_name("MS")
         ->capture_default_str()
-        ->check(CLI::Range(1, 3600000));
+        ->check(lupe::apps::in_range(1, 3600000))
+        ->group(kShardListOptions);
     app.add_option("--timeout", shard_settings.timeout_ms,
-                   "Milliseconds a remote shard may take for one operation (a query included)")
+                   "Milliseconds a remote shard may take for one operation (a query included), "
+                   "1 to 3600000")
+        ->type_name("MS")
         ->capture_default_str()
-        ->check(CLI::Range(1, 3600000));
+        ->check(lupe::apps::in_range(1, 3600000))
+        ->group(kShardListOptions);
     app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
                  "No \"Did you mean\" suggestion");
     app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },
-                 "Treat stopwords like other words (for measuring their effect)");
+                 "Treat stopwords like other words (for measuring their effect)")
+        ->group(kRankingOptions);
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
-                 "Do not split German compound query words (for measuring)");
+                 "Do not split German compound query words (for measuring)")
+        ->group(kRankingOptions);
     app.add_option("--german-word-list", shard_settings.german_word_list,
                    "German word list for splitting compound query words; should be the one "
                    "the index was built with (default: $LUPE_GERMAN_WORDLIST, else "
-                   "/usr/share/dict/ngerman)");
+                   "/usr/share/dict/ngerman)")
+        ->type_name("FILE");
     const std::map<std::string, lupe::Weighting> weightings = {
         {"bm25", lupe::Weighting::BM25}, {"bm25+", lupe::Weighting::BM25Plus},
         {"dph", lupe::Weighting::DPH},   {"pl2", lupe::Weighting::PL2},
         {"inl2", lupe::Weighting::InL2}, {"lm", lupe::Weighting::LM}};
-    app.add_option("--weighting", options.weighting, "Ranking function")
-        ->transform(CLI::CheckedTransformer(weightings, CLI::ignore_case))
-        ->default_str("bm25");
-    app.add_flag("--no-all-words-first", [&](std::int64_t) { options.all_words_first = false; },
-                 "Rank by weight alone, not documents with all the words first");
-    app.add_option("--bm25-k1", options.bm25_k1, "BM25 term-frequency saturation")
-        ->capture_default_str();
-    app.add_option("--bm25-b", options.bm25_b, "BM25 length normalisation (0..1)")
+    // Checked with one_of and looked up after parsing, not with CLI11's CheckedTransformer
+    // (see --sort).
+    std::string weighting = "bm25";
+    app.add_option("--weighting", weighting,
+                   "Ranking function: bm25, bm25+, dph, pl2, inl2 or lm")
+        ->type_name("NAME")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0));
+        ->check(lupe::apps::one_of({"bm25", "bm25+", "dph", "pl2", "inl2", "lm"},
+                                   lupe::apps::LetterCase::Ignore))
+        ->group(kRankingOptions);
+    app.add_flag("--no-all-words-first", [&](std::int64_t) { options.all_words_first = false; },
+                 "Rank by weight alone, not documents with all the words first")
+        ->group(kRankingOptions);
+    app.add_option("--bm25-k1", options.bm25_k1, "BM25 term-frequency saturation")
+        ->type_name("K1")
+        ->capture_default_str()
+        ->group(kRankingOptions);
+    app.add_option("--bm25-b", options.bm25_b, "BM25 length normalisation (0..1)")
+        ->type_name("B")
+        ->capture_default_str()
+        ->check(lupe::apps::in_range(0.0, 1.0))
+        ->group(kRankingOptions);
     app.add_option("--stopword-weight", options.stopword_weight,
                    "Weight of stopwords in ranking (0: left out)")
-        ->capture_default_str();
+        ->type_name("WEIGHT")
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--feedback", options.feedback_documents,
                    "Pseudo-relevance feedback from this many top documents (0: off)")
-        ->capture_default_str();
+        ->type_name("N")
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--feedback-terms", options.feedback_terms,
                    "Terms added by pseudo-relevance feedback")
-        ->capture_default_str();
+        ->type_name("N")
+        ->capture_default_str()
+        ->group(kRankingOptions);
     app.add_option("--feedback-weight", options.feedback_weight,
                    "Weight of the terms added by feedback, against the query's own")
-        ->capture_default_str();
-    app.add_option("--color", color, "Bold highlights: auto (on a terminal), always, never")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->type_name("WEIGHT")
+        ->capture_default_str()
+        ->group(kRankingOptions);
+    app.add_option("--color", color, "Bold highlights: auto (on a terminal), always or never")
+        ->type_name("WHEN")
+        ->check(lupe::apps::one_of({"auto", "always", "never"}))
         ->capture_default_str();
     app.set_version_flag("--version", LUPE_VERSION_STRING);
+    const lupe::apps::ToolManual manual{
+        "lupe-search",
+        {{std::to_string(kExitResults), "Results found."},
+         {std::to_string(kExitNoResults),
+          "No results (also for a page past the last result; the message then gives the "
+          "number of matches)."},
+         {std::to_string(kExitError),
+          "An error: bad arguments, no index, a bad batch file, or shards down without "
+          "--allow-partial."}},
+        {{"LUPE_GERMAN_WORDLIST",
+          "The German word list for splitting compound query words when --german-word-list "
+          "is not given."},
+         {"NO_COLOR", "When set, --color auto prints no bold highlights."},
+         {"TERM", "When dumb, --color auto prints no bold highlights."}},
+        {{"/usr/share/dict/ngerman",
+          "The German word list (Debian's wngerman) when neither --german-word-list nor "
+          "LUPE_GERMAN_WORDLIST names one."},
+         {"DIR/shards.list",
+          "The shards of an index built with lupe-index --shards, searched together when "
+          "--index names DIR."}},
+        {{"lupe-search --index ~/lupe Huawei Ascend training",
+          "The ten best documents for these words, those with all of them first."},
+         {"lupe-search --index ~/lupe 'title:drohne date:2025-01-01..2025-12-31'",
+          "Documents of 2025 with the word in their title."},
+         {"lupe-search --index ~/lupe --batch queries.tsv > run.trec",
+          "One query per line of queries.tsv, results as TREC run lines."},
+         {"lupe-search --index ~/lupe -- -Musk Altman",
+          "A query that starts with '-' goes after '--'."}},
+        {"lupe-index(1)"}};
+    lupe::apps::add_help_outputs(app, manual, LUPE_VERSION_STRING);
     // Parser errors name the program, as every other message does; an unknown argument that
     // is no mistyped option is most likely a query that starts with '-'.
     lupe::apps::name_parse_errors(app, "lupe-search", argc, argv, [](const std::string& arg) {
@@ -285,18 +368,9 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? kExitResults : kExitError;
     }
-    {
-        std::string key = sort;
-        std::transform(key.begin(), key.end(), key.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        const auto order = orders.find(key);
-        if (order == orders.end()) {
-            std::cerr << "lupe-search: --sort: \"" << lupe::terminal_safe(sort)
-                      << "\" is not one of relevance, newest, oldest\n";
-            return kExitError;
-        }
-        options.sort = order->second;
-    }
+    // one_of has checked both and passed them on as listed.
+    options.sort = orders.at(sort);
+    options.weighting = weightings.at(weighting);
     if (batch.empty() && words.empty()) {
         std::cerr << "lupe-search: give a query, or --batch FILE (see --help)\n";
         return kExitError;
