@@ -71,7 +71,8 @@ struct RecoveredQuery {
 /// "export` is `chip export -Huawei`, `NOT Huawei` is `-Huawei`. An unclosed quote or
 /// parenthesis is dropped and its words kept; one that is excluded (`NOT (a b`, `-"a b`)
 /// excludes all the words after it. A word is never searched for where the query excluded
-/// it. Lexed by the same lexer as parse_query, in a lenient mode.
+/// it. Lexed by the same lexer as parse_query (query_lexer.hpp), whose error tokens
+/// it drops.
 /// @throws lupe::QueryLimitError when the recovered text still has more than
 ///         kMaxQueryTerms terms
 RecoveredQuery recover_query(std::string_view query, std::vector<std::string>* notices = nullptr);
