@@ -14,6 +14,7 @@
 #include "searcher/feedback.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
+#include "searcher/query_recovery.hpp"
 #include "searcher/ranking.hpp"
 #include "searcher/spelling.hpp"
 
