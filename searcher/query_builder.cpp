@@ -160,9 +160,10 @@ private:
         }
     }
 
-    // A plain word that is a stopword in the query's language, or without --lang in
-    // either language ("the"; "die", which is German for "the" and an English verb), even
-    // when the index holds one language only: the query's words are not the index's
+    // A plain word that is a stopword in the query's language, or without one
+    // (QueryOptions::lang) in either language ("the"; "die", which is German for "the"
+    // and an English verb), even when the index holds one language only: the query's
+    // words are not the index's
     // (measured without the lang column: cisi 0.3892 this way, 0.3872 with the index's
     // languages only). Only options_.stopwords makes any word one. Leaves the word in
     // tokens_.

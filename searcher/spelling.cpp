@@ -1,7 +1,6 @@
 #include "searcher/spelling.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <iterator>
 #include <unordered_map>
