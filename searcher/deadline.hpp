@@ -120,4 +120,31 @@ private:
     unsigned calls_ = 0;
 };
 
+/// One search's deadline as Xapian's matcher meets it: when the matcher can be stopped
+/// there (every open shard is local: see DeadlineSource), bounded() makes a query stop at
+/// it, and stopped() says whether one did.
+class MatcherDeadline {
+public:
+    MatcherDeadline(const Deadline& deadline, bool stoppable)
+        : deadline_(deadline), stoppable_(stoppable && deadline.set()) {}
+
+    /// Whether queries stop at the deadline (it is set, and every shard is local).
+    bool stoppable() const { return stoppable_; }
+
+    /// `q`, such that the matcher stops at the deadline (when it can).
+    Xapian::Query bounded(const Xapian::Query& q) const {
+        if (!stoppable_) return q;
+        auto* source = new DeadlineSource(deadline_.at(), stopped_);
+        return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release()));
+    }
+
+    /// Whether a bounded query's match ended at the deadline.
+    bool stopped() const { return *stopped_; }
+
+private:
+    const Deadline& deadline_;
+    bool stoppable_;
+    std::shared_ptr<bool> stopped_ = std::make_shared<bool>(false);
+};
+
 }  // namespace lupe::searcher

@@ -1,14 +1,15 @@
 #include "searcher/spelling.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
+#include <iterator>
 #include <unordered_map>
 
 #include <xapian/unicode.h>
 
 #include "analysis/tokenizer.hpp"
 #include "analysis/utf8.hpp"
+#include "searcher/query_lexer.hpp"
 
 namespace lupe::searcher {
 namespace {
@@ -79,88 +80,39 @@ Xapian::doccount found_in(const Xapian::Database& db, const VocabularyReader& vo
     return freq;
 }
 
-bool is_query_space(char32_t cp) {
-    return cp == U' ' || cp == U'\t' || cp == U'\n' || cp == U'\r' || cp == U'\f' ||
-           cp == U'\v' || cp == U'\u00A0';
-}
-bool is_query_quote(char32_t cp) {
-    return cp == U'"' || cp == U'\u201C' || cp == U'\u201D' || cp == U'\u201E';
-}
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 struct ByteRange {
     std::size_t begin;
     std::size_t end;
 };
 
-/// Start of the code point that ends just before byte `pos` (> 0).
-std::size_t previous_char(std::string_view q, std::size_t pos) {
-    do --pos;
-    while (pos > 0 && (static_cast<unsigned char>(q[pos]) & 0xC0) == 0x80);
-    return pos;
-}
-
-/// Whether the query lexer starts a word at byte `pos`: at the start, or after a space,
-/// a bracket, a quote, or a '+' / '-' that is itself at such a place.
-bool starts_lexeme(std::string_view q, std::size_t pos, bool after_modifier = false) {
-    if (pos == 0) return true;
-    const std::size_t before = previous_char(q, pos);
-    std::size_t next = before;
-    const char32_t cp = decode_utf8(q, next);
-    if (is_query_space(cp) || cp == U'(' || cp == U')' || is_query_quote(cp)) return true;
-    return !after_modifier && (cp == U'+' || cp == U'-') && starts_lexeme(q, before, true);
-}
-
-/// The parts of a query no word of which is corrected: field names with their colon
-/// ("title:", "Lang:"; a corrected field name would break the query), and the values of
-/// lang:, source: and date:, which are codes, publisher names and dates rather than words
-/// of the text. The rules follow query_parser's lexer: a field name is one of its fields,
-/// in any case, right before a ':'; a value runs to the next space, bracket or quote, or,
-/// when it starts with a quote, to the closing quote.
-std::vector<ByteRange> protected_ranges(std::string_view q) {
+/// The parts of a query whose words may be corrected, in query order: words (not the
+/// operators AND, OR, NOT), the inside of phrases, and the value of title:. Everything
+/// else is syntax, or a value that is a code, a publisher's name or a date rather than a
+/// word of the text: field names with their colon (a corrected field name would break the
+/// query) and the values of lang:, source: and date:. The query is cut as the parser cuts
+/// it (query_lexer.hpp); after a quote never closed, the words are corrected as the words
+/// that the retry after the syntax error searches.
+std::vector<ByteRange> correctable_ranges(std::string_view q) {
     std::vector<ByteRange> out;
-    for (std::size_t colon = q.find(':'); colon != std::string_view::npos;
-         colon = q.find(':', colon + 1)) {
-        std::size_t name_begin = colon;
-        while (name_begin > 0 && is_ascii_letter(q[name_begin - 1])) --name_begin;
-        if (!starts_lexeme(q, name_begin)) continue;  // "foo.lang:x" is a word, as for the lexer
-        std::string name(q.substr(name_begin, colon - name_begin));
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        const bool has_value = name == "lang" || name == "source" || name == "date";
-        if (!has_value && name != "title") continue;
-
-        std::size_t end = colon + 1;
-        if (has_value && end < q.size()) {
-            std::size_t pos = end;
-            if (is_query_quote(decode_utf8(q, pos))) {
-                end = pos;
-                while (end < q.size()) {
-                    std::size_t next = end;
-                    const bool closing = is_query_quote(decode_utf8(q, next));
-                    end = next;
-                    if (closing) break;
-                }
-            } else {
-                while (end < q.size()) {
-                    std::size_t next = end;
-                    const char32_t cp = decode_utf8(q, next);
-                    if (is_query_space(cp) || cp == U'(' || cp == U')' || is_query_quote(cp)) {
-                        break;
-                    }
-                    end = next;
-                }
-            }
+    for (const QueryToken& t : lex_query(q)) {
+        switch (t.kind) {
+            case QueryTokenKind::Word:
+            case QueryTokenKind::Phrase: out.push_back({t.text_begin, t.text_end}); break;
+            case QueryTokenKind::Field:
+                if (t.field == "title") out.push_back({t.text_begin, t.text_end});
+                break;
+            default: break;
         }
-        out.push_back({name_begin, end});
     }
     return out;
 }
 
-bool is_protected(const std::vector<ByteRange>& ranges, std::size_t offset) {
-    return std::any_of(ranges.begin(), ranges.end(), [&](const ByteRange& r) {
-        return offset >= r.begin && offset < r.end;
-    });
+/// Whether the token [begin, end) lies in one of `ranges` (sorted, disjoint).
+bool is_correctable(const std::vector<ByteRange>& ranges, std::size_t begin, std::size_t end) {
+    const auto after = std::upper_bound(
+        ranges.begin(), ranges.end(), begin,
+        [](std::size_t offset, const ByteRange& r) { return offset < r.begin; });
+    return after != ranges.begin() && end <= std::prev(after)->end;
 }
 
 bool is_upper(char32_t cp) {
@@ -322,7 +274,7 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db,
                                         const SpellingOptions& options) {
     std::vector<analysis::Token> tokens;
     analysis::tokenize(query_text, tokens);
-    const std::vector<ByteRange> ranges = protected_ranges(query_text);
+    const std::vector<ByteRange> ranges = correctable_ranges(query_text);
 
     Suggestion out;
     std::size_t copied = 0;  // bytes of query_text already in out.query
@@ -330,8 +282,7 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db,
     std::unordered_map<std::string, std::string> suggestions;  // word -> suggestion or ""
     for (const analysis::Token& token : tokens) {
         const std::string_view typed = query_text.substr(token.begin, token.end - token.begin);
-        if (typed == "AND" || typed == "OR" || typed == "NOT") continue;
-        if (is_protected(ranges, token.begin)) continue;
+        if (!is_correctable(ranges, token.begin, token.end)) continue;
         if (token.end < query_text.size() && query_text[token.end] == '*') continue;  // wildcard
 
         auto found = suggestions.find(token.text);

@@ -156,10 +156,11 @@ struct Suggestion {
 
 /// @brief Suggest a corrected query ("did you mean").
 ///
-/// The query's words are found with the shared tokenizer; these are left alone: the
-/// upper-case operators AND, OR, NOT; field names ("title:", "lang:", "source:",
-/// "date:", in any case); the values of lang:, source: and date: (quoted values too);
-/// wildcard prefixes ("huawe*"); words with a digit; and words shorter than
+/// The query is cut as the parser cuts it (query_lexer.hpp) and its words are found with
+/// the shared tokenizer; these are left alone: the upper-case operators AND, OR, NOT
+/// (inside a phrase they are words); field names ("title:", "lang:", "source:", "date:",
+/// in any case); the values of lang:, source: and date: (quoted values too); wildcard
+/// prefixes ("huawe*"); words with a digit; and words shorter than
 /// SpellingOptions::min_word_chars. Every other word goes through suggest_word(), up to
 /// SpellingOptions::max_query_words of them. The query need not be valid syntax (a
 /// suggestion is most useful when it is not).

@@ -7,6 +7,7 @@
 #include "lupe/error.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
+#include "searcher/query_recovery.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static lupe::analysis::Analyzer analyzer(lupe::analysis::AnalysisConfig{

@@ -2,6 +2,7 @@
 
 #include "lupe/error.hpp"
 #include "searcher/query_parser.hpp"
+#include "searcher/query_recovery.hpp"
 
 using namespace lupe::searcher;
 using K = QueryNode::Kind;

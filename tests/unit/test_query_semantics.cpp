@@ -15,6 +15,7 @@
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
 #include "searcher/query_parser.hpp"
+#include "searcher/query_recovery.hpp"
 #include "support/temp_dir.hpp"
 #include "support/text.hpp"
 

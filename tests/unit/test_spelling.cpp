@@ -267,3 +267,25 @@ TEST_CASE("spelling: an empty index suggests nothing") {
           std::nullopt);
     CHECK(suggest_query(db, "huawey", Family::German, stemmers) == std::nullopt);
 }
+
+// Spelling cuts the query with the parser's lexer (query_lexer.hpp): inside a phrase every
+// word is a phrase word, as the parser searches it. (When spelling had its own scanner, a
+// field name inside a phrase, "source:" here, kept the word after it from being
+// corrected, and AND, OR and NOT were never corrected, even as phrase words.)
+TEST_CASE("spelling: inside a phrase, field names and operators are words") {
+    Fixture f;
+    const auto s = f.query("\"huawey source:traning\"");
+    REQUIRE(s);
+    CHECK(s->query == "\"huawei source:training\"");
+    SUBCASE("outside a phrase they stay syntax") {
+        const auto t = f.query("huawey source:traning AND trainign");
+        REQUIRE(t);
+        CHECK(t->query == "huawei source:traning AND training");
+    }
+    SUBCASE("a field value whose quote is never closed: its words are corrected as the "
+            "retry after the syntax error searches them") {
+        const auto t = f.query("source:\"Huawey Trainign");
+        REQUIRE(t);
+        CHECK(t->query == "source:\"Huawei Training");
+    }
+}

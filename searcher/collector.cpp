@@ -1,0 +1,52 @@
+#include "searcher/collector.hpp"
+
+#include <string>
+
+#include "analysis/language.hpp"
+#include "format/schema.hpp"
+#include "format/stored_document.hpp"
+
+namespace lupe::searcher {
+namespace schema = analysis::schema;
+
+void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
+                     const SearchOptions& options, const HighlightTerms& highlights,
+                     analysis::Analyzer& analyzer, const Deadline& deadline,
+                     SearchResults& out, std::vector<Xapian::docid>& docids) {
+    std::size_t rank = first_rank;
+    std::size_t no_snippet_from = 0;  // the first rank left without one, if any
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        Result r;
+        r.rank = rank++;
+        r.score = it.get_weight();
+        docids.push_back(*it);
+        const Xapian::Document doc = it.get_document();
+        detail::StoredFields fields = detail::decode_fields(doc.get_data());
+        r.id = std::move(fields.id);
+        r.title = std::move(fields.title);
+        r.lang = std::move(fields.lang);
+        r.date = std::move(fields.date);
+        r.url = std::move(fields.url);
+        r.source = std::move(fields.source);
+        if (options.snippet_length && !no_snippet_from && deadline.passed()) {
+            no_snippet_from = r.rank;
+        }
+        if (options.snippet_length && !no_snippet_from) {
+            std::string text = detail::decompress_text(doc.get_value(schema::kTextSlot));
+            if (text.empty()) text = r.title;
+            r.snippet = make_snippet(text, analysis::family_of(r.lang), highlights, analyzer,
+                                     options.snippet_length);
+            if (!options.highlight_open.empty() || !options.highlight_close.empty()) {
+                r.snippet_marked = r.snippet.marked(options.highlight_open, options.highlight_close);
+            }
+        }
+        out.results.push_back(std::move(r));
+    }
+    if (no_snippet_from) {
+        out.notices.push_back("the time limit was reached before the snippets of results " +
+                              std::to_string(no_snippet_from) + "-" + std::to_string(rank - 1) +
+                              ": they have none");
+    }
+}
+
+}  // namespace lupe::searcher

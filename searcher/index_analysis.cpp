@@ -1,0 +1,43 @@
+#include "searcher/index_analysis.hpp"
+
+#include "analysis/decompounder.hpp"
+#include "format/analysis_config.hpp"
+#include "lupe/error.hpp"
+
+namespace lupe::searcher {
+
+void IndexAnalysis::adopt(const std::string& record, const std::string& german_word_list) {
+    if (record == record_ && analyzer_) return;
+    record_ = record;
+    config_ = analysis::parse_config(
+        record_, analysis::german_word_list_source(german_word_list,
+                                                   "SearcherOptions::german_word_list"));
+    analysis::AnalysisConfig whole_words = config_;
+    whole_words.decompounder.reset();
+    analyzer_ = std::make_unique<analysis::Analyzer>(std::move(whole_words));
+    splitting_ = false;
+}
+
+std::optional<std::string> IndexAnalysis::prepare_german() {
+    const auto& splitter = config_.decompounder;
+    if (!splitter) return std::nullopt;
+    try {
+        splitter->ensure_loaded();
+    } catch (const WordListError& e) {
+        return std::string("German compound splitting is off: ") + e.what() +
+               "; compound query words are searched whole";
+    }
+    if (!splitting_) {
+        analyzer_ = std::make_unique<analysis::Analyzer>(config_);
+        splitting_ = true;
+    }
+    const auto recorded = analysis::parse_word_list_record(word_list_record_);
+    const analysis::WordListFingerprint used = splitter->fingerprint();
+    if (!recorded || recorded->fingerprint == used) return std::nullopt;
+    return "the German word list " + splitter->source()->describe() +
+           " differs from the one the index was built with (" + used.to_string() +
+           "; the index: " + recorded->fingerprint.to_string() + " from " + recorded->path +
+           "): compound parts may not match";
+}
+
+}  // namespace lupe::searcher

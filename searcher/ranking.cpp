@@ -1,0 +1,104 @@
+#include "searcher/ranking.hpp"
+
+#include <algorithm>
+
+#include "analysis/date.hpp"
+#include "format/schema.hpp"
+#include "lupe/error.hpp"
+
+namespace lupe::searcher {
+namespace schema = analysis::schema;
+
+namespace {
+
+// BM25's k2, k3 and min_normlen as Xapian defines them: k2 = 0 (no document-length
+// correction term), k3 = 1 (query term frequency counts linearly), normalised document
+// lengths below 0.5 count as 0.5.
+constexpr double kBm25K2 = 0.0;
+constexpr double kBm25K3 = 1.0;
+constexpr double kBm25MinNormLen = 0.5;
+/// BM25+'s delta (Lv and Zhai's recommended value).
+constexpr double kBm25PlusDelta = 1.0;
+/// The c parameter of the DFR schemes PL2 and InL2 (Amati's default for short queries).
+constexpr double kDfrC = 1.0;
+/// Dirichlet prior of the language-model weighting (Zhai and Lafferty's usual mu).
+constexpr double kLmDirichletMu = 2000.0;
+
+}  // namespace
+
+std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& o) {
+    switch (o.weighting) {
+        case Weighting::BM25:
+            return std::make_unique<Xapian::BM25Weight>(o.bm25_k1, kBm25K2, kBm25K3, o.bm25_b,
+                                                        kBm25MinNormLen);
+        case Weighting::BM25Plus:
+            return std::make_unique<Xapian::BM25PlusWeight>(o.bm25_k1, kBm25K2, kBm25K3, o.bm25_b,
+                                                            kBm25MinNormLen, kBm25PlusDelta);
+        case Weighting::DPH: return std::make_unique<Xapian::DPHWeight>();
+        case Weighting::PL2: return std::make_unique<Xapian::PL2Weight>(kDfrC);
+        case Weighting::InL2: return std::make_unique<Xapian::InL2Weight>(kDfrC);
+        case Weighting::LM:
+            return std::make_unique<Xapian::LMWeight>(0.0, Xapian::Weight::DIRICHLET_SMOOTHING,
+                                                      kLmDirichletMu);
+    }
+    return std::make_unique<Xapian::BM25Weight>();
+}
+
+Xapian::Query with_tier_bonus(const Xapian::Query& ranked, const Xapian::Query& all_words) {
+    auto* bonus_source = new Xapian::FixedWeightPostingSource(kTierBonus);
+    const Xapian::Query bonus(Xapian::Query::OP_FILTER, Xapian::Query(bonus_source->release()),
+                              all_words);
+    // OP_OR, not OP_AND_MAYBE, although the bonus adds no match: Xapian 1.4's
+    // AND_MAYBE missed first-tier documents when a word carries compound parts (one
+    // of eight on gesetze-de for "steuergebiet steuergegenstand"; bench/shards.sh
+    // found it).
+    return Xapian::Query(Xapian::Query::OP_OR, ranked, bonus);
+}
+
+void take_tier_bonus(std::vector<Result>& results) {
+    for (Result& r : results) {
+        r.matched_all = r.score >= kTierBonus;
+        if (r.matched_all) r.score -= kTierBonus;
+    }
+}
+
+void mark_matched_all(const Xapian::Database& db, const Xapian::Query& all_words,
+                      const std::vector<Xapian::docid>& docids, std::vector<Result>& results) {
+    std::vector<Xapian::Query> ids;
+    for (const Result& r : results) ids.emplace_back(std::string(schema::kIdPrefix) + r.id);
+    Xapian::Enquire check(db);
+    check.set_query(Xapian::Query(Xapian::Query::OP_FILTER, all_words,
+                                  Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+    check.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet with_all =
+        check.get_mset(0, static_cast<Xapian::doccount>(results.size()));
+    std::vector<Xapian::docid> found(with_all.begin(), with_all.end());
+    std::sort(found.begin(), found.end());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        results[i].matched_all = std::binary_search(found.begin(), found.end(), docids[i]);
+    }
+}
+
+Xapian::Query date_range(const std::string& from_key, const std::string& to_key) {
+    if (from_key.empty()) {
+        return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kDateSlot, to_key);
+    }
+    if (to_key.empty()) {
+        return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kDateSlot, from_key);
+    }
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kDateSlot, from_key, to_key);
+}
+
+Xapian::Query date_filter(const std::string& from, const std::string& to) {
+    const auto bound = [](const std::string& text, bool upper) -> std::string {
+        if (text.empty()) return {};
+        const auto d = analysis::parse_iso_date(text);
+        if (!d) {
+            throw InvalidArgumentError("date \"" + text + "\" is not YYYY, YYYY-MM or YYYY-MM-DD");
+        }
+        return upper ? analysis::date_upper_bound(*d) : analysis::date_sort_key(*d);
+    };
+    return date_range(bound(from, false), bound(to, true));
+}
+
+}  // namespace lupe::searcher
