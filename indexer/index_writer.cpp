@@ -23,6 +23,10 @@
 #include <xapian.h>
 
 #include "format/analysis_config.hpp"
+#include "format/compatibility.hpp"
+#include "format/file_records.hpp"
+#include "format/shard_routing.hpp"
+#include "format/vocabulary.hpp"
 #include "analysis/analyzer.hpp"
 #include "analysis/decompounder.hpp"
 #include "analysis/date.hpp"
@@ -76,7 +80,10 @@ void refuse_foreign_directory(const std::string& path) {
         throw IndexCorruptError("index " + path + ": exists and is not a directory");
     }
     if (fs::is_empty(path, ec)) return;
-    for (const char* marker : {"iamglass", "iamchert", "iamhoney", detail::kStubName, detail::kLockName}) {
+    for (const char* marker : detail::kXapianDatabaseMarkers) {
+        if (fs::exists(fs::path(path) / marker, ec)) return;
+    }
+    for (const char* marker : {detail::kStubName, detail::kLockName}) {
         if (fs::exists(fs::path(path) / marker, ec)) return;
     }
     throw IndexCorruptError("index " + path +
@@ -84,62 +91,6 @@ void refuse_foreign_directory(const std::string& path) {
                             "give the writer a new or empty directory for the index");
 }
 
-
-// FNV-1a's 64-bit prime and offset basis (http://www.isthe.com/chongo/tech/comp/fnv/).
-constexpr std::uint64_t kFnv64Prime = 1099511628211ull;
-constexpr std::uint64_t kFnv64OffsetBasis = 14695981039346656037ull;
-
-// The offset basis lupe 0.1-0.4 used by mistake (FNV-1a's with its last digit dropped).
-// The hash it gives is part of index format 3: it names input files in terms
-// (schema::kSourceFilePrefix) and metadata keys (schema::kFileStatePrefix) and fills the
-// content hash slot of every stored document, so it stays as it is; changing it would
-// make every existing index lose its incremental state. It is not FNV-1a, and nothing
-// documented promises that it is.
-constexpr std::uint64_t kFormat3HashBasis = 1469598103934665603ull;
-
-// The FNV-1a 64 loop from a given starting value.
-std::uint64_t fnv1a_from(std::string_view data, std::uint64_t h) {
-    for (unsigned char c : data) {
-        h ^= c;
-        h *= kFnv64Prime;
-    }
-    return h;
-}
-
-// FNV-1a, 64 bits, as published: shard_of's hash.
-std::uint64_t fnv1a64(std::string_view data) { return fnv1a_from(data, kFnv64OffsetBasis); }
-
-// Index format 3's stable hash (std::hash may differ between builds): the FNV-1a loop
-// from kFormat3HashBasis. For the content hash slot, for naming input files in terms and
-// metadata keys, and for the shard routing of sharded indexes written by lupe 0.3-0.4.
-std::uint64_t format3_hash(std::string_view data, std::uint64_t h = kFormat3HashBasis) {
-    return fnv1a_from(data, h);
-}
-
-// How a sharded index assigns document ids to shards, recorded in each shard's metadata
-// (kShardRoutingKey) when it is created, so that a later run routes as the first did.
-constexpr std::string_view kShardRoutingKey = "lupe.shard-routing";
-// shard_of(): FNV-1a 64 of the id modulo the shard count (lupe 0.5 on).
-constexpr std::string_view kShardRoutingFnv1a = "fnv1a64";
-// format3_hash() of the id modulo the shard count: shards written by lupe 0.3-0.4, which
-// recorded no routing. They keep it, so that an updated document still lands in the
-// shard that holds its old version; a rebuild into a new directory moves to fnv1a64.
-constexpr std::string_view kShardRoutingLegacy = "lupe-0.3";
-
-std::string hex64(std::uint64_t v) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 15];
-    return out;
-}
-
-std::string file_term(const std::string& file) {
-    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(file));
-}
-
-std::string file_state_key(const std::string& file) {
-    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(file));
-}
 
 // The document data (display fields) and the text slot's value (the start of the body,
 // for snippets): see format/stored_document.hpp.
@@ -167,10 +118,6 @@ constexpr std::size_t kShardFlushWords = 50000;
 // words (and at every commit): bounds their memory on corpora with huge vocabularies.
 constexpr std::size_t kVocabularyFlushWords = 1000000;
 
-// Longest vocabulary key written: Xapian's keys are at most 245 bytes; a longer "word"
-// is no word anyone will misspell.
-constexpr std::size_t kMaxVocabularyKeyBytes = 240;
-
 // Default number of workers: one per core, at most this many. Beyond it the one thread that
 // reads and parses the input keeps no more workers busy, and each worker adds its caches
 // (up to about 60 MB) and a shard to merge.
@@ -180,49 +127,6 @@ std::size_t default_jobs() {
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : std::min<std::size_t>(n, kMaxDefaultJobs);
 }
-
-// Adds vocabulary counts to a database's metadata (schema::kVocabularyPrefix).
-void write_vocabulary(Xapian::WritableDatabase& db, analysis::Analyzer& analyzer,
-                      bool fresh_database) {
-    std::string key(schema::kVocabularyPrefix);
-    analyzer.vocabulary().for_each([&](const std::string& word, std::uint32_t documents) {
-        key.resize(schema::kVocabularyPrefix.size());
-        key += word;
-        if (documents == 0 || key.size() > kMaxVocabularyKeyBytes) return;
-        unsigned long long total = documents;
-        if (!fresh_database) {
-            const std::string old = db.get_metadata(key);
-            unsigned long long before = 0;
-            std::from_chars(old.data(), old.data() + old.size(), before);
-            total += before;
-        }
-        db.set_metadata(key, std::to_string(total));
-    });
-    analyzer.clear_vocabulary();
-}
-
-// Merges a rebuild's shards: vocabulary counts are added up, other metadata (the same in
-// every shard, or written to one only) taken from the first shard that has it.
-class ShardCompactor : public Xapian::Compactor {
-public:
-    std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
-                                           const std::string tags[]) override {
-        // Xapian 1.4's glass backend passes the key as stored, after its two-byte marker
-        // for user metadata ("\0\xc0"); other backends may not.
-        std::string_view name(key);
-        if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
-        if (name.compare(0, schema::kVocabularyPrefix.size(), schema::kVocabularyPrefix) != 0) {
-            return tags[0];
-        }
-        unsigned long long total = 0;
-        for (size_t i = 0; i < num_tags; ++i) {
-            unsigned long long n = 0;
-            std::from_chars(tags[i].data(), tags[i].data() + tags[i].size(), n);
-            total += n;
-        }
-        return std::to_string(total);
-    }
-};
 
 }  // namespace
 
@@ -258,31 +162,8 @@ struct Worker {
 };
 
 std::size_t shard_of(const std::string& id, std::size_t shard_count) {
-    return shard_count <= 1 ? 0 : static_cast<std::size_t>(fnv1a64(id) % shard_count);
+    return format::shard_by_routing(id, shard_count, format::ShardRouting::kFnv1a);
 }
-
-namespace {
-
-// The shard of an id under a recorded routing (kShardRoutingKey).
-std::size_t shard_by_routing(const std::string& id, std::size_t shard_count, bool legacy) {
-    if (shard_count <= 1) return 0;
-    if (!legacy) return shard_of(id, shard_count);
-    return static_cast<std::size_t>(format3_hash(id) % shard_count);
-}
-
-// Whether a shard routes by kShardRoutingLegacy. `recorded`: its kShardRoutingKey;
-// `existing`: the shard is a lupe index already (it has kFormatKey), so one without a
-// recorded routing was written by lupe 0.3-0.4.
-bool legacy_routing(const std::string& recorded, bool existing, const std::string& path) {
-    if (recorded.empty()) return existing;
-    if (recorded == kShardRoutingLegacy) return true;
-    if (recorded == kShardRoutingFnv1a) return false;
-    throw IndexCorruptError("index " + path + ": shard routing \"" + recorded +
-                            "\" is unknown to this lupe (metadata " + std::string(kShardRoutingKey) +
-                            "; written by a newer lupe?)");
-}
-
-}  // namespace
 
 struct IndexWriter::Impl {
     // Declared first, so that it is released last, after the database is closed.
@@ -292,9 +173,9 @@ struct IndexWriter::Impl {
     std::string generation; // the published generation written to (incremental runs)
     bool published = false;
     bool created_directory = false;  // the index directory did not exist before this writer
-    // A shard of an index written by lupe 0.3-0.4: ids go to shards by format3_hash, not
-    // shard_of (see kShardRoutingLegacy).
-    bool legacy_routing = false;
+    // How ids go to shards: by shard_of, or for a shard of an index written by lupe
+    // 0.3-0.4, as those did (see format/shard_routing.hpp).
+    format::ShardRouting routing = format::ShardRouting::kFnv1a;
     IndexWriterOptions options;
     analysis::AnalysisConfig analysis_config;
     // The German word list the index records (schema::kGermanWordListKey), empty when
@@ -395,18 +276,10 @@ struct IndexWriter::Impl {
         return detected.empty() ? std::string(schema::kUndeterminedLang) : detected;
     }
 
-    // What decides whether a document must be indexed again: its fields as given, the
-    // settings that shape its terms, and the file it came from.
+    // What decides whether a document must be indexed again (format/file_records.hpp).
     std::string content_hash(const Document& doc, const std::string& source_file) const {
-        std::uint64_t h = format3_hash("lupe-doc-v1");
-        for (const std::string* field : {&doc.id, &doc.title, &doc.body, &doc.lang, &doc.date,
-                                         &doc.url, &doc.source, &options.default_lang,
-                                         &source_file}) {
-            h = format3_hash(*field, h);
-            h = format3_hash(std::string_view("\0", 1), h);
-        }
-        h = format3_hash(std::to_string(options.title_weight), h);
-        return hex64(h);
+        return format::content_hash(doc, options.default_lang, source_file,
+                                    options.title_weight);
     }
 
     // Before a German document is analysed, on a worker thread: the word list is read
@@ -495,7 +368,7 @@ struct IndexWriter::Impl {
         store(xdoc, doc, outcome.lang);
         if (q.hash.empty()) q.hash = content_hash(doc, q.source_file);
         xdoc.add_value(schema::kContentHashSlot, q.hash);
-        if (!q.source_file.empty()) xdoc.add_boolean_term(file_term(q.source_file));
+        if (!q.source_file.empty()) xdoc.add_boolean_term(format::file_term(q.source_file));
     }
 
     // A worker's batch: analysed, and in a rebuild written to the worker's shard.
@@ -522,7 +395,8 @@ struct IndexWriter::Impl {
     }
 
     void flush_vocabulary(Worker& worker) const {
-        write_vocabulary(worker.shard, *worker.analyzer, worker.shard_fresh);
+        format::write_vocabulary(worker.shard, worker.analyzer->vocabulary(), worker.shard_fresh);
+        worker.analyzer->clear_vocabulary();
         worker.shard_fresh = false;
         // Every shard that saw the list records it, the same value: the compactor keeps one.
         record_word_list(worker.shard, worker.recorded_word_list);
@@ -583,7 +457,7 @@ struct IndexWriter::Impl {
             worker->analyzer = std::make_unique<analysis::Analyzer>(analysis_config);
             if (rebuilding()) {
                 const std::string shard_dir =
-                    (fs::path(build_dir) / ("shard-" + std::to_string(i))).string();
+                    (fs::path(build_dir) / detail::build_shard_name(i)).string();
                 // Nothing is published until the compacted copy is: no need to sync, and
                 // no reader can see blocks being overwritten in place.
                 worker->shard = Xapian::WritableDatabase(
@@ -610,7 +484,7 @@ struct IndexWriter::Impl {
 
     Worker& worker_for(const std::string& id) {
         // Which worker analyses a document is not stored: any stable hash would do.
-        return *workers[format3_hash(id) % workers.size()];
+        return *workers[format::format3_hash(id) % workers.size()];
     }
 
     // Hands a filled batch to its worker, waiting (and delivering finished documents)
@@ -728,7 +602,10 @@ struct IndexWriter::Impl {
 
     // Incremental runs: writes the workers' vocabulary counts (workers idle).
     void write_vocabularies() {
-        for (auto& worker : workers) write_vocabulary(db, *worker->analyzer, false);
+        for (auto& worker : workers) {
+            format::write_vocabulary(db, worker->analyzer->vocabulary(), false);
+            worker->analyzer->clear_vocabulary();
+        }
         record_word_list(db, recorded_word_list);
     }
 };
@@ -774,17 +651,17 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     if (ec) throw IoError("index " + path + ": cannot create the directory: " + ec.message());
     impl_->lock = std::make_unique<detail::WriterLock>(path, impl_->options.lock_wait_seconds);
     try {
-        const bool plain_database = fs::exists(fs::path(path) / "iamglass", ec);
+        const bool plain_database = fs::exists(fs::path(path) / detail::kGlassMarker, ec);
         // Decided under the lock: a writer that waited for another may find an index now.
         if (impl_->options.rebuild_if_new && !plain_database && !detail::published_generation(path)) {
             impl_->options.rebuild = true;
         }
         if (impl_->options.rebuild) {
             if (plain_database) {
-                throw InvalidArgumentError("index " + path + ": a single-database index of lupe "
+                throw RuntimeError("index " + path + ": a single-database index of lupe "
                                            "0.1 cannot be rebuilt in place; build into a new directory");
             }
-            impl_->build_dir = (fs::path(path) / ("build-" + std::to_string(::getpid()))).string();
+            impl_->build_dir = (fs::path(path) / detail::build_directory_name(::getpid())).string();
             fs::remove_all(impl_->build_dir, ec);
             fs::create_directories(impl_->build_dir, ec);
             if (ec) {
@@ -813,37 +690,23 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                 impl_->generation = *generation;
             }
             impl_->db = Xapian::WritableDatabase(db_path, Xapian::DB_CREATE_OR_OPEN);
-            const std::string format = impl_->db.get_metadata(std::string(schema::kFormatKey));
-            if (format.empty()) {
-                if (impl_->db.get_doccount() != 0) {
-                    throw IndexCorruptError("index " + path +
-                                            ": a Xapian database, but not a lupe index (no " +
-                                            std::string(schema::kFormatKey) + " metadata)");
-                }
+            const format::IndexRecord record = format::read_index_record(impl_->db);
+            const format::Compatibility compatibility = format::check_compatibility(
+                record, impl_->context(),
+                format::ExpectedAnalysis{wanted, format::AnalysisPeer::kWriterOptions});
+            if (compatibility.record_format) {
                 impl_->db.set_metadata(std::string(schema::kFormatKey),
                                        std::string(schema::kFormatValue));
-            } else if (format != schema::kFormatValue) {
-                throw IndexCorruptError("index " + path + ": lupe index format " + format +
-                                        ", this lupe reads format " +
-                                        std::string(schema::kFormatValue) +
-                                        "; rebuild it (IndexWriterOptions::rebuild)");
             }
-            const std::string recorded = impl_->db.get_metadata(std::string(schema::kAnalysisKey));
-            if (recorded != wanted) {
-                if (impl_->db.get_doccount() != 0) {
-                    throw InvalidArgumentError(
-                        "index " + path + ": its documents were analysed with \"" + recorded +
-                        "\", this run asks for \"" + wanted +
-                        "\"; use the same settings, or rebuild it (IndexWriterOptions::rebuild)");
-                }
+            if (compatibility.record_analysis) {
                 impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
             }
             if (impl_->options.shard_count > 1) {
-                impl_->legacy_routing = legacy_routing(
-                    impl_->db.get_metadata(std::string(kShardRoutingKey)), !format.empty(), path);
-                impl_->db.set_metadata(std::string(kShardRoutingKey),
-                                       std::string(impl_->legacy_routing ? kShardRoutingLegacy
-                                                                         : kShardRoutingFnv1a));
+                impl_->routing = format::parse_shard_routing(
+                    impl_->db.get_metadata(std::string(format::kShardRoutingKey)),
+                    !record.format.empty(), path);
+                impl_->db.set_metadata(std::string(format::kShardRoutingKey),
+                                       std::string(format::shard_routing_value(impl_->routing)));
             }
             // An index without documents holds nothing split with the list it recorded.
             const std::string word_list_key(schema::kGermanWordListKey);
@@ -857,8 +720,8 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             // index keep theirs too (and a run stopped between shards leaves them agreeing).
             if (const auto generation = detail::published_generation(path)) {
                 const Xapian::Database published((fs::path(path) / *generation).string());
-                impl_->legacy_routing = legacy_routing(
-                    published.get_metadata(std::string(kShardRoutingKey)),
+                impl_->routing = format::parse_shard_routing(
+                    published.get_metadata(std::string(format::kShardRoutingKey)),
                     !published.get_metadata(std::string(schema::kFormatKey)).empty(), path);
             }
         }
@@ -868,9 +731,8 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
             first.set_metadata(std::string(schema::kAnalysisKey), wanted);
             if (impl_->options.shard_count > 1) {
-                first.set_metadata(std::string(kShardRoutingKey),
-                                   std::string(impl_->legacy_routing ? kShardRoutingLegacy
-                                                                     : kShardRoutingFnv1a));
+                first.set_metadata(std::string(format::kShardRoutingKey),
+                                   std::string(format::shard_routing_value(impl_->routing)));
             }
         }
     } catch (const Xapian::Error& e) {
@@ -893,7 +755,7 @@ void IndexWriter::publish() {
         for (std::size_t i = 0; i < impl_->workers.size(); ++i) {
             impl_->workers[i]->shard.close();
             shards.add_database(Xapian::Database(
-                (fs::path(impl_->build_dir) / ("shard-" + std::to_string(i))).string()));
+                (fs::path(impl_->build_dir) / detail::build_shard_name(i)).string()));
         }
         const auto next = detail::next_generation(detail::published_generation(impl_->path));
         const std::string next_dir = (fs::path(impl_->path) / next).string();
@@ -901,7 +763,7 @@ void IndexWriter::publish() {
         fs::remove_all(next_dir, ec);
         // Compaction merges the shards into a fresh, dense copy (Xapian's Compactor); it
         // is what searchers will open, so the build itself never had to be synced.
-        ShardCompactor compactor;
+        format::ShardCompactor compactor;
         shards.compact(next_dir, 0, 0, compactor);
         detail::publish_generation(impl_->path, next);
         impl_->published = true;
@@ -1014,7 +876,7 @@ void IndexWriter::wait() { impl_->drain(); }
 bool IndexWriter::rebuilding() const noexcept { return impl_->rebuilding(); }
 
 std::size_t IndexWriter::document_shard(const std::string& id) const {
-    return shard_by_routing(id, impl_->options.shard_count, impl_->legacy_routing);
+    return format::shard_by_routing(id, impl_->options.shard_count, impl_->routing);
 }
 
 std::string IndexWriter::source_file_state(const std::string& file) const {
@@ -1025,12 +887,12 @@ std::string IndexWriter::source_file_state(const std::string& file) const {
         return it->second;
     }
     try {
-        value = impl_->db.get_metadata(file_state_key(file));
+        value = impl_->db.get_metadata(format::file_state_key(file));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
-    const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-    return path_at == std::string::npos ? std::string() : value.substr(0, path_at);
+    const auto recorded = format::parse_file_state(value);
+    return recorded ? recorded->state : std::string();
 }
 
 void IndexWriter::set_source_file_state(const std::string& file, const std::string& state) {
@@ -1040,7 +902,7 @@ void IndexWriter::set_source_file_state(const std::string& file, const std::stri
         return;
     }
     try {
-        impl_->db.set_metadata(file_state_key(file), state + " " + file);
+        impl_->db.set_metadata(format::file_state_key(file), format::file_state_value(state, file));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
@@ -1049,9 +911,9 @@ void IndexWriter::set_source_file_state(const std::string& file, const std::stri
 std::size_t IndexWriter::count_source_file_documents(const std::string& file) const {
     impl_->drain();
     try {
-        if (!impl_->rebuilding()) return impl_->db.get_termfreq(file_term(file));
+        if (!impl_->rebuilding()) return impl_->db.get_termfreq(format::file_term(file));
         std::size_t n = 0;
-        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(file_term(file));
+        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(format::file_term(file));
         return n;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
@@ -1068,7 +930,7 @@ std::size_t IndexWriter::delete_source_file_documents(
         databases.push_back(&impl_->db);
     }
     try {
-        const std::string term = file_term(file);
+        const std::string term = format::file_term(file);
         std::size_t kept = 0, deleted = 0;
         for (Xapian::WritableDatabase* db : databases) {
             std::vector<std::string> doomed;
@@ -1103,9 +965,9 @@ std::vector<std::string> IndexWriter::source_files() const {
     try {
         const std::string prefix(schema::kFileStatePrefix);
         for (auto it = impl_->db.metadata_keys_begin(prefix); it != impl_->db.metadata_keys_end(prefix); ++it) {
-            const std::string value = impl_->db.get_metadata(*it);
-            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-            if (path_at != std::string::npos) files.push_back(value.substr(path_at + 1));
+            if (auto recorded = format::parse_file_state(impl_->db.get_metadata(*it))) {
+                files.push_back(std::move(recorded->file));
+            }
         }
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
@@ -1128,7 +990,7 @@ std::string IndexWriter::document_source_file(const std::string& id,
             if (impl_->likely_file != likely) {
                 impl_->likely_file = likely;
                 impl_->likely_docids.clear();
-                const std::string term = file_term(likely);
+                const std::string term = format::file_term(likely);
                 for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
                     impl_->likely_docids.insert(*it);
                 }
@@ -1142,11 +1004,9 @@ std::string IndexWriter::document_source_file(const std::string& id,
             return {};
         }
         // The file term names the file by hash; its recorded state holds its name.
-        const std::string state_key =
-            std::string(schema::kFileStatePrefix) + (*term).substr(prefix.size());
-        const std::string value = db.get_metadata(state_key);
-        const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-        return path_at == std::string::npos ? std::string() : value.substr(path_at + 1);
+        const auto recorded =
+            format::parse_file_state(db.get_metadata(format::file_state_key_of_term(*term)));
+        return recorded ? recorded->file : std::string();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
     }
@@ -1162,11 +1022,10 @@ PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
         counts.documents = published.get_doccount();
         const std::string prefix(schema::kFileStatePrefix);
         for (auto it = published.metadata_keys_begin(prefix); it != published.metadata_keys_end(prefix); ++it) {
-            const std::string value = published.get_metadata(*it);
-            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-            if (path_at == std::string::npos) continue;
-            const std::string file = value.substr(path_at + 1);
-            counts.file_documents[file] = published.get_termfreq(file_term(file));
+            const auto recorded = format::parse_file_state(published.get_metadata(*it));
+            if (!recorded) continue;
+            counts.file_documents[recorded->file] =
+                published.get_termfreq(format::file_term(recorded->file));
         }
         if (!rebuilding || !count_dropped) return counts;
         const std::string id_prefix(schema::kIdPrefix);
@@ -1206,7 +1065,7 @@ void IndexWriter::commit() {
             impl_->drain();
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
             for (const auto& [file, state] : impl_->rebuild_file_states) {
-                first.set_metadata(file_state_key(file), state + " " + file);
+                first.set_metadata(format::file_state_key(file), format::file_state_value(state, file));
             }
             impl_->commit_shards();
         } else {

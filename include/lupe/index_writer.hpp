@@ -147,8 +147,10 @@ public:
     /// @throws IndexLockedError another writer has the index open
     /// @throws IndexCorruptError the path holds something that is not a lupe index
     /// @throws IoError the directory cannot be created or written
-    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de", or the
-    ///         index holds documents analysed with other fold/decompound settings
+    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de"
+    /// @throws RuntimeError the index holds documents analysed with other fold/decompound
+    ///         settings, or (options.rebuild) it is a single-database index of lupe 0.1
+    ///         (before 0.5: InvalidArgumentError for both)
     explicit IndexWriter(const std::string& path, IndexWriterOptions options = {});
     /// @brief Closes the index. Changes made since the last commit() (or automatic batch
     /// commit) are discarded: writes are durable only through commit(). Never throws.
