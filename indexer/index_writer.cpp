@@ -133,12 +133,43 @@ std::string hex64(std::uint64_t v) {
     return out;
 }
 
-std::string file_term(const std::string& file) {
-    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(file));
+// A tag's term, and the metadata key of its record: named by the tag's hash (a tag may be
+// longer than a term or key may be). Index format 3 calls tags "source files": the term
+// prefix and the key prefix say so.
+std::string tag_term(const std::string& tag) {
+    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(tag));
 }
 
-std::string file_state_key(const std::string& file) {
-    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(file));
+std::string tag_record_key(const std::string& tag) {
+    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(tag));
+}
+
+// A tag record is stored as "<record> <tag>" (format 3 wrote "<size> <mtime> <path>"), so
+// that the tag's name is known from its key alone.
+std::string encode_tag_record(const std::string& tag, const std::string& record) {
+    return record + " " + tag;
+}
+
+// The record stored under a known tag's key: the value without " <tag>".
+std::string decode_tag_record(const std::string& tag, const std::string& value) {
+    const std::string suffix = " " + tag;
+    if (value.size() < suffix.size() ||
+        value.compare(value.size() - suffix.size(), suffix.size(), suffix) != 0) {
+        return {};
+    }
+    return value.substr(0, value.size() - suffix.size());
+}
+
+// The tag a stored record belongs to, from the key's hash (`hash`: the key without its
+// prefix): the longest tail after a space that hashes to it. Both record and tag may hold
+// spaces; only the tag's own name matches the hash (barring a 64-bit collision).
+std::string tag_of_record(std::string_view hash, const std::string& value) {
+    for (std::size_t space = value.find(' '); space != std::string::npos;
+         space = value.find(' ', space + 1)) {
+        const std::string_view tail = std::string_view(value).substr(space + 1);
+        if (hex64(format3_hash(tail)) == hash) return std::string(tail);
+    }
+    return {};
 }
 
 // The document data (display fields) and the text slot's value (the start of the body,
@@ -229,7 +260,7 @@ public:
 // One document on its way through the pipeline.
 struct QueuedDocument {
     Document doc;
-    std::string source_file;
+    std::string tag;
     IndexWriter::AddCallback done;
     std::string key;   // id term
     std::string hash;  // content hash (computed by the caller for incremental runs)
@@ -261,14 +292,13 @@ std::size_t shard_of(const std::string& id, std::size_t shard_count) {
     return shard_count <= 1 ? 0 : static_cast<std::size_t>(fnv1a64(id) % shard_count);
 }
 
-namespace {
-
-// The shard of an id under a recorded routing (kShardRoutingKey).
-std::size_t shard_by_routing(const std::string& id, std::size_t shard_count, bool legacy) {
+std::size_t shard_of(const std::string& id, std::size_t shard_count, ShardRouting routing) {
     if (shard_count <= 1) return 0;
-    if (!legacy) return shard_of(id, shard_count);
+    if (routing == ShardRouting::fnv1a64) return shard_of(id, shard_count);
     return static_cast<std::size_t>(format3_hash(id) % shard_count);
 }
+
+namespace {
 
 // Whether a shard routes by kShardRoutingLegacy. `recorded`: its kShardRoutingKey;
 // `existing`: the shard is a lupe index already (it has kFormatKey), so one without a
@@ -307,17 +337,19 @@ struct IndexWriter::Impl {
     // Rebuilds: the generation published when the writer was opened (if any), read-only,
     // to count kept documents as updated or unchanged and dropped ones as deleted.
     std::optional<Xapian::Database> published_db;
-    // document_source_file()'s likely file and the documents tagged with it when it was
-    // first asked about: one pass over the file's posting list instead of a lookup per
-    // document. Docids are never reused, so a document added or deleted since can only
-    // miss the set (and take the longer way), never be found in it wrongly.
-    std::string likely_file;
+    // document_tag()'s likely tag and the documents tagged with it when it was first asked
+    // about: one pass over the tag's posting list instead of a lookup per document. Docids
+    // are never reused, so a document added or deleted since can only miss the set (and
+    // take the longer way), never be found in it wrongly.
+    std::string likely_tag;
     std::unordered_set<Xapian::docid> likely_docids;
     std::size_t pending = 0;
     bool in_transaction = false;
 
-    // Rebuilds: file states recorded so far (written to shard 0 on commit).
-    std::map<std::string, std::string> rebuild_file_states;
+    // Rebuilds: tag records and application metadata set so far, "" for removed (written to
+    // shard 0 on commit).
+    std::map<std::string, std::string> rebuild_tag_records;
+    std::map<std::string, std::string> rebuild_metadata;
 
     // The worker pool.
     std::vector<std::unique_ptr<Worker>> workers;
@@ -396,12 +428,12 @@ struct IndexWriter::Impl {
     }
 
     // What decides whether a document must be indexed again: its fields as given, the
-    // settings that shape its terms, and the file it came from.
-    std::string content_hash(const Document& doc, const std::string& source_file) const {
+    // settings that shape its terms, and its tag.
+    std::string content_hash(const Document& doc, const std::string& tag) const {
         std::uint64_t h = format3_hash("lupe-doc-v1");
         for (const std::string* field : {&doc.id, &doc.title, &doc.body, &doc.lang, &doc.date,
                                          &doc.url, &doc.source, &options.default_lang,
-                                         &source_file}) {
+                                         &tag}) {
             h = format3_hash(*field, h);
             h = format3_hash(std::string_view("\0", 1), h);
         }
@@ -493,9 +525,9 @@ struct IndexWriter::Impl {
         }
         xdoc.add_value(schema::kOldestFirstSlot, oldest_first_key);
         store(xdoc, doc, outcome.lang);
-        if (q.hash.empty()) q.hash = content_hash(doc, q.source_file);
+        if (q.hash.empty()) q.hash = content_hash(doc, q.tag);
         xdoc.add_value(schema::kContentHashSlot, q.hash);
-        if (!q.source_file.empty()) xdoc.add_boolean_term(file_term(q.source_file));
+        if (!q.tag.empty()) xdoc.add_boolean_term(tag_term(q.tag));
     }
 
     // A worker's batch: analysed, and in a rebuild written to the worker's shard.
@@ -745,12 +777,6 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
         throw InvalidArgumentError("title weight " + std::to_string(options.title_weight) +
                                    " is out of range 1..20");
     }
-    if (options.shard_count < 1 || options.shard_count > kMaxShards ||
-        options.shard_index >= options.shard_count) {
-        throw InvalidArgumentError("shard " + std::to_string(options.shard_index) + " of " +
-                                   std::to_string(options.shard_count) + " is out of range (1.." +
-                                   std::to_string(kMaxShards) + " shards, numbered from 0)");
-    }
     if (options.jobs > kMaxJobs) {
         throw InvalidArgumentError("jobs " + std::to_string(options.jobs) +
                                    " is out of range 0..." + std::to_string(kMaxJobs));
@@ -775,10 +801,6 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     impl_->lock = std::make_unique<detail::WriterLock>(path, impl_->options.lock_wait_seconds);
     try {
         const bool plain_database = fs::exists(fs::path(path) / "iamglass", ec);
-        // Decided under the lock: a writer that waited for another may find an index now.
-        if (impl_->options.rebuild_if_new && !plain_database && !detail::published_generation(path)) {
-            impl_->options.rebuild = true;
-        }
         if (impl_->options.rebuild) {
             if (plain_database) {
                 throw InvalidArgumentError("index " + path + ": a single-database index of lupe "
@@ -838,7 +860,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
                 }
                 impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
             }
-            if (impl_->options.shard_count > 1) {
+            if (impl_->options.shard) {
                 impl_->legacy_routing = legacy_routing(
                     impl_->db.get_metadata(std::string(kShardRoutingKey)), !format.empty(), path);
                 impl_->db.set_metadata(std::string(kShardRoutingKey),
@@ -852,7 +874,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             impl_->db.commit();
             impl_->begin();
         }
-        if (impl_->rebuilding() && impl_->options.shard_count > 1) {
+        if (impl_->rebuilding() && impl_->options.shard) {
             // A rebuild keeps the routing of the shard it replaces: the other shards of the
             // index keep theirs too (and a run stopped between shards leaves them agreeing).
             if (const auto generation = detail::published_generation(path)) {
@@ -867,7 +889,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
             first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
             first.set_metadata(std::string(schema::kAnalysisKey), wanted);
-            if (impl_->options.shard_count > 1) {
+            if (impl_->options.shard) {
                 first.set_metadata(std::string(kShardRoutingKey),
                                    std::string(impl_->legacy_routing ? kShardRoutingLegacy
                                                                      : kShardRoutingFnv1a));
@@ -916,20 +938,15 @@ IndexWriter::~IndexWriter() = default;
 IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
-AddOutcome IndexWriter::add_document(const Document& doc, const std::string& source_file) {
+AddOutcome IndexWriter::add_document(const Document& doc, const std::string& tag) {
     AddOutcome result;
-    add_document_async(doc, source_file, [&](const AddOutcome& outcome) { result = outcome; });
+    add_document_async(doc, tag, [&](const AddOutcome& outcome) { result = outcome; });
     wait();
     return result;
 }
 
-void IndexWriter::add_document_async(Document doc, std::string source_file, AddCallback done) {
+void IndexWriter::add_document_async(Document doc, std::string tag, AddCallback done) {
     impl_->usable();
-    // Another shard's document (an empty id is the first shard's, which reports it).
-    const std::size_t shards = impl_->options.shard_count;
-    if (shards > 1 && (doc.id.empty() ? 0 : document_shard(doc.id)) != impl_->options.shard_index) {
-        return;
-    }
     if (doc.id.empty()) throw DocumentError("document has no id");
     if (doc.id.size() > schema::kMaxIdBytes) {
         throw DocumentError("document id is " + std::to_string(doc.id.size()) +
@@ -964,7 +981,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     q.key = std::string(schema::kIdPrefix) + doc.id;
     if (impl_->published_db) {
         // A rebuild tells what it does to the published index: one id lookup.
-        q.hash = impl_->content_hash(doc, source_file);
+        q.hash = impl_->content_hash(doc, tag);
         try {
             Xapian::Database& published = *impl_->published_db;
             const Xapian::PostingIterator existing = published.postlist_begin(q.key);
@@ -980,7 +997,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     }
     if (!impl_->rebuilding()) {
         // An incremental run: a document indexed with the same content is left alone.
-        q.hash = impl_->content_hash(doc, source_file);
+        q.hash = impl_->content_hash(doc, tag);
         try {
             const Xapian::PostingIterator existing = impl_->db.postlist_begin(q.key);
             if (existing != impl_->db.postlist_end(q.key)) {
@@ -1001,7 +1018,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     }
     Worker& worker = impl_->worker_for(doc.id);
     q.doc = std::move(doc);
-    q.source_file = std::move(source_file);
+    q.tag = std::move(tag);
     q.done = std::move(done);
     q.sequence = impl_->accepted++;
     worker.filling.push_back(std::move(q));
@@ -1013,53 +1030,68 @@ void IndexWriter::wait() { impl_->drain(); }
 
 bool IndexWriter::rebuilding() const noexcept { return impl_->rebuilding(); }
 
-std::size_t IndexWriter::document_shard(const std::string& id) const {
-    return shard_by_routing(id, impl_->options.shard_count, impl_->legacy_routing);
+ShardRouting IndexWriter::shard_routing() const noexcept {
+    return impl_->legacy_routing ? ShardRouting::lupe03 : ShardRouting::fnv1a64;
 }
 
-std::string IndexWriter::source_file_state(const std::string& file) const {
-    std::string value;
+namespace {
+
+// Application metadata keys must keep out of the engine's namespace.
+void check_metadata_key(const std::string& key) {
+    if (key.empty()) throw InvalidArgumentError("metadata key is empty");
+    if (key.rfind(kReservedMetadataPrefix, 0) == 0) {
+        throw InvalidArgumentError("metadata key \"" + key + "\" is in the engine's namespace (keys "
+                                   "beginning with \"" + kReservedMetadataPrefix + "\")");
+    }
+    if (key.size() > kMaxMetadataKeyBytes) {
+        throw InvalidArgumentError("metadata key is " + std::to_string(key.size()) +
+                                   " bytes long, above the limit of " +
+                                   std::to_string(kMaxMetadataKeyBytes));
+    }
+}
+
+}  // namespace
+
+std::string IndexWriter::tag_record(const std::string& tag) const {
     if (impl_->rebuilding()) {
-        const auto it = impl_->rebuild_file_states.find(file);
-        if (it == impl_->rebuild_file_states.end()) return {};
-        return it->second;
+        const auto it = impl_->rebuild_tag_records.find(tag);
+        return it == impl_->rebuild_tag_records.end() ? std::string() : it->second;
     }
     try {
-        value = impl_->db.get_metadata(file_state_key(file));
+        return decode_tag_record(tag, impl_->db.get_metadata(tag_record_key(tag)));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
-    const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-    return path_at == std::string::npos ? std::string() : value.substr(0, path_at);
 }
 
-void IndexWriter::set_source_file_state(const std::string& file, const std::string& state) {
+void IndexWriter::set_tag_record(const std::string& tag, const std::string& record) {
+    if (tag.empty()) throw InvalidArgumentError(impl_->context() + ": a tag record needs a tag");
     if (impl_->rebuilding()) {
-        if (state.empty()) impl_->rebuild_file_states.erase(file);
-        else impl_->rebuild_file_states[file] = state;
+        impl_->rebuild_tag_records[tag] = record;
         return;
     }
     try {
-        impl_->db.set_metadata(file_state_key(file), state + " " + file);
+        impl_->db.set_metadata(tag_record_key(tag),
+                               record.empty() ? record : encode_tag_record(tag, record));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::size_t IndexWriter::count_source_file_documents(const std::string& file) const {
+std::size_t IndexWriter::count_tagged(const std::string& tag) const {
     impl_->drain();
     try {
-        if (!impl_->rebuilding()) return impl_->db.get_termfreq(file_term(file));
+        if (!impl_->rebuilding()) return impl_->db.get_termfreq(tag_term(tag));
         std::size_t n = 0;
-        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(file_term(file));
+        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(tag_term(tag));
         return n;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::size_t IndexWriter::delete_source_file_documents(
-    const std::string& file, const std::function<bool(const std::string&)>& keep) {
+std::size_t IndexWriter::delete_tagged(const std::string& tag,
+                                       const std::function<bool(const std::string&)>& keep) {
     impl_->drain();
     std::vector<Xapian::WritableDatabase*> databases;
     if (impl_->rebuilding()) {
@@ -1068,8 +1100,8 @@ std::size_t IndexWriter::delete_source_file_documents(
         databases.push_back(&impl_->db);
     }
     try {
-        const std::string term = file_term(file);
-        std::size_t kept = 0, deleted = 0;
+        const std::string term = tag_term(tag);
+        std::size_t deleted = 0;
         for (Xapian::WritableDatabase* db : databases) {
             std::vector<std::string> doomed;
             for (auto it = db->postlist_begin(term); it != db->postlist_end(term); ++it) {
@@ -1077,16 +1109,13 @@ std::size_t IndexWriter::delete_source_file_documents(
                 for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
                     const std::string& name = *t;
                     if (name.compare(0, schema::kIdPrefix.size(), schema::kIdPrefix) != 0) continue;
-                    const std::string id = name.substr(schema::kIdPrefix.size());
-                    if (keep(id)) ++kept;
-                    else doomed.push_back(name);
+                    if (!keep(name.substr(schema::kIdPrefix.size()))) doomed.push_back(name);
                     break;
                 }
             }
             for (const auto& key : doomed) db->delete_document(key);
             deleted += doomed.size();
         }
-        if (kept == 0) set_source_file_state(file, "");
         impl_->pending += deleted;
         return deleted;
     } catch (const Xapian::Error& e) {
@@ -1094,27 +1123,29 @@ std::size_t IndexWriter::delete_source_file_documents(
     }
 }
 
-std::vector<std::string> IndexWriter::source_files() const {
-    std::vector<std::string> files;
+std::vector<std::string> IndexWriter::recorded_tags() const {
+    std::vector<std::string> tags;
     if (impl_->rebuilding()) {
-        for (const auto& [file, state] : impl_->rebuild_file_states) files.push_back(file);
-        return files;
+        for (const auto& [tag, record] : impl_->rebuild_tag_records) {
+            if (!record.empty()) tags.push_back(tag);
+        }
+        return tags;
     }
     try {
         const std::string prefix(schema::kFileStatePrefix);
         for (auto it = impl_->db.metadata_keys_begin(prefix); it != impl_->db.metadata_keys_end(prefix); ++it) {
-            const std::string value = impl_->db.get_metadata(*it);
-            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-            if (path_at != std::string::npos) files.push_back(value.substr(path_at + 1));
+            const std::string& key = *it;
+            std::string tag = tag_of_record(std::string_view(key).substr(prefix.size()),
+                                            impl_->db.get_metadata(key));
+            if (!tag.empty()) tags.push_back(std::move(tag));
         }
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
-    return files;
+    return tags;
 }
 
-std::string IndexWriter::document_source_file(const std::string& id,
-                                              const std::string& likely) const {
+std::string IndexWriter::document_tag(const std::string& id, const std::string& likely) const {
     if (impl_->rebuilding()) return {};
     impl_->usable();
     const std::string key = std::string(schema::kIdPrefix) + id;
@@ -1125,10 +1156,10 @@ std::string IndexWriter::document_source_file(const std::string& id,
         if (!likely.empty()) {
             // A file read again mostly holds its own documents: its set of docids answers
             // without reading the document's term list.
-            if (impl_->likely_file != likely) {
-                impl_->likely_file = likely;
+            if (impl_->likely_tag != likely) {
+                impl_->likely_tag = likely;
                 impl_->likely_docids.clear();
-                const std::string term = file_term(likely);
+                const std::string term = tag_term(likely);
                 for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
                     impl_->likely_docids.insert(*it);
                 }
@@ -1141,12 +1172,9 @@ std::string IndexWriter::document_source_file(const std::string& id,
         if (term == db.termlist_end(*existing) || (*term).compare(0, prefix.size(), prefix) != 0) {
             return {};
         }
-        // The file term names the file by hash; its recorded state holds its name.
-        const std::string state_key =
-            std::string(schema::kFileStatePrefix) + (*term).substr(prefix.size());
-        const std::string value = db.get_metadata(state_key);
-        const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-        return path_at == std::string::npos ? std::string() : value.substr(path_at + 1);
+        // The tag term names the tag by hash; its record holds its name.
+        const std::string hash = (*term).substr(prefix.size());
+        return tag_of_record(hash, db.get_metadata(std::string(schema::kFileStatePrefix) + hash));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
     }
@@ -1162,11 +1190,11 @@ PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
         counts.documents = published.get_doccount();
         const std::string prefix(schema::kFileStatePrefix);
         for (auto it = published.metadata_keys_begin(prefix); it != published.metadata_keys_end(prefix); ++it) {
-            const std::string value = published.get_metadata(*it);
-            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-            if (path_at == std::string::npos) continue;
-            const std::string file = value.substr(path_at + 1);
-            counts.file_documents[file] = published.get_termfreq(file_term(file));
+            const std::string& key = *it;
+            const std::string tag = tag_of_record(std::string_view(key).substr(prefix.size()),
+                                                  published.get_metadata(key));
+            if (tag.empty()) continue;
+            counts.tag_documents[tag] = published.get_termfreq(tag_term(tag));
         }
         if (!rebuilding || !count_dropped) return counts;
         const std::string id_prefix(schema::kIdPrefix);
@@ -1182,6 +1210,55 @@ PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
         return {};
     }
     return counts;
+}
+
+std::string IndexWriter::metadata(const std::string& key) const {
+    check_metadata_key(key);
+    if (impl_->rebuilding()) {
+        const auto it = impl_->rebuild_metadata.find(key);
+        return it == impl_->rebuild_metadata.end() ? std::string() : it->second;
+    }
+    try {
+        return impl_->db.get_metadata(key);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+void IndexWriter::set_metadata(const std::string& key, const std::string& value) {
+    check_metadata_key(key);
+    if (impl_->rebuilding()) {
+        impl_->rebuild_metadata[key] = value;
+        return;
+    }
+    try {
+        impl_->db.set_metadata(key, value);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) const {
+    const auto application = [](const std::string& key) {
+        return key.rfind(kReservedMetadataPrefix, 0) != 0;
+    };
+    std::vector<std::string> keys;
+    if (impl_->rebuilding()) {
+        for (auto it = impl_->rebuild_metadata.lower_bound(prefix);
+             it != impl_->rebuild_metadata.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+            if (!it->second.empty()) keys.push_back(it->first);
+        }
+        return keys;
+    }
+    try {
+        Xapian::WritableDatabase& db = impl_->db;
+        for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+            if (application(*it)) keys.push_back(*it);
+        }
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+    return keys;
 }
 
 bool IndexWriter::delete_document(const std::string& id) {
@@ -1202,12 +1279,15 @@ void IndexWriter::commit() {
     if (impl_->published) throw LogicError(impl_->context() + ": the writer was published; open a new one");
     try {
         if (impl_->rebuilding()) {
-            // File states go to the first shard before the workers commit their shards.
+            // Tag records and metadata go to the first shard before the workers commit their
+            // shards.
             impl_->drain();
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
-            for (const auto& [file, state] : impl_->rebuild_file_states) {
-                first.set_metadata(file_state_key(file), state + " " + file);
+            for (const auto& [tag, record] : impl_->rebuild_tag_records) {
+                first.set_metadata(tag_record_key(tag),
+                                   record.empty() ? record : encode_tag_record(tag, record));
             }
+            for (const auto& [key, value] : impl_->rebuild_metadata) first.set_metadata(key, value);
             impl_->commit_shards();
         } else {
             impl_->drain();
