@@ -6,7 +6,7 @@
 // collide on purpose with a gain. The loop takes its starting value as a parameter, so that
 // a hash can be continued over several pieces (a word list line by line, a document field
 // by field) and so that index format 3's hash, which is this loop from another starting
-// value, is not a second implementation (format/file_records.hpp).
+// value, is not a second implementation (format/tag_records.hpp).
 #pragma once
 
 #include <cstdint>

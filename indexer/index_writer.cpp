@@ -24,8 +24,8 @@
 
 #include "format/analysis_config.hpp"
 #include "format/compatibility.hpp"
-#include "format/file_records.hpp"
 #include "format/shard_routing.hpp"
+#include "format/tag_records.hpp"
 #include "format/vocabulary.hpp"
 #include "analysis/analyzer.hpp"
 #include "analysis/decompounder.hpp"
@@ -133,7 +133,7 @@ std::size_t default_jobs() {
 // One document on its way through the pipeline.
 struct QueuedDocument {
     Document doc;
-    std::string source_file;
+    std::string tag;
     IndexWriter::AddCallback done;
     std::string key;   // id term
     std::string hash;  // content hash (computed by the caller for incremental runs)
@@ -161,10 +161,6 @@ struct Worker {
     std::string recorded_word_list;  // rebuilds: the German word list recorded in the shard
 };
 
-std::size_t shard_of(const std::string& id, std::size_t shard_count) {
-    return format::shard_by_routing(id, shard_count, format::ShardRouting::kFnv1a);
-}
-
 struct IndexWriter::Impl {
     // Declared first, so that it is released last, after the database is closed.
     std::unique_ptr<detail::WriterLock> lock;
@@ -173,9 +169,8 @@ struct IndexWriter::Impl {
     std::string generation; // the published generation written to (incremental runs)
     bool published = false;
     bool created_directory = false;  // the index directory did not exist before this writer
-    // How ids go to shards: by shard_of, or for a shard of an index written by lupe
-    // 0.3-0.4, as those did (see format/shard_routing.hpp).
-    format::ShardRouting routing = format::ShardRouting::kFnv1a;
+    // The routing a shard records (IndexWriterOptions::shard; format/shard_routing.hpp).
+    ShardRouting routing = ShardRouting::fnv1a64;
     IndexWriterOptions options;
     analysis::AnalysisConfig analysis_config;
     // The German word list the index records (schema::kGermanWordListKey), empty when
@@ -188,17 +183,19 @@ struct IndexWriter::Impl {
     // Rebuilds: the generation published when the writer was opened (if any), read-only,
     // to count kept documents as updated or unchanged and dropped ones as deleted.
     std::optional<Xapian::Database> published_db;
-    // document_source_file()'s likely file and the documents tagged with it when it was
-    // first asked about: one pass over the file's posting list instead of a lookup per
-    // document. Docids are never reused, so a document added or deleted since can only
-    // miss the set (and take the longer way), never be found in it wrongly.
-    std::string likely_file;
+    // document_tag()'s likely tag and the documents tagged with it when it was first asked
+    // about: one pass over the tag's posting list instead of a lookup per document. Docids
+    // are never reused, so a document added or deleted since can only miss the set (and
+    // take the longer way), never be found in it wrongly.
+    std::string likely_tag;
     std::unordered_set<Xapian::docid> likely_docids;
     std::size_t pending = 0;
     bool in_transaction = false;
 
-    // Rebuilds: file states recorded so far (written to shard 0 on commit).
-    std::map<std::string, std::string> rebuild_file_states;
+    // Rebuilds: tag records and application metadata set so far, "" for removed (written to
+    // shard 0 on commit).
+    std::map<std::string, std::string> rebuild_tag_records;
+    std::map<std::string, std::string> rebuild_metadata;
 
     // The worker pool.
     std::vector<std::unique_ptr<Worker>> workers;
@@ -276,10 +273,9 @@ struct IndexWriter::Impl {
         return detected.empty() ? std::string(schema::kUndeterminedLang) : detected;
     }
 
-    // What decides whether a document must be indexed again (format/file_records.hpp).
-    std::string content_hash(const Document& doc, const std::string& source_file) const {
-        return format::content_hash(doc, options.default_lang, source_file,
-                                    options.title_weight);
+    // What decides whether a document must be indexed again (format/tag_records.hpp).
+    std::string content_hash(const Document& doc, const std::string& tag) const {
+        return format::content_hash(doc, options.default_lang, tag, options.title_weight);
     }
 
     // Before a German document is analysed, on a worker thread: the word list is read
@@ -366,9 +362,9 @@ struct IndexWriter::Impl {
         }
         xdoc.add_value(schema::kOldestFirstSlot, oldest_first_key);
         store(xdoc, doc, outcome.lang);
-        if (q.hash.empty()) q.hash = content_hash(doc, q.source_file);
+        if (q.hash.empty()) q.hash = content_hash(doc, q.tag);
         xdoc.add_value(schema::kContentHashSlot, q.hash);
-        if (!q.source_file.empty()) xdoc.add_boolean_term(format::file_term(q.source_file));
+        if (!q.tag.empty()) xdoc.add_boolean_term(format::tag_term(q.tag));
     }
 
     // A worker's batch: analysed, and in a rebuild written to the worker's shard.
@@ -622,12 +618,6 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
         throw InvalidArgumentError("title weight " + std::to_string(options.title_weight) +
                                    " is out of range 1..20");
     }
-    if (options.shard_count < 1 || options.shard_count > kMaxShards ||
-        options.shard_index >= options.shard_count) {
-        throw InvalidArgumentError("shard " + std::to_string(options.shard_index) + " of " +
-                                   std::to_string(options.shard_count) + " is out of range (1.." +
-                                   std::to_string(kMaxShards) + " shards, numbered from 0)");
-    }
     if (options.jobs > kMaxJobs) {
         throw InvalidArgumentError("jobs " + std::to_string(options.jobs) +
                                    " is out of range 0..." + std::to_string(kMaxJobs));
@@ -652,10 +642,6 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     impl_->lock = std::make_unique<detail::WriterLock>(path, impl_->options.lock_wait_seconds);
     try {
         const bool plain_database = fs::exists(fs::path(path) / detail::kGlassMarker, ec);
-        // Decided under the lock: a writer that waited for another may find an index now.
-        if (impl_->options.rebuild_if_new && !plain_database && !detail::published_generation(path)) {
-            impl_->options.rebuild = true;
-        }
         if (impl_->options.rebuild) {
             if (plain_database) {
                 throw RuntimeError("index " + path + ": a single-database index of lupe "
@@ -701,7 +687,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             if (compatibility.record_analysis) {
                 impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
             }
-            if (impl_->options.shard_count > 1) {
+            if (impl_->options.shard) {
                 impl_->routing = format::parse_shard_routing(
                     impl_->db.get_metadata(std::string(format::kShardRoutingKey)),
                     !record.format.empty(), path);
@@ -715,7 +701,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             impl_->db.commit();
             impl_->begin();
         }
-        if (impl_->rebuilding() && impl_->options.shard_count > 1) {
+        if (impl_->rebuilding() && impl_->options.shard) {
             // A rebuild keeps the routing of the shard it replaces: the other shards of the
             // index keep theirs too (and a run stopped between shards leaves them agreeing).
             if (const auto generation = detail::published_generation(path)) {
@@ -730,7 +716,7 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
             first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
             first.set_metadata(std::string(schema::kAnalysisKey), wanted);
-            if (impl_->options.shard_count > 1) {
+            if (impl_->options.shard) {
                 first.set_metadata(std::string(format::kShardRoutingKey),
                                    std::string(format::shard_routing_value(impl_->routing)));
             }
@@ -778,20 +764,15 @@ IndexWriter::~IndexWriter() = default;
 IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
-AddOutcome IndexWriter::add_document(const Document& doc, const std::string& source_file) {
+AddOutcome IndexWriter::add_document(const Document& doc, const std::string& tag) {
     AddOutcome result;
-    add_document_async(doc, source_file, [&](const AddOutcome& outcome) { result = outcome; });
+    add_document_async(doc, tag, [&](const AddOutcome& outcome) { result = outcome; });
     wait();
     return result;
 }
 
-void IndexWriter::add_document_async(Document doc, std::string source_file, AddCallback done) {
+void IndexWriter::add_document_async(Document doc, std::string tag, AddCallback done) {
     impl_->usable();
-    // Another shard's document (an empty id is the first shard's, which reports it).
-    const std::size_t shards = impl_->options.shard_count;
-    if (shards > 1 && (doc.id.empty() ? 0 : document_shard(doc.id)) != impl_->options.shard_index) {
-        return;
-    }
     if (doc.id.empty()) throw DocumentError("document has no id");
     if (doc.id.size() > schema::kMaxIdBytes) {
         throw DocumentError("document id is " + std::to_string(doc.id.size()) +
@@ -826,7 +807,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     q.key = std::string(schema::kIdPrefix) + doc.id;
     if (impl_->published_db) {
         // A rebuild tells what it does to the published index: one id lookup.
-        q.hash = impl_->content_hash(doc, source_file);
+        q.hash = impl_->content_hash(doc, tag);
         try {
             Xapian::Database& published = *impl_->published_db;
             const Xapian::PostingIterator existing = published.postlist_begin(q.key);
@@ -842,7 +823,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     }
     if (!impl_->rebuilding()) {
         // An incremental run: a document indexed with the same content is left alone.
-        q.hash = impl_->content_hash(doc, source_file);
+        q.hash = impl_->content_hash(doc, tag);
         try {
             const Xapian::PostingIterator existing = impl_->db.postlist_begin(q.key);
             if (existing != impl_->db.postlist_end(q.key)) {
@@ -863,7 +844,7 @@ void IndexWriter::add_document_async(Document doc, std::string source_file, AddC
     }
     Worker& worker = impl_->worker_for(doc.id);
     q.doc = std::move(doc);
-    q.source_file = std::move(source_file);
+    q.tag = std::move(tag);
     q.done = std::move(done);
     q.sequence = impl_->accepted++;
     worker.filling.push_back(std::move(q));
@@ -875,53 +856,68 @@ void IndexWriter::wait() { impl_->drain(); }
 
 bool IndexWriter::rebuilding() const noexcept { return impl_->rebuilding(); }
 
-std::size_t IndexWriter::document_shard(const std::string& id) const {
-    return format::shard_by_routing(id, impl_->options.shard_count, impl_->routing);
+ShardRouting IndexWriter::shard_routing() const noexcept {
+    return impl_->routing;
 }
 
-std::string IndexWriter::source_file_state(const std::string& file) const {
-    std::string value;
+namespace {
+
+// Application metadata keys must keep out of the engine's namespace.
+void check_metadata_key(const std::string& key) {
+    if (key.empty()) throw InvalidArgumentError("metadata key is empty");
+    if (key.rfind(kReservedMetadataPrefix, 0) == 0) {
+        throw InvalidArgumentError("metadata key \"" + key + "\" is in the engine's namespace (keys "
+                                   "beginning with \"" + kReservedMetadataPrefix + "\")");
+    }
+    if (key.size() > kMaxMetadataKeyBytes) {
+        throw InvalidArgumentError("metadata key is " + std::to_string(key.size()) +
+                                   " bytes long, above the limit of " +
+                                   std::to_string(kMaxMetadataKeyBytes));
+    }
+}
+
+}  // namespace
+
+std::string IndexWriter::tag_record(const std::string& tag) const {
     if (impl_->rebuilding()) {
-        const auto it = impl_->rebuild_file_states.find(file);
-        if (it == impl_->rebuild_file_states.end()) return {};
-        return it->second;
+        const auto it = impl_->rebuild_tag_records.find(tag);
+        return it == impl_->rebuild_tag_records.end() ? std::string() : it->second;
     }
     try {
-        value = impl_->db.get_metadata(format::file_state_key(file));
+        return format::decode_tag_record(tag, impl_->db.get_metadata(format::tag_record_key(tag)));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
-    const auto recorded = format::parse_file_state(value);
-    return recorded ? recorded->state : std::string();
 }
 
-void IndexWriter::set_source_file_state(const std::string& file, const std::string& state) {
+void IndexWriter::set_tag_record(const std::string& tag, const std::string& record) {
+    if (tag.empty()) throw InvalidArgumentError(impl_->context() + ": a tag record needs a tag");
     if (impl_->rebuilding()) {
-        if (state.empty()) impl_->rebuild_file_states.erase(file);
-        else impl_->rebuild_file_states[file] = state;
+        impl_->rebuild_tag_records[tag] = record;
         return;
     }
     try {
-        impl_->db.set_metadata(format::file_state_key(file), format::file_state_value(state, file));
+        impl_->db.set_metadata(format::tag_record_key(tag),
+                               record.empty() ? record : format::encode_tag_record(tag, record));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::size_t IndexWriter::count_source_file_documents(const std::string& file) const {
+std::size_t IndexWriter::count_tagged(const std::string& tag) const {
     impl_->drain();
     try {
-        if (!impl_->rebuilding()) return impl_->db.get_termfreq(format::file_term(file));
+        if (!impl_->rebuilding()) return impl_->db.get_termfreq(format::tag_term(tag));
         std::size_t n = 0;
-        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(format::file_term(file));
+        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(format::tag_term(tag));
         return n;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::size_t IndexWriter::delete_source_file_documents(
-    const std::string& file, const std::function<bool(const std::string&)>& keep) {
+std::size_t IndexWriter::delete_tagged(const std::string& tag,
+                                       const std::function<bool(const std::string&)>& keep) {
     impl_->drain();
     std::vector<Xapian::WritableDatabase*> databases;
     if (impl_->rebuilding()) {
@@ -930,8 +926,8 @@ std::size_t IndexWriter::delete_source_file_documents(
         databases.push_back(&impl_->db);
     }
     try {
-        const std::string term = format::file_term(file);
-        std::size_t kept = 0, deleted = 0;
+        const std::string term = format::tag_term(tag);
+        std::size_t deleted = 0;
         for (Xapian::WritableDatabase* db : databases) {
             std::vector<std::string> doomed;
             for (auto it = db->postlist_begin(term); it != db->postlist_end(term); ++it) {
@@ -939,16 +935,13 @@ std::size_t IndexWriter::delete_source_file_documents(
                 for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
                     const std::string& name = *t;
                     if (name.compare(0, schema::kIdPrefix.size(), schema::kIdPrefix) != 0) continue;
-                    const std::string id = name.substr(schema::kIdPrefix.size());
-                    if (keep(id)) ++kept;
-                    else doomed.push_back(name);
+                    if (!keep(name.substr(schema::kIdPrefix.size()))) doomed.push_back(name);
                     break;
                 }
             }
             for (const auto& key : doomed) db->delete_document(key);
             deleted += doomed.size();
         }
-        if (kept == 0) set_source_file_state(file, "");
         impl_->pending += deleted;
         return deleted;
     } catch (const Xapian::Error& e) {
@@ -956,27 +949,29 @@ std::size_t IndexWriter::delete_source_file_documents(
     }
 }
 
-std::vector<std::string> IndexWriter::source_files() const {
-    std::vector<std::string> files;
+std::vector<std::string> IndexWriter::recorded_tags() const {
+    std::vector<std::string> tags;
     if (impl_->rebuilding()) {
-        for (const auto& [file, state] : impl_->rebuild_file_states) files.push_back(file);
-        return files;
+        for (const auto& [tag, record] : impl_->rebuild_tag_records) {
+            if (!record.empty()) tags.push_back(tag);
+        }
+        return tags;
     }
     try {
         const std::string prefix(schema::kFileStatePrefix);
         for (auto it = impl_->db.metadata_keys_begin(prefix); it != impl_->db.metadata_keys_end(prefix); ++it) {
-            if (auto recorded = format::parse_file_state(impl_->db.get_metadata(*it))) {
-                files.push_back(std::move(recorded->file));
-            }
+            const std::string& key = *it;
+            std::string tag = format::tag_of_record(std::string_view(key).substr(prefix.size()),
+                                            impl_->db.get_metadata(key));
+            if (!tag.empty()) tags.push_back(std::move(tag));
         }
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
-    return files;
+    return tags;
 }
 
-std::string IndexWriter::document_source_file(const std::string& id,
-                                              const std::string& likely) const {
+std::string IndexWriter::document_tag(const std::string& id, const std::string& likely) const {
     if (impl_->rebuilding()) return {};
     impl_->usable();
     const std::string key = std::string(schema::kIdPrefix) + id;
@@ -987,10 +982,10 @@ std::string IndexWriter::document_source_file(const std::string& id,
         if (!likely.empty()) {
             // A file read again mostly holds its own documents: its set of docids answers
             // without reading the document's term list.
-            if (impl_->likely_file != likely) {
-                impl_->likely_file = likely;
+            if (impl_->likely_tag != likely) {
+                impl_->likely_tag = likely;
                 impl_->likely_docids.clear();
-                const std::string term = format::file_term(likely);
+                const std::string term = format::tag_term(likely);
                 for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
                     impl_->likely_docids.insert(*it);
                 }
@@ -1003,10 +998,9 @@ std::string IndexWriter::document_source_file(const std::string& id,
         if (term == db.termlist_end(*existing) || (*term).compare(0, prefix.size(), prefix) != 0) {
             return {};
         }
-        // The file term names the file by hash; its recorded state holds its name.
-        const auto recorded =
-            format::parse_file_state(db.get_metadata(format::file_state_key_of_term(*term)));
-        return recorded ? recorded->file : std::string();
+        // The tag term names the tag by hash; its record holds its name.
+        const std::string hash = (*term).substr(prefix.size());
+        return format::tag_of_record(hash, db.get_metadata(std::string(schema::kFileStatePrefix) + hash));
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
     }
@@ -1022,10 +1016,11 @@ PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
         counts.documents = published.get_doccount();
         const std::string prefix(schema::kFileStatePrefix);
         for (auto it = published.metadata_keys_begin(prefix); it != published.metadata_keys_end(prefix); ++it) {
-            const auto recorded = format::parse_file_state(published.get_metadata(*it));
-            if (!recorded) continue;
-            counts.file_documents[recorded->file] =
-                published.get_termfreq(format::file_term(recorded->file));
+            const std::string& key = *it;
+            const std::string tag = format::tag_of_record(std::string_view(key).substr(prefix.size()),
+                                                  published.get_metadata(key));
+            if (tag.empty()) continue;
+            counts.tag_documents[tag] = published.get_termfreq(format::tag_term(tag));
         }
         if (!rebuilding || !count_dropped) return counts;
         const std::string id_prefix(schema::kIdPrefix);
@@ -1041,6 +1036,55 @@ PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
         return {};
     }
     return counts;
+}
+
+std::string IndexWriter::metadata(const std::string& key) const {
+    check_metadata_key(key);
+    if (impl_->rebuilding()) {
+        const auto it = impl_->rebuild_metadata.find(key);
+        return it == impl_->rebuild_metadata.end() ? std::string() : it->second;
+    }
+    try {
+        return impl_->db.get_metadata(key);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+void IndexWriter::set_metadata(const std::string& key, const std::string& value) {
+    check_metadata_key(key);
+    if (impl_->rebuilding()) {
+        impl_->rebuild_metadata[key] = value;
+        return;
+    }
+    try {
+        impl_->db.set_metadata(key, value);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) const {
+    const auto application = [](const std::string& key) {
+        return key.rfind(kReservedMetadataPrefix, 0) != 0;
+    };
+    std::vector<std::string> keys;
+    if (impl_->rebuilding()) {
+        for (auto it = impl_->rebuild_metadata.lower_bound(prefix);
+             it != impl_->rebuild_metadata.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+            if (!it->second.empty()) keys.push_back(it->first);
+        }
+        return keys;
+    }
+    try {
+        Xapian::WritableDatabase& db = impl_->db;
+        for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+            if (application(*it)) keys.push_back(*it);
+        }
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+    return keys;
 }
 
 bool IndexWriter::delete_document(const std::string& id) {
@@ -1061,12 +1105,15 @@ void IndexWriter::commit() {
     if (impl_->published) throw LogicError(impl_->context() + ": the writer was published; open a new one");
     try {
         if (impl_->rebuilding()) {
-            // File states go to the first shard before the workers commit their shards.
+            // Tag records and metadata go to the first shard before the workers commit their
+            // shards.
             impl_->drain();
             Xapian::WritableDatabase& first = impl_->workers.front()->shard;
-            for (const auto& [file, state] : impl_->rebuild_file_states) {
-                first.set_metadata(format::file_state_key(file), format::file_state_value(state, file));
+            for (const auto& [tag, record] : impl_->rebuild_tag_records) {
+                first.set_metadata(format::tag_record_key(tag),
+                                   record.empty() ? record : format::encode_tag_record(tag, record));
             }
+            for (const auto& [key, value] : impl_->rebuild_metadata) first.set_metadata(key, value);
             impl_->commit_shards();
         } else {
             impl_->drain();

@@ -1,5 +1,5 @@
 // The index format's records and its one compatibility check (format/compatibility.hpp,
-// format/file_records.hpp, format/shard_routing.hpp, format/index_layout.hpp's names).
+// format/tag_records.hpp, format/shard_routing.hpp, format/index_layout.hpp's names).
 #include <doctest/doctest.h>
 
 #include <optional>
@@ -8,9 +8,10 @@
 #include <xapian.h>
 
 #include "format/compatibility.hpp"
-#include "format/file_records.hpp"
+#include "format/tag_records.hpp"
 #include "format/index_layout.hpp"
 #include "format/schema.hpp"
+#include "format/shard_list.hpp"
 #include "format/shard_routing.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
@@ -170,35 +171,38 @@ TEST_CASE("format: the writer applies the check when it opens an index") {
     CHECK_THROWS_AS(lupe::IndexWriter(dir / "plain", {.rebuild = true}), lupe::RuntimeError);
 }
 
-TEST_CASE("format: file state records") {
-    CHECK(lupe::format::file_state_value("12 345", "/a b/c.txt") == "12 345 /a b/c.txt");
-    const auto parsed = lupe::format::parse_file_state("12 345 /a b/c.txt");
-    REQUIRE(parsed);
-    CHECK(parsed->state == "12 345");
-    CHECK(parsed->file == "/a b/c.txt");
-    CHECK_FALSE(lupe::format::parse_file_state(""));
-    CHECK_FALSE(lupe::format::parse_file_state("12 345"));
-    const std::string term = lupe::format::file_term("/a b/c.txt");
-    CHECK(term.starts_with(schema::kSourceFilePrefix));
-    CHECK(lupe::format::file_state_key_of_term(term) == lupe::format::file_state_key("/a b/c.txt"));
-    CHECK(lupe::format::file_state_key_of_term("Qdoc").empty());
+TEST_CASE("format: tag records") {
+    const std::string tag = "/a b/c.txt";
+    const std::string value = lupe::format::encode_tag_record(tag, "12 345");
+    CHECK(value == "12 345 /a b/c.txt");  // format 3's "<size> <mtime ns> <path>"
+    CHECK(lupe::format::decode_tag_record(tag, value) == "12 345");
+    CHECK(lupe::format::decode_tag_record("c.txt", value).empty());  // not " c.txt" alone
+    CHECK(lupe::format::decode_tag_record(tag, "").empty());
+    // The tag is found by the hash in the record's key, spaces in record and tag alike.
+    const std::string key = lupe::format::tag_record_key(tag);
+    REQUIRE(key.starts_with(schema::kFileStatePrefix));
+    const std::string hash = key.substr(schema::kFileStatePrefix.size());
+    CHECK(lupe::format::tag_of_record(hash, value) == tag);
+    CHECK(lupe::format::tag_of_record(hash, "a record with spaces " + tag) == tag);
+    CHECK(lupe::format::tag_of_record(hash, "12 345 /other").empty());
+    CHECK(lupe::format::tag_term(tag) == std::string(schema::kSourceFilePrefix) + hash);
 }
 
 TEST_CASE("format: shard routing records") {
-    using lupe::format::ShardRouting;
-    CHECK(lupe::format::parse_shard_routing("", false, "/i") == ShardRouting::kFnv1a);  // new
-    CHECK(lupe::format::parse_shard_routing("", true, "/i") == ShardRouting::kLegacy);  // 0.3-0.4
-    CHECK(lupe::format::parse_shard_routing("fnv1a64", true, "/i") == ShardRouting::kFnv1a);
-    CHECK(lupe::format::parse_shard_routing("lupe-0.3", false, "/i") == ShardRouting::kLegacy);
+    using lupe::ShardRouting;
+    CHECK(lupe::format::parse_shard_routing("", false, "/i") == ShardRouting::fnv1a64);  // new
+    CHECK(lupe::format::parse_shard_routing("", true, "/i") == ShardRouting::lupe03);  // 0.3-0.4
+    CHECK(lupe::format::parse_shard_routing("fnv1a64", true, "/i") == ShardRouting::fnv1a64);
+    CHECK(lupe::format::parse_shard_routing("lupe-0.3", false, "/i") == ShardRouting::lupe03);
     CHECK_THROWS_AS(lupe::format::parse_shard_routing("crc32", true, "/i"), lupe::IndexCorruptError);
-    for (const auto routing : {ShardRouting::kFnv1a, ShardRouting::kLegacy}) {
+    for (const auto routing : {ShardRouting::fnv1a64, ShardRouting::lupe03}) {
         CHECK(lupe::format::parse_shard_routing(lupe::format::shard_routing_value(routing), true,
                                                 "/i") == routing);
     }
     // "" hashes to 0xcbf29ce484222325 (FNV-1a) and 0x14650fb0739d0383 (format 3).
-    CHECK(lupe::format::shard_by_routing("", 3, ShardRouting::kFnv1a) == 0xcbf29ce484222325ull % 3);
-    CHECK(lupe::format::shard_by_routing("", 3, ShardRouting::kLegacy) == 0x14650fb0739d0383ull % 3);
-    CHECK(lupe::format::shard_by_routing("x", 1, ShardRouting::kLegacy) == 0);
+    CHECK(lupe::shard_of("", 3, ShardRouting::fnv1a64) == 0xcbf29ce484222325ull % 3);
+    CHECK(lupe::shard_of("", 3, ShardRouting::lupe03) == 0x14650fb0739d0383ull % 3);
+    CHECK(lupe::shard_of("x", 1, ShardRouting::lupe03) == 0);
 }
 
 TEST_CASE("format: layout names") {
@@ -206,4 +210,6 @@ TEST_CASE("format: layout names") {
           std::string(lupe::detail::kGenerationPrefix) + "000001");
     CHECK(lupe::detail::build_directory_name(4711).starts_with(lupe::detail::kBuildPrefix));
     CHECK(lupe::detail::build_shard_name(3) == std::string(lupe::detail::kBuildShardPrefix) + "3");
+    CHECK(lupe::detail::shard_directory_name(2) ==
+          std::string(lupe::detail::kShardDirectoryPrefix) + "2");
 }

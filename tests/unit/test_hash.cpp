@@ -1,5 +1,5 @@
 // The one hash (common/hash.hpp) against FNV-1a's published test vectors, and index format
-// 3's hash (format/file_records.hpp) against values that existing indexes hold.
+// 3's hash (format/tag_records.hpp) against values that existing indexes hold.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "common/hash.hpp"
-#include "format/file_records.hpp"
+#include "format/tag_records.hpp"
 #include "format/schema.hpp"
 
 using lupe::format::format3_hash;
@@ -71,11 +71,11 @@ TEST_CASE("hash: format 3's hash keeps the values existing indexes hold") {
 
     // A file of an index built by lupe 0.5.0 before this hash moved.
     const std::string file = "/tmp/writer-check/work/src/written/munich-street-cafe.md";
-    CHECK(lupe::format::file_term(file) == "XF3ad541258c30228b");
-    CHECK(lupe::format::file_state_key(file) == "lupe.file:3ad541258c30228b");
+    CHECK(lupe::format::tag_term(file) == "XF3ad541258c30228b");
+    CHECK(lupe::format::tag_record_key(file) == "lupe.file:3ad541258c30228b");
 }
 
-TEST_CASE("hash: the content hash covers every field, the settings and the source file") {
+TEST_CASE("hash: the content hash covers every field, the settings and the tag") {
     const lupe::Document doc{.id = "doc-1",
                              .title = "Title",
                              .body = "Body text",

@@ -202,7 +202,7 @@ TEST_CASE("index_sources: an emptied source changes nothing, unless mass deletes
     {
         // No state was recorded either: a run with the share back finds nothing changed.
         IndexWriter writer(dir / "idx", writer_options());
-        CHECK(writer.source_file_state(fs::weakly_canonical(dir / "home/new.md").string()).empty());
+        CHECK(writer.tag_record(fs::weakly_canonical(dir / "home/new.md").string()).empty());
     }
 
     IndexRunOptions allow;
@@ -346,7 +346,7 @@ TEST_CASE("index_sources: an index of several sources from 0.4 gets the new ids,
             struct stat st {};
             REQUIRE(::stat(file.c_str(), &st) == 0);
             writer.add_document({.id = "todo.md", .title = name, .body = "x"}, file);
-            writer.set_source_file_state(
+            writer.set_tag_record(
                 file, std::to_string(st.st_size) + " " +
                           std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
                                          st.st_mtim.tv_nsec));

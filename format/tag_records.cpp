@@ -1,4 +1,4 @@
-#include "format/file_records.hpp"
+#include "format/tag_records.hpp"
 
 #include "format/schema.hpp"
 
@@ -21,42 +21,45 @@ std::string hex64(std::uint64_t value) {
     return out;
 }
 
-std::string file_term(std::string_view file) {
-    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(file));
+std::string tag_term(std::string_view tag) {
+    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(tag));
 }
 
-std::string file_state_key(std::string_view file) {
-    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(file));
+std::string tag_record_key(std::string_view tag) {
+    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(tag));
 }
 
-std::string file_state_key_of_term(std::string_view term) {
-    if (!term.starts_with(schema::kSourceFilePrefix)) return {};
-    return std::string(schema::kFileStatePrefix) +
-           std::string(term.substr(schema::kSourceFilePrefix.size()));
-}
-
-std::string file_state_value(std::string_view state, std::string_view file) {
-    std::string value(state);
+std::string encode_tag_record(std::string_view tag, std::string_view record) {
+    std::string value(record);
     value += ' ';
-    value += file;
+    value += tag;
     return value;
 }
 
-std::optional<FileState> parse_file_state(std::string_view value) {
-    const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-    if (path_at == std::string_view::npos) return std::nullopt;
-    return FileState{std::string(value.substr(0, path_at)),
-                     std::string(value.substr(path_at + 1))};
+std::string decode_tag_record(std::string_view tag, std::string_view value) {
+    if (value.size() < tag.size() + 1 || !value.ends_with(tag) ||
+        value[value.size() - tag.size() - 1] != ' ') {
+        return {};
+    }
+    return std::string(value.substr(0, value.size() - tag.size() - 1));
+}
+
+std::string tag_of_record(std::string_view key_hash, std::string_view value) {
+    for (std::size_t space = value.find(' '); space != std::string_view::npos;
+         space = value.find(' ', space + 1)) {
+        const std::string_view tail = value.substr(space + 1);
+        if (hex64(format3_hash(tail)) == key_hash) return std::string(tail);
+    }
+    return {};
 }
 
 std::string content_hash(const Document& doc, std::string_view default_lang,
-                         std::string_view source_file, unsigned title_weight) {
+                         std::string_view tag, unsigned title_weight) {
     std::uint64_t h = format3_hash(kContentHashTag);
     for (const std::string_view field : {std::string_view(doc.id), std::string_view(doc.title),
                                          std::string_view(doc.body), std::string_view(doc.lang),
                                          std::string_view(doc.date), std::string_view(doc.url),
-                                         std::string_view(doc.source), default_lang,
-                                         source_file}) {
+                                         std::string_view(doc.source), default_lang, tag}) {
         h = format3_hash(field, h);
         h = format3_hash(std::string_view("\0", 1), h);  // ends each field
     }
