@@ -53,6 +53,24 @@ std::string tag_of_record(std::string_view key_hash, std::string_view value) {
     return {};
 }
 
+std::vector<std::string> recorded_tags(const Xapian::Database& db) {
+    std::vector<std::string> tags;
+    const std::string prefix(schema::kFileStatePrefix);
+    for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
+        const std::string& key = *it;
+        std::string tag = tag_of_record(std::string_view(key).substr(prefix.size()),
+                                        db.get_metadata(key));
+        if (!tag.empty()) tags.push_back(std::move(tag));
+    }
+    return tags;
+}
+
+std::map<std::string, std::size_t> tagged_document_counts(const Xapian::Database& db) {
+    std::map<std::string, std::size_t> counts;
+    for (const std::string& tag : recorded_tags(db)) counts[tag] = db.get_termfreq(tag_term(tag));
+    return counts;
+}
+
 std::string content_hash(const Document& doc, std::string_view default_lang,
                          std::string_view tag, unsigned title_weight) {
     std::uint64_t h = format3_hash(kContentHashTag);

@@ -17,9 +17,14 @@
 // documented promises that it is.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <xapian.h>
 
 #include "common/hash.hpp"
 #include "lupe/document.hpp"
@@ -55,6 +60,13 @@ std::string decode_tag_record(std::string_view tag, std::string_view value);
 /// The tag a stored record belongs to, found by the hash in its key (`key_hash`: the key
 /// without its prefix); empty when no tail of the value hashes to it.
 std::string tag_of_record(std::string_view key_hash, std::string_view value);
+
+/// The tags with a record in `db`, in the order of their keys. Throws Xapian::Error.
+std::vector<std::string> recorded_tags(const Xapian::Database& db);
+
+/// Each tag with a record in `db`, with the number of documents tagged with it. Throws
+/// Xapian::Error.
+std::map<std::string, std::size_t> tagged_document_counts(const Xapian::Database& db);
 
 /// The content hash of a document (schema::kContentHashSlot): what decides whether it must
 /// be indexed again: its fields as given, the writer settings that shape its terms
