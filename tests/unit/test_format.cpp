@@ -2,6 +2,7 @@
 // format/tag_records.hpp, format/shard_routing.hpp, format/index_layout.hpp's names).
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -212,4 +213,27 @@ TEST_CASE("format: layout names") {
     CHECK(lupe::detail::build_shard_name(3) == std::string(lupe::detail::kBuildShardPrefix) + "3");
     CHECK(lupe::detail::shard_directory_name(2) ==
           std::string(lupe::detail::kShardDirectoryPrefix) + "2");
+}
+
+TEST_CASE("format: a rebuild refused when it opens the index leaves no build directory") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "shard";
+    {
+        lupe::IndexWriter writer(path, {.default_lang = "en", .shard = true});
+        writer.add_document({.id = "a", .body = "pelicans"});
+        writer.commit();
+    }
+    const auto generation = lupe::detail::published_generation(path);
+    REQUIRE(generation);
+    {
+        Xapian::WritableDatabase db(path + "/" + *generation, Xapian::DB_OPEN);
+        db.set_metadata(std::string(lupe::format::kShardRoutingKey), "crc32");
+        db.commit();
+    }
+    CHECK_THROWS_AS(lupe::IndexWriter(path, {.default_lang = "en", .rebuild = true, .shard = true}),
+                    lupe::IndexCorruptError);
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
+        CHECK_FALSE(entry.path().filename().string().starts_with(lupe::detail::kBuildPrefix));
+    }
+    CHECK(lupe::detail::published_generation(path) == generation);
 }

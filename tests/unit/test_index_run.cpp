@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include "format/shard_list.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_run.hpp"
 #include "lupe/index_writer.hpp"
@@ -55,7 +56,8 @@ Result run(const std::string& index, const std::vector<std::string>& sources,
 // The published index (through its stub file, or a sharded one's shard list, as
 // searchers open them).
 Xapian::Database open(const std::string& index) {
-    if (fs::exists(index + "/shards.list")) return Xapian::Database(index + "/shards.list");
+    const std::string list = (fs::path(index) / lupe::detail::kShardListName).string();
+    if (fs::exists(list)) return Xapian::Database(list);
     return Xapian::Database(index);
 }
 

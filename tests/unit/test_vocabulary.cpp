@@ -74,8 +74,8 @@ TEST_CASE("vocabulary: written as documents per word, added to what is recorded"
 TEST_CASE("vocabulary: merged across shards by compaction, other metadata kept") {
     lupe::test::TempDir dir;
     {
-        Xapian::WritableDatabase first(dir / "shard-0", Xapian::DB_CREATE);
-        Xapian::WritableDatabase second(dir / "shard-1", Xapian::DB_CREATE);
+        Xapian::WritableDatabase first(dir / "first", Xapian::DB_CREATE);
+        Xapian::WritableDatabase second(dir / "second", Xapian::DB_CREATE);
         lupe::format::write_vocabulary(first, counted({{"drone", "pelican"}, {"drone"}}), true);
         lupe::format::write_vocabulary(second, counted({{"drone", "quokka"}}), true);
         first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
@@ -86,8 +86,8 @@ TEST_CASE("vocabulary: merged across shards by compaction, other metadata kept")
         second.commit();
     }
     Xapian::Database shards;
-    shards.add_database(Xapian::Database(dir / "shard-0"));
-    shards.add_database(Xapian::Database(dir / "shard-1"));
+    shards.add_database(Xapian::Database(dir / "first"));
+    shards.add_database(Xapian::Database(dir / "second"));
     lupe::format::ShardCompactor compactor;
     shards.compact(dir / "merged", 0, 0, compactor);
 
@@ -109,15 +109,15 @@ TEST_CASE("vocabulary: merged counts ignore what is no number") {
 TEST_CASE("vocabulary: read across shards, counts added, words once in byte order") {
     lupe::test::TempDir dir;
     {
-        Xapian::WritableDatabase first(dir / "shard-0", Xapian::DB_CREATE);
-        Xapian::WritableDatabase second(dir / "shard-1", Xapian::DB_CREATE);
+        Xapian::WritableDatabase first(dir / "first", Xapian::DB_CREATE);
+        Xapian::WritableDatabase second(dir / "second", Xapian::DB_CREATE);
         lupe::format::write_vocabulary(first, counted({{"drone", "drohne"}, {"drone"}}), true);
         lupe::format::write_vocabulary(second, counted({{"drone", "dromedar", "pelican"}}), true);
         first.set_metadata("lupe.other", "x");  // not a vocabulary key
         first.commit();
         second.commit();
     }
-    const VocabularyReader reader({Xapian::Database(dir / "shard-0"), Xapian::Database(dir / "shard-1")});
+    const VocabularyReader reader({Xapian::Database(dir / "first"), Xapian::Database(dir / "second")});
     CHECK(reader.count("drone") == 3);
     CHECK(reader.count("drohne") == 1);
     CHECK(reader.count("pelican") == 1);

@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include "format/index_layout.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
@@ -219,7 +220,7 @@ void remove_routing_marker(const std::string& path) {
     std::string generation;
     for (const auto& entry : std::filesystem::directory_iterator(path)) {
         const std::string name = entry.path().filename().string();
-        if (name.rfind("gen-", 0) == 0) generation = entry.path().string();
+        if (name.starts_with(lupe::detail::kGenerationPrefix)) generation = entry.path().string();
     }
     REQUIRE_FALSE(generation.empty());
     Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
@@ -273,7 +274,9 @@ TEST_CASE("an unknown recorded routing is refused, naming the index") {
     {
         std::string generation;
         for (const auto& entry : std::filesystem::directory_iterator(path)) {
-            if (entry.path().filename().string().rfind("gen-", 0) == 0) generation = entry.path().string();
+            if (entry.path().filename().string().starts_with(lupe::detail::kGenerationPrefix)) {
+                generation = entry.path().string();
+            }
         }
         Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
         db.set_metadata("lupe.shard-routing", "crc32");
