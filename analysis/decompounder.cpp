@@ -16,6 +16,7 @@
 
 #include <xapian.h>
 
+#include "common/hash.hpp"
 #include "analysis/utf8.hpp"
 #include "lupe/error.hpp"
 
@@ -149,20 +150,12 @@ Entry normalise_entry(std::string_view word) {
     return entry;
 }
 
-// FNV-1a (64 bit) for WordListFingerprint: the published offset basis and prime.
-constexpr std::uint64_t kFnvOffsetBasis = 14695981039346656037ull;
-constexpr std::uint64_t kFnvPrime = 1099511628211ull;
-
 /// Adds one list line to a fingerprint: its bytes and a "\n" (see WordListFingerprint).
 void fingerprint_line(WordListFingerprint& fingerprint, std::string_view line) {
     if (line.empty()) return;
-    if (fingerprint.words == 0) fingerprint.hash = kFnvOffsetBasis;
-    for (const char c : line) {
-        fingerprint.hash ^= static_cast<unsigned char>(c);
-        fingerprint.hash *= kFnvPrime;
-    }
-    fingerprint.hash ^= static_cast<unsigned char>('\n');
-    fingerprint.hash *= kFnvPrime;
+    if (fingerprint.words == 0) fingerprint.hash = hash::kFnv1a64OffsetBasis;
+    fingerprint.hash = hash::fnv1a64(line, fingerprint.hash);
+    fingerprint.hash = hash::fnv1a64("\n", fingerprint.hash);
     ++fingerprint.words;
 }
 
@@ -189,12 +182,7 @@ std::string sharp_s_variant(std::string_view word) {
 // WordTable
 
 std::uint64_t WordTable::hash_of(std::string_view word) noexcept {
-    std::uint64_t h = 14695981039346656037ull;  // FNV-1a: short keys, no setup
-    for (const char c : word) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
-    }
-    return h;
+    return hash::fnv1a64(word);  // short keys, no setup
 }
 
 // The slot holding `word`, or the empty slot where it would go.

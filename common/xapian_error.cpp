@@ -19,6 +19,14 @@ void rethrow_xapian(const Xapian::Error& e, const std::string& context) {
     if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") {
         throw IndexCorruptError(message + "; check the index with `xapian-check`, or rebuild it with lupe-index");
     }
+    // The classes error.hpp documents for these: no index at the path; something there
+    // that cannot be opened as one; a remote shard that is down or does not answer (lupe
+    // opens remote databases only as shards).
+    if (type == "DatabaseNotFoundError") throw IndexNotFoundError(message);
+    if (type == "DatabaseOpeningError") throw IndexCorruptError(message);
+    if (type == "NetworkError" || type == "NetworkTimeoutError") {
+        throw ShardUnavailableError(message);
+    }
     if (type == "InvalidArgumentError") throw InvalidArgumentError(message);
     if (type == "AssertionError" || type == "InvalidOperationError" ||
         type == "UnimplementedError") {

@@ -19,8 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kReadersFile = "lupe-readers";
-
 void fsync_path(const std::string& path, bool directory) {
     const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
     if (fd < 0) return;
@@ -41,10 +39,20 @@ std::optional<std::string> published_generation(const std::string& dir) {
 
 std::string next_generation(const std::optional<std::string>& current) {
     unsigned long n = 0;
-    if (current && current->rfind("gen-", 0) == 0) n = std::stoul(current->substr(4));
-    char name[32];
-    std::snprintf(name, sizeof name, "gen-%06lu", n + 1);
-    return name;
+    if (current && current->starts_with(kGenerationPrefix)) {
+        n = std::stoul(current->substr(kGenerationPrefix.size()));
+    }
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "%06lu", n + 1);
+    return std::string(kGenerationPrefix) + digits;
+}
+
+std::string build_directory_name(long pid) {
+    return std::string(kBuildPrefix) + std::to_string(pid);
+}
+
+std::string build_shard_name(std::size_t worker) {
+    return std::string(kBuildShardPrefix) + std::to_string(worker);
 }
 
 void publish_generation(const std::string& dir, const std::string& generation) {
@@ -69,14 +77,14 @@ int remove_unused_generations(const std::string& dir, const std::string& keep) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        const bool generation = name.rfind("gen-", 0) == 0 && name != keep;
-        const bool build = name.rfind("build-", 0) == 0;
+        const bool generation = name.starts_with(kGenerationPrefix) && name != keep;
+        const bool build = name.starts_with(kBuildPrefix);
         if (!(generation || build) || !it->is_directory()) continue;
         int fd = -1;
         if (generation) {
             // Held by a searcher: leave it for a later run. The exclusive lock is kept
             // while the directory is removed, so that no searcher can take it meanwhile.
-            const std::string readers = (it->path() / kReadersFile).string();
+            const std::string readers = (it->path() / kReadersName).string();
             fd = ::open(readers.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
             if (fd < 0) continue;
             if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -93,7 +101,7 @@ int remove_unused_generations(const std::string& dir, const std::string& keep) {
 }
 
 GenerationReadLock::GenerationReadLock(const std::string& generation_dir) {
-    const std::string readers = (fs::path(generation_dir) / kReadersFile).string();
+    const std::string readers = (fs::path(generation_dir) / kReadersName).string();
     fd_ = ::open(readers.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) fd_ = ::open(readers.c_str(), O_RDONLY | O_CLOEXEC);  // read-only index
     if (fd_ >= 0) ::flock(fd_, LOCK_SH);

@@ -20,8 +20,10 @@
 // tool (xapian-delve, xapian-check DIR/gen-N) and lupe 0.1-style "open DIR" keep working.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lupe::detail {
 
@@ -29,6 +31,27 @@ namespace lupe::detail {
 inline constexpr const char* kStubName = "XAPIANDB";
 /// The writers' lock file in an index directory (see WriterLock).
 inline constexpr const char* kLockName = "lock";
+/// The file in a generation's directory on which searchers hold their shared lock (see
+/// GenerationReadLock).
+inline constexpr const char* kReadersName = "lupe-readers";
+/// How a generation's directory name starts: "gen-" and six or more digits.
+inline constexpr std::string_view kGenerationPrefix = "gen-";
+/// How a rebuild's directory name starts: "build-" and the writer's process id.
+inline constexpr std::string_view kBuildPrefix = "build-";
+/// How the databases of a rebuild's workers are named inside its directory: "shard-" and
+/// the worker's number from 0 (compacted into one generation on publish).
+inline constexpr std::string_view kBuildShardPrefix = "shard-";
+
+/// The files by which Xapian knows a database directory of each backend (glass, the
+/// default of Xapian 1.4, and the older chert and honey).
+inline constexpr const char* kGlassMarker = "iamglass";
+inline constexpr const char* kXapianDatabaseMarkers[] = {kGlassMarker, "iamchert", "iamhoney"};
+
+/// A rebuild's directory name for the writer of process `pid` ("build-4711").
+std::string build_directory_name(long pid);
+
+/// The directory name of worker `worker`'s database inside a rebuild's directory.
+std::string build_shard_name(std::size_t worker);
 
 /// The published generation's directory name ("gen-000003"), or nullopt when `dir` has no
 /// stub (a new index, or a plain Xapian database).

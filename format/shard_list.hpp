@@ -14,12 +14,21 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lupe::detail {
 
-/// The shard list of a sharded index directory written by lupe-index --shards N.
+/// The shard list of a sharded index directory (lupe::write_shard_list).
 inline constexpr const char* kShardListName = "shards.list";
+/// How the shards of a sharded index directory are named: "shard-" and the shard's number
+/// from 0 (lupe::shard_paths).
+inline constexpr std::string_view kShardDirectoryPrefix = "shard-";
+
+/// The directory name of shard `k` of a sharded index directory.
+inline std::string shard_directory_name(std::size_t k) {
+    return std::string(kShardDirectoryPrefix) + std::to_string(k);
+}
 
 struct ShardSpec {
     std::string name;       // for messages: the directory as resolved, or "tcp://HOST:PORT"

@@ -1,8 +1,54 @@
 #include "format/vocabulary.hpp"
 
 #include <charconv>
+#include <cstdint>
 
 #include "format/schema.hpp"
+
+namespace lupe::format {
+
+namespace schema = analysis::schema;
+
+namespace {
+
+unsigned long long parse_count(std::string_view value) {
+    unsigned long long n = 0;
+    std::from_chars(value.data(), value.data() + value.size(), n);
+    return n;
+}
+
+}  // namespace
+
+void write_vocabulary(Xapian::WritableDatabase& db, const analysis::Vocabulary& words,
+                      bool fresh_database) {
+    std::string key(schema::kVocabularyPrefix);
+    words.for_each([&](const std::string& word, std::uint32_t documents) {
+        key.resize(schema::kVocabularyPrefix.size());
+        key += word;
+        if (documents == 0 || key.size() > kMaxVocabularyKeyBytes) return;
+        unsigned long long total = documents;
+        if (!fresh_database) total += parse_count(db.get_metadata(key));
+        db.set_metadata(key, std::to_string(total));
+    });
+}
+
+std::string merge_vocabulary_counts(std::size_t count, const std::string values[]) {
+    unsigned long long total = 0;
+    for (std::size_t i = 0; i < count; ++i) total += parse_count(values[i]);
+    return std::to_string(total);
+}
+
+std::string ShardCompactor::resolve_duplicate_metadata(const std::string& key, size_t num_tags,
+                                                       const std::string tags[]) {
+    // Xapian 1.4's glass backend passes the key as stored, after its two-byte marker for
+    // user metadata ("\0\xc0"); other backends may not.
+    std::string_view name(key);
+    if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
+    if (!name.starts_with(schema::kVocabularyPrefix)) return tags[0];
+    return merge_vocabulary_counts(num_tags, tags);
+}
+
+}  // namespace lupe::format
 
 namespace lupe::searcher {
 

@@ -1,71 +1,34 @@
-// IndexWriter: validation of documents, language resolution, term generation through the
-// shared Analyzer, and the Xapian write path.
+// IndexWriter, the facade: checks its options and each document, opens the index under the
+// writers' lock, and hands the work to the parts that do it:
+//   document_builder    a Document's checks, and its Xapian document (terms, values, data)
+//   worker_pool         the threads that build documents, and delivery back to the caller
+//   incremental_target  writing into the published generation, in a transaction
+//   rebuild_target      building a new index beside it, published atomically
+// Xapian's exceptions are mapped to lupe's here, naming the index (and the document).
 #include "lupe/index_writer.hpp"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <cstdio>
-#include <charconv>
-#include <condition_variable>
-#include <cstdint>
-#include <deque>
-#include <exception>
-#include <map>
-#include <unordered_set>
-#include <mutex>
-#include <optional>
-#include <thread>
 #include <filesystem>
+#include <memory>
 #include <utility>
 
 #include <xapian.h>
 
-#include "format/analysis_config.hpp"
-#include "analysis/analyzer.hpp"
 #include "analysis/decompounder.hpp"
-#include "analysis/date.hpp"
-#include "analysis/language.hpp"
-#include "format/schema.hpp"
-#include "analysis/tokenizer.hpp"
-#include "analysis/utf8.hpp"
-#include "lupe/error.hpp"
-#include "format/index_layout.hpp"
-#include "format/stored_document.hpp"
 #include "common/xapian_error.hpp"
+#include "format/index_layout.hpp"
+#include "format/schema.hpp"
+#include "format/tag_records.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/incremental_target.hpp"
+#include "indexer/rebuild_target.hpp"
+#include "indexer/worker_pool.hpp"
+#include "lupe/error.hpp"
 
 namespace lupe {
 namespace fs = std::filesystem;
 namespace schema = analysis::schema;
 
 namespace {
-
-void check_utf8(const std::string& value, const char* field) {
-    if (const auto bad = analysis::find_invalid_utf8(value)) {
-        throw DocumentError(std::string("invalid UTF-8 in field \"") + field + "\" at byte " +
-                            std::to_string(*bad + 1));
-    }
-}
-
-// Ids are printed, one per line, in text output, batch and TREC runs, and used as keys by
-// the programs that read them: a control character (a newline, an escape sequence, a NUL)
-// in one can only be a mistake or an attack.
-void check_id_characters(const std::string& id) {
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        const auto c = static_cast<unsigned char>(id[i]);
-        if (c < 0x20 || c == 0x7F) {
-            char code[8];
-            std::snprintf(code, sizeof code, "U+%04X", c);
-            throw DocumentError(std::string("document id holds a control character (") + code +
-                                ") at byte " + std::to_string(i + 1));
-        }
-    }
-}
-
-bool is_blank(const std::string& s) {
-    return s.find_first_not_of(" \t\r\n\f\v") == std::string::npos;
-}
 
 // A directory that is neither empty nor a Xapian database must not be written into:
 // `lupe-index --index ~/Documents` would otherwise scatter index files among the user's.
@@ -76,7 +39,10 @@ void refuse_foreign_directory(const std::string& path) {
         throw IndexCorruptError("index " + path + ": exists and is not a directory");
     }
     if (fs::is_empty(path, ec)) return;
-    for (const char* marker : {"iamglass", "iamchert", "iamhoney", detail::kStubName, detail::kLockName}) {
+    for (const char* marker : detail::kXapianDatabaseMarkers) {
+        if (fs::exists(fs::path(path) / marker, ec)) return;
+    }
+    for (const char* marker : {detail::kStubName, detail::kLockName}) {
         if (fs::exists(fs::path(path) / marker, ec)) return;
     }
     throw IndexCorruptError("index " + path +
@@ -84,653 +50,37 @@ void refuse_foreign_directory(const std::string& path) {
                             "give the writer a new or empty directory for the index");
 }
 
-
-// FNV-1a's 64-bit prime and offset basis (http://www.isthe.com/chongo/tech/comp/fnv/).
-constexpr std::uint64_t kFnv64Prime = 1099511628211ull;
-constexpr std::uint64_t kFnv64OffsetBasis = 14695981039346656037ull;
-
-// The offset basis lupe 0.1-0.4 used by mistake (FNV-1a's with its last digit dropped).
-// The hash it gives is part of index format 3: it names input files in terms
-// (schema::kSourceFilePrefix) and metadata keys (schema::kFileStatePrefix) and fills the
-// content hash slot of every stored document, so it stays as it is; changing it would
-// make every existing index lose its incremental state. It is not FNV-1a, and nothing
-// documented promises that it is.
-constexpr std::uint64_t kFormat3HashBasis = 1469598103934665603ull;
-
-// The FNV-1a 64 loop from a given starting value.
-std::uint64_t fnv1a_from(std::string_view data, std::uint64_t h) {
-    for (unsigned char c : data) {
-        h ^= c;
-        h *= kFnv64Prime;
+// Application metadata keys must keep out of the engine's namespace.
+void check_metadata_key(const std::string& key) {
+    if (key.empty()) throw InvalidArgumentError("metadata key is empty");
+    if (key.rfind(kReservedMetadataPrefix, 0) == 0) {
+        throw InvalidArgumentError("metadata key \"" + key + "\" is in the engine's namespace (keys "
+                                   "beginning with \"" + kReservedMetadataPrefix + "\")");
     }
-    return h;
-}
-
-// FNV-1a, 64 bits, as published: shard_of's hash.
-std::uint64_t fnv1a64(std::string_view data) { return fnv1a_from(data, kFnv64OffsetBasis); }
-
-// Index format 3's stable hash (std::hash may differ between builds): the FNV-1a loop
-// from kFormat3HashBasis. For the content hash slot, for naming input files in terms and
-// metadata keys, and for the shard routing of sharded indexes written by lupe 0.3-0.4.
-std::uint64_t format3_hash(std::string_view data, std::uint64_t h = kFormat3HashBasis) {
-    return fnv1a_from(data, h);
-}
-
-// How a sharded index assigns document ids to shards, recorded in each shard's metadata
-// (kShardRoutingKey) when it is created, so that a later run routes as the first did.
-constexpr std::string_view kShardRoutingKey = "lupe.shard-routing";
-// shard_of(): FNV-1a 64 of the id modulo the shard count (lupe 0.5 on).
-constexpr std::string_view kShardRoutingFnv1a = "fnv1a64";
-// format3_hash() of the id modulo the shard count: shards written by lupe 0.3-0.4, which
-// recorded no routing. They keep it, so that an updated document still lands in the
-// shard that holds its old version; a rebuild into a new directory moves to fnv1a64.
-constexpr std::string_view kShardRoutingLegacy = "lupe-0.3";
-
-std::string hex64(std::uint64_t v) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 15];
-    return out;
-}
-
-std::string file_term(const std::string& file) {
-    return std::string(schema::kSourceFilePrefix) + hex64(format3_hash(file));
-}
-
-std::string file_state_key(const std::string& file) {
-    return std::string(schema::kFileStatePrefix) + hex64(format3_hash(file));
-}
-
-// The document data (display fields) and the text slot's value (the start of the body,
-// for snippets): see format/stored_document.hpp.
-void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang) {
-    xdoc.set_data(detail::encode_fields({doc.id, doc.title, lang, doc.date, doc.url, doc.source}));
-    const std::string_view text = analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes);
-    if (!text.empty()) xdoc.add_value(schema::kTextSlot, detail::compress_text(text));
-}
-
-// Documents a worker takes from the queue at a time: large enough that handing over a
-// batch costs nothing next to analysing it, small enough to keep memory low.
-constexpr std::size_t kBatchDocuments = 128;
-
-// Batches queued per worker before add_document_async() waits: bounds the memory held by
-// documents read but not yet indexed to jobs x kQueuedBatches x kBatchDocuments.
-constexpr std::size_t kQueuedBatches = 4;
-
-// A rebuild's shard is committed when the documents written since its last commit hold
-// this many words (Xapian's own threshold counts documents, 10,000 by default). Xapian's
-// in-memory posting maps get slower as they grow, and each commit has a fixed cost;
-// measured with bench/throughput.sh on 2 cores (wall seconds): see the README.
-constexpr std::size_t kShardFlushWords = 50000;
-
-// A worker's vocabulary counts are written to its database when they hold this many
-// words (and at every commit): bounds their memory on corpora with huge vocabularies.
-constexpr std::size_t kVocabularyFlushWords = 1000000;
-
-// Longest vocabulary key written: Xapian's keys are at most 245 bytes; a longer "word"
-// is no word anyone will misspell.
-constexpr std::size_t kMaxVocabularyKeyBytes = 240;
-
-// Default number of workers: one per core, at most this many. Beyond it the one thread that
-// reads and parses the input keeps no more workers busy, and each worker adds its caches
-// (up to about 60 MB) and a shard to merge.
-constexpr std::size_t kMaxDefaultJobs = 8;
-
-std::size_t default_jobs() {
-    const unsigned n = std::thread::hardware_concurrency();
-    return n == 0 ? 1 : std::min<std::size_t>(n, kMaxDefaultJobs);
-}
-
-// Adds vocabulary counts to a database's metadata (schema::kVocabularyPrefix).
-void write_vocabulary(Xapian::WritableDatabase& db, analysis::Analyzer& analyzer,
-                      bool fresh_database) {
-    std::string key(schema::kVocabularyPrefix);
-    analyzer.vocabulary().for_each([&](const std::string& word, std::uint32_t documents) {
-        key.resize(schema::kVocabularyPrefix.size());
-        key += word;
-        if (documents == 0 || key.size() > kMaxVocabularyKeyBytes) return;
-        unsigned long long total = documents;
-        if (!fresh_database) {
-            const std::string old = db.get_metadata(key);
-            unsigned long long before = 0;
-            std::from_chars(old.data(), old.data() + old.size(), before);
-            total += before;
-        }
-        db.set_metadata(key, std::to_string(total));
-    });
-    analyzer.clear_vocabulary();
-}
-
-// Merges a rebuild's shards: vocabulary counts are added up, other metadata (the same in
-// every shard, or written to one only) taken from the first shard that has it.
-class ShardCompactor : public Xapian::Compactor {
-public:
-    std::string resolve_duplicate_metadata(const std::string& key, size_t num_tags,
-                                           const std::string tags[]) override {
-        // Xapian 1.4's glass backend passes the key as stored, after its two-byte marker
-        // for user metadata ("\0\xc0"); other backends may not.
-        std::string_view name(key);
-        if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
-        if (name.compare(0, schema::kVocabularyPrefix.size(), schema::kVocabularyPrefix) != 0) {
-            return tags[0];
-        }
-        unsigned long long total = 0;
-        for (size_t i = 0; i < num_tags; ++i) {
-            unsigned long long n = 0;
-            std::from_chars(tags[i].data(), tags[i].data() + tags[i].size(), n);
-            total += n;
-        }
-        return std::to_string(total);
+    if (key.size() > kMaxMetadataKeyBytes) {
+        throw InvalidArgumentError("metadata key is " + std::to_string(key.size()) +
+                                   " bytes long, above the limit of " +
+                                   std::to_string(kMaxMetadataKeyBytes));
     }
-};
-
-}  // namespace
-
-// One document on its way through the pipeline.
-struct QueuedDocument {
-    Document doc;
-    std::string source_file;
-    IndexWriter::AddCallback done;
-    std::string key;   // id term
-    std::string hash;  // content hash (computed by the caller for incremental runs)
-    AddOutcome outcome;
-    Xapian::Document xdoc;  // built by a worker; written by the caller (incremental runs)
-    std::size_t words = 0;  // words indexed (positions), set by the worker
-    std::uint64_t sequence = 0;  // order of acceptance (Impl::accepted), for callback cuts
-    bool written = false;   // written to the database by deliver() (incremental runs)
-};
-
-using Batch = std::vector<QueuedDocument>;
-
-// A worker thread: analyses documents; in a rebuild also writes them to its own shard.
-struct Worker {
-    std::thread thread;
-    std::unique_ptr<analysis::Analyzer> analyzer;
-    Xapian::WritableDatabase shard;  // rebuilds only
-    bool shard_fresh = true;         // no vocabulary written to the shard yet
-    std::size_t since_flush = 0;  // words written to the shard since its last commit
-    bool commit_requested = false;  // guarded by Impl::mutex: write vocabulary, commit
-    std::deque<Batch> todo;       // guarded by Impl::mutex
-    std::deque<Batch> finished;   // guarded by Impl::mutex
-    Batch filling;                // the caller's batch being filled (caller thread only)
-    bool busy = false;            // guarded by Impl::mutex
-    std::string recorded_word_list;  // rebuilds: the German word list recorded in the shard
-};
-
-std::size_t shard_of(const std::string& id, std::size_t shard_count) {
-    return shard_count <= 1 ? 0 : static_cast<std::size_t>(fnv1a64(id) % shard_count);
-}
-
-namespace {
-
-// The shard of an id under a recorded routing (kShardRoutingKey).
-std::size_t shard_by_routing(const std::string& id, std::size_t shard_count, bool legacy) {
-    if (shard_count <= 1) return 0;
-    if (!legacy) return shard_of(id, shard_count);
-    return static_cast<std::size_t>(format3_hash(id) % shard_count);
-}
-
-// Whether a shard routes by kShardRoutingLegacy. `recorded`: its kShardRoutingKey;
-// `existing`: the shard is a lupe index already (it has kFormatKey), so one without a
-// recorded routing was written by lupe 0.3-0.4.
-bool legacy_routing(const std::string& recorded, bool existing, const std::string& path) {
-    if (recorded.empty()) return existing;
-    if (recorded == kShardRoutingLegacy) return true;
-    if (recorded == kShardRoutingFnv1a) return false;
-    throw IndexCorruptError("index " + path + ": shard routing \"" + recorded +
-                            "\" is unknown to this lupe (metadata " + std::string(kShardRoutingKey) +
-                            "; written by a newer lupe?)");
 }
 
 }  // namespace
 
 struct IndexWriter::Impl {
-    // Declared first, so that it is released last, after the database is closed.
+    // Declared first, so that it is released last, after the databases are closed.
     std::unique_ptr<detail::WriterLock> lock;
     std::string path;
-    std::string build_dir;  // a full rebuild's directory, until publish(); empty otherwise
-    std::string generation; // the published generation written to (incremental runs)
-    bool published = false;
-    bool created_directory = false;  // the index directory did not exist before this writer
-    // A shard of an index written by lupe 0.3-0.4: ids go to shards by format3_hash, not
-    // shard_of (see kShardRoutingLegacy).
-    bool legacy_routing = false;
     IndexWriterOptions options;
-    analysis::AnalysisConfig analysis_config;
-    // The German word list the index records (schema::kGermanWordListKey), empty when
-    // none: read when the writer opens an index incrementally, set when this writer first
-    // records its own. Caller thread only.
-    std::string recorded_word_list;
-    // Whether a German document was told that this run's list differs from the recorded one.
-    mutable std::atomic<bool> word_list_change_noted{false};
-    Xapian::WritableDatabase db;  // incremental runs: the published generation
-    // Rebuilds: the generation published when the writer was opened (if any), read-only,
-    // to count kept documents as updated or unchanged and dropped ones as deleted.
-    std::optional<Xapian::Database> published_db;
-    // document_source_file()'s likely file and the documents tagged with it when it was
-    // first asked about: one pass over the file's posting list instead of a lookup per
-    // document. Docids are never reused, so a document added or deleted since can only
-    // miss the set (and take the longer way), never be found in it wrongly.
-    std::string likely_file;
-    std::unordered_set<Xapian::docid> likely_docids;
-    std::size_t pending = 0;
-    bool in_transaction = false;
-
-    // Rebuilds: file states recorded so far (written to shard 0 on commit).
-    std::map<std::string, std::string> rebuild_file_states;
-
-    // The worker pool.
-    std::vector<std::unique_ptr<Worker>> workers;
-    std::mutex mutex;
-    std::condition_variable work_ready;  // workers wait for batches
-    std::condition_variable work_done;   // the caller waits for finished batches
-    bool stopping = false;
-    std::exception_ptr worker_error;     // guarded by mutex
-
-    // Documents accepted by add_document_async() so far (caller thread only).
-    std::uint64_t accepted = 0;
-    // Documents accepted before this number get no callback: a callback threw when they
-    // were queued, and the caller that threw has unwound (its callbacks' captures may be
-    // gone). They are written all the same.
-    std::uint64_t callbacks_cut = 0;
-    // Finished documents taken from the workers and not yet written (incremental runs),
-    // kept here so that an exception while writing or calling back drops none of them.
-    std::deque<QueuedDocument> outbox;
-
-    bool rebuilding() const { return !build_dir.empty(); }
-
-    // Changes are made inside a Xapian transaction, so that what commit() has not made
-    // durable is discarded on close, not committed behind the caller's back by
-    // WritableDatabase's destructor (which would also swallow a failed commit).
-    void begin() {
-        db.begin_transaction(/*flushed=*/true);
-        in_transaction = true;
-    }
-
-    ~Impl() {
-        stop_workers();
-        if (in_transaction) {
-            try {
-                db.cancel_transaction();
-            } catch (const Xapian::Error&) {
-                // Nothing was committed, nothing can be lost: the index keeps its last commit.
-            }
-        }
-        if (rebuilding() && !published) remove_unpublished_build();
-    }
-
-    // A rebuild that is never published (a failed run, a refused one) leaves nothing
-    // behind: its build directory goes, and so does an index directory this writer
-    // created, when nothing was ever published in it, so that a refused first run does
-    // not leave a folder that looks like an index. Never throws.
-    void remove_unpublished_build() noexcept {
-        std::error_code ec;
-        for (auto& worker : workers) {
-            try {
-                worker->shard.close();
-            } catch (const Xapian::Error&) {
-                // Closing an unpublished shard can only fail to write what is dropped anyway.
-            }
-        }
-        fs::remove_all(build_dir, ec);
-        if (!created_directory || detail::published_generation(path)) return;
-        lock.reset();
-        fs::remove(fs::path(path) / detail::kLockName, ec);
-        fs::remove(path, ec);  // only if it is empty now
-    }
+    std::unique_ptr<indexer::DocumentBuilder> builder;
+    std::unique_ptr<indexer::WriteTarget> target;
+    // Declared last, so that the workers stop before the target and builder they use go.
+    std::unique_ptr<indexer::WorkerPool> pool;
+    bool published = false;  // a rebuild was published: the writer is done
 
     std::string context() const { return "index " + path; }
 
-    std::string resolve_language(const Document& doc, AddOutcome& outcome) const {
-        if (!doc.lang.empty()) {
-            if (auto tag = analysis::normalize_language_tag(doc.lang)) return *tag;
-            outcome.notes.push_back("language tag \"" + doc.lang +
-                                    "\" is not an ISO 639 code; language detected instead");
-        }
-        if (!options.default_lang.empty()) return options.default_lang;
-        std::string sample = doc.title;
-        sample += '\n';
-        sample.append(analysis::truncate_utf8(doc.body, analysis::kDetectionSampleBytes));
-        std::string detected = analysis::detect_language(sample);
-        return detected.empty() ? std::string(schema::kUndeterminedLang) : detected;
-    }
-
-    // What decides whether a document must be indexed again: its fields as given, the
-    // settings that shape its terms, and the file it came from.
-    std::string content_hash(const Document& doc, const std::string& source_file) const {
-        std::uint64_t h = format3_hash("lupe-doc-v1");
-        for (const std::string* field : {&doc.id, &doc.title, &doc.body, &doc.lang, &doc.date,
-                                         &doc.url, &doc.source, &options.default_lang,
-                                         &source_file}) {
-            h = format3_hash(*field, h);
-            h = format3_hash(std::string_view("\0", 1), h);
-        }
-        h = format3_hash(std::to_string(options.title_weight), h);
-        return hex64(h);
-    }
-
-    // Before a German document is analysed, on a worker thread: the word list is read
-    // (once, by whichever worker needs it first), or the run fails. A German document
-    // indexed without its compound parts would be found by fewer words than the others,
-    // for good and without a trace; a missing list is a fault of the installation, not of
-    // the document, so it fails the run (every later call throws too) instead of being
-    // reported per document, which would also record the file as done.
-    void prepare_german(const Document& doc, AddOutcome& outcome) const {
-        const auto& splitter = analysis_config.decompounder;
-        if (!splitter) return;
-        try {
-            splitter->ensure_loaded();
-        } catch (const WordListError& e) {
-            const bool by_default =
-                splitter->source()->origin == analysis::WordListSource::kDefaultOrigin;
-            throw WordListError(context() + ": document \"" + doc.id + "\" is German and " +
-                                e.what() + (by_default ? "; install Debian's wngerman package, "
-                                                       : "; correct the path, ") +
-                                "name another list (IndexWriterOptions::german_word_list), or "
-                                "index without compound splitting (IndexWriterOptions::decompound "
-                                "= false)");
-        }
-        if (recorded_word_list.empty() || word_list_change_noted.load()) return;
-        const auto recorded = analysis::parse_word_list_record(recorded_word_list);
-        const analysis::WordListFingerprint used = splitter->fingerprint();
-        if (recorded && recorded->fingerprint == used) return;
-        if (word_list_change_noted.exchange(true)) return;
-        outcome.notes.push_back(
-            "the German word list " + splitter->source()->describe() + " (" + used.to_string() +
-            ") differs from the one the index was built with (" +
-            (recorded ? recorded->fingerprint.to_string() + " from " + recorded->path
-                      : recorded_word_list) +
-            "): compounds of older documents may be split differently; rebuild the index "
-            "(IndexWriterOptions::rebuild) to split all with this list");
-    }
-
-    // Records the German word list in `db` once it was loaded (see schema::kGermanWordListKey).
-    // An incremental run keeps a list recorded before: its older documents were split with it.
-    void record_word_list(Xapian::WritableDatabase& target, std::string& recorded) const {
-        if (!analysis_config.decompounder || !recorded.empty()) return;
-        const analysis::Decompounder* loaded = analysis_config.decompounder->if_loaded();
-        if (!loaded) return;
-        recorded = analysis::describe(analysis::WordListRecord{
-            loaded->fingerprint(), analysis_config.decompounder->source()->path});
-        target.set_metadata(std::string(schema::kGermanWordListKey), recorded);
-    }
-
-    // The Xapian document of a queued document, on a worker thread.
-    void build(Worker& worker, QueuedDocument& q) const {
-        const Document& doc = q.doc;
-        AddOutcome& outcome = q.outcome;
-        outcome.lang = resolve_language(doc, outcome);
-        outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
-        const analysis::Family family = analysis::family_of(outcome.lang);
-        if (family == analysis::Family::German) prepare_german(doc, outcome);
-        analysis::Analyzer& analyzer = *worker.analyzer;
-        Xapian::Document& xdoc = q.xdoc;
-        analyzer.vocabulary().begin_document();
-        Xapian::termpos pos = 0;
-        analyzer.index_text(xdoc, doc.title, family, schema::kBodyField, options.title_weight, pos,
-                            true);
-        pos += schema::kFieldPositionGap;
-        analyzer.index_text(xdoc, doc.body, family, schema::kBodyField, 1, pos, true);
-        Xapian::termpos title_pos = 0;
-        analyzer.index_text(xdoc, doc.title, family, schema::kTitleField, 1, title_pos);
-        q.words = pos + title_pos;
-
-        for (const auto& word : analysis::tokenize_words(doc.source)) {
-            xdoc.add_boolean_term(std::string(schema::kSourcePrefix) + word);
-        }
-        xdoc.add_boolean_term(std::string(schema::kLangPrefix) + outcome.lang);
-        xdoc.add_boolean_term(q.key);
-        std::string oldest_first_key(schema::kUndatedSortKey);
-        if (!doc.date.empty()) {
-            if (const auto date = analysis::parse_iso_date(doc.date)) {
-                xdoc.add_value(schema::kDateSlot, analysis::date_sort_key(*date));
-                oldest_first_key = analysis::date_sort_key(*date);
-            } else {
-                outcome.notes.push_back("date \"" + doc.date +
-                                        "\" is not ISO 8601 (YYYY[-MM[-DD]]); kept for "
-                                        "display, not searchable with date:");
-            }
-        }
-        xdoc.add_value(schema::kOldestFirstSlot, oldest_first_key);
-        store(xdoc, doc, outcome.lang);
-        if (q.hash.empty()) q.hash = content_hash(doc, q.source_file);
-        xdoc.add_value(schema::kContentHashSlot, q.hash);
-        if (!q.source_file.empty()) xdoc.add_boolean_term(file_term(q.source_file));
-    }
-
-    // A worker's batch: analysed, and in a rebuild written to the worker's shard.
-    void process(Worker& worker, Batch& batch) const {
-        for (QueuedDocument& q : batch) {
-            build(worker, q);
-            if (!rebuilding()) continue;
-            try {
-                // replaced: in the published index (see add_document_async) or earlier in
-                // this rebuild
-                q.outcome.replaced = q.outcome.replaced || worker.shard.term_exists(q.key);
-                worker.shard.replace_document(q.key, q.xdoc);
-            } catch (const Xapian::Error& e) {
-                detail::rethrow_xapian(e, context() + ", document \"" + q.doc.id + "\"");
-            }
-            q.xdoc = Xapian::Document();
-            worker.since_flush += q.words;
-            if (worker.since_flush >= kShardFlushWords) {
-                worker.since_flush = 0;
-                if (worker.analyzer->vocabulary().size() >= kVocabularyFlushWords) flush_vocabulary(worker);
-                worker.shard.commit();
-            }
-        }
-    }
-
-    void flush_vocabulary(Worker& worker) const {
-        write_vocabulary(worker.shard, *worker.analyzer, worker.shard_fresh);
-        worker.shard_fresh = false;
-        // Every shard that saw the list records it, the same value: the compactor keeps one.
-        record_word_list(worker.shard, worker.recorded_word_list);
-    }
-
-    void worker_loop(Worker& worker) {
-        std::unique_lock<std::mutex> guard(mutex);
-        for (;;) {
-            work_ready.wait(guard, [&] {
-                return stopping || !worker.todo.empty() || worker.commit_requested;
-            });
-            Batch batch;
-            const bool commit = worker.todo.empty() && worker.commit_requested;
-            if (!commit) {
-                if (worker.todo.empty()) return;  // stopping, and nothing left
-                batch = std::move(worker.todo.front());
-                worker.todo.pop_front();
-            }
-            worker.busy = true;
-            guard.unlock();
-            std::exception_ptr error;
-            try {
-                if (commit) {
-                    flush_vocabulary(worker);
-                    worker.shard.commit();
-                    worker.since_flush = 0;
-                } else {
-                    process(worker, batch);
-                }
-            } catch (...) {
-                error = std::current_exception();
-            }
-            guard.lock();
-            worker.busy = false;
-            if (commit) worker.commit_requested = false;
-            if (error && !worker_error) worker_error = error;
-            if (!commit) worker.finished.push_back(std::move(batch));
-            work_done.notify_all();
-        }
-    }
-
-    // Rebuilds: each worker writes its vocabulary counts and commits its shard, in
-    // parallel, after its queued documents.
-    void commit_shards() {
-        for (auto& worker : workers) submit(*worker);
-        {
-            std::lock_guard<std::mutex> guard(mutex);
-            for (auto& worker : workers) worker->commit_requested = true;
-        }
-        work_ready.notify_all();
-        drain();
-    }
-
-    void start_workers() {
-        const std::size_t jobs = options.jobs == 0 ? default_jobs() : options.jobs;
-        for (std::size_t i = 0; i < jobs; ++i) {
-            auto worker = std::make_unique<Worker>();
-            worker->analyzer = std::make_unique<analysis::Analyzer>(analysis_config);
-            if (rebuilding()) {
-                const std::string shard_dir =
-                    (fs::path(build_dir) / ("shard-" + std::to_string(i))).string();
-                // Nothing is published until the compacted copy is: no need to sync, and
-                // no reader can see blocks being overwritten in place.
-                worker->shard = Xapian::WritableDatabase(
-                    shard_dir, Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
-            }
-            workers.push_back(std::move(worker));
-        }
-        for (auto& worker : workers) {
-            Worker* w = worker.get();
-            w->thread = std::thread([this, w] { worker_loop(*w); });
-        }
-    }
-
-    void stop_workers() noexcept {
-        {
-            std::lock_guard<std::mutex> guard(mutex);
-            stopping = true;
-        }
-        work_ready.notify_all();
-        for (auto& worker : workers) {
-            if (worker->thread.joinable()) worker->thread.join();
-        }
-    }
-
-    Worker& worker_for(const std::string& id) {
-        // Which worker analyses a document is not stored: any stable hash would do.
-        return *workers[format3_hash(id) % workers.size()];
-    }
-
-    // Hands a filled batch to its worker, waiting (and delivering finished documents)
-    // while the worker's queue is full.
-    void submit(Worker& worker) {
-        if (worker.filling.empty()) return;
-        std::unique_lock<std::mutex> guard(mutex);
-        while (worker.todo.size() >= kQueuedBatches) {
-            guard.unlock();
-            deliver();
-            guard.lock();
-            if (worker.todo.size() < kQueuedBatches) break;
-            work_done.wait(guard, [&] {
-                return worker.todo.size() < kQueuedBatches || !all_finished_empty();
-            });
-        }
-        worker.todo.push_back(std::move(worker.filling));
-        worker.filling = Batch();
-        worker.filling.reserve(kBatchDocuments);
-        guard.unlock();
-        work_ready.notify_all();
-    }
-
-    bool all_finished_empty() const {
-        return std::all_of(workers.begin(), workers.end(),
-                           [](const auto& w) { return w->finished.empty(); });
-    }
-
-    // Takes the finished batches, writes their documents (incremental runs) and calls
-    // their callbacks, on the caller's thread. Every document taken is written before any
-    // callback is called, so a callback that throws (the way to cancel index_sources)
-    // loses no document: see call_back().
-    void deliver() {
-        std::exception_ptr error;
-        {
-            std::lock_guard<std::mutex> guard(mutex);
-            for (auto& worker : workers) {
-                while (!worker->finished.empty()) {
-                    for (QueuedDocument& q : worker->finished.front()) outbox.push_back(std::move(q));
-                    worker->finished.pop_front();
-                }
-            }
-            error = worker_error;
-        }
-        if (error) std::rethrow_exception(error);
-        if (!rebuilding()) {
-            // Written in order; each leaves the outbox only once written, so a failed write
-            // leaves it and the rest for the next call (or for the error to be reported).
-            for (std::size_t i = 0; i < outbox.size(); ++i) {
-                QueuedDocument& q = outbox[i];
-                if (q.written) continue;
-                try {
-                    db.replace_document(q.key, q.xdoc);
-                } catch (const Xapian::Error& e) {
-                    detail::rethrow_xapian(e, context() + ", document \"" + q.doc.id + "\"");
-                }
-                q.xdoc = Xapian::Document();
-                q.written = true;
-                ++pending;
-            }
-        }
-        while (!outbox.empty()) {
-            QueuedDocument q = std::move(outbox.front());
-            outbox.pop_front();
-            call_back(q.done, q.outcome, q.sequence);
-        }
-    }
-
-    // Calls a document's callback, unless a callback threw after it was accepted. When
-    // this one throws, the documents accepted so far get no callback: the caller is
-    // unwinding (index_sources cancelled), and a later wait() or commit() must not call
-    // into what it left. They are written all the same.
-    void call_back(const IndexWriter::AddCallback& done, const AddOutcome& outcome,
-                   std::uint64_t sequence) {
-        if (!done || sequence < callbacks_cut) return;
-        try {
-            done(outcome);
-        } catch (...) {
-            callbacks_cut = accepted;
-            throw;
-        }
-    }
-
     // After publish() (or a publish() that failed) the workers are gone.
-    void usable() const {
-        if (published || stopping) {
-            throw LogicError(context() + ": the writer was published (or failed to publish); "
-                             "open a new one");
-        }
-    }
-
-    bool all_idle() const {
-        return std::all_of(workers.begin(), workers.end(), [](const auto& w) {
-            return w->todo.empty() && !w->busy && w->finished.empty() && !w->commit_requested;
-        });
-    }
-
-    // Waits until every queued document is indexed and its callback called.
-    void drain() {
-        usable();
-        for (auto& worker : workers) submit(*worker);
-        for (;;) {
-            deliver();
-            std::unique_lock<std::mutex> guard(mutex);
-            if (all_idle()) {
-                if (worker_error) {
-                    guard.unlock();
-                    deliver();  // rethrows
-                }
-                return;
-            }
-            work_done.wait(guard, [&] { return !all_finished_empty() || worker_error || all_idle(); });
-        }
-    }
-
-    // Incremental runs: writes the workers' vocabulary counts (workers idle).
-    void write_vocabularies() {
-        for (auto& worker : workers) write_vocabulary(db, *worker->analyzer, false);
-        record_word_list(db, recorded_word_list);
-    }
+    void usable() const { pool->check_running(); }
 };
 
 IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
@@ -745,134 +95,42 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
         throw InvalidArgumentError("title weight " + std::to_string(options.title_weight) +
                                    " is out of range 1..20");
     }
-    if (options.shard_count < 1 || options.shard_count > kMaxShards ||
-        options.shard_index >= options.shard_count) {
-        throw InvalidArgumentError("shard " + std::to_string(options.shard_index) + " of " +
-                                   std::to_string(options.shard_count) + " is out of range (1.." +
-                                   std::to_string(kMaxShards) + " shards, numbered from 0)");
-    }
     if (options.jobs > kMaxJobs) {
         throw InvalidArgumentError("jobs " + std::to_string(options.jobs) +
                                    " is out of range 0..." + std::to_string(kMaxJobs));
     }
     impl_->path = path;
     impl_->options = std::move(options);
+    const IndexWriterOptions& opts = impl_->options;
     analysis::AnalysisConfig analysis;
-    analysis.fold = impl_->options.fold;
-    if (impl_->options.decompound) {
-        // Read when the first German document is analysed (prepare_german), not here: a run
-        // over English documents needs no list.
+    analysis.fold = opts.fold;
+    if (opts.decompound) {
+        // Read when the first German document is analysed (DocumentBuilder), not here: a
+        // run over English documents needs no list.
         analysis.decompounder = analysis::Decompounder::lazy(analysis::german_word_list_source(
-            impl_->options.german_word_list, "IndexWriterOptions::german_word_list"));
+            opts.german_word_list, "IndexWriterOptions::german_word_list"));
     }
-    const std::string wanted = analysis::describe(analysis);
-    impl_->analysis_config = std::move(analysis);
+    impl_->builder = std::make_unique<indexer::DocumentBuilder>(
+        impl_->context(), opts.default_lang, opts.title_weight, std::move(analysis));
     refuse_foreign_directory(path);
     std::error_code ec;
-    impl_->created_directory = !fs::exists(path, ec);
+    const bool created_directory = !fs::exists(path, ec);
     fs::create_directories(path, ec);
     if (ec) throw IoError("index " + path + ": cannot create the directory: " + ec.message());
-    impl_->lock = std::make_unique<detail::WriterLock>(path, impl_->options.lock_wait_seconds);
+    impl_->lock = std::make_unique<detail::WriterLock>(path, opts.lock_wait_seconds);
     try {
-        const bool plain_database = fs::exists(fs::path(path) / "iamglass", ec);
-        // Decided under the lock: a writer that waited for another may find an index now.
-        if (impl_->options.rebuild_if_new && !plain_database && !detail::published_generation(path)) {
-            impl_->options.rebuild = true;
-        }
-        if (impl_->options.rebuild) {
-            if (plain_database) {
-                throw InvalidArgumentError("index " + path + ": a single-database index of lupe "
-                                           "0.1 cannot be rebuilt in place; build into a new directory");
-            }
-            impl_->build_dir = (fs::path(path) / ("build-" + std::to_string(::getpid()))).string();
-            fs::remove_all(impl_->build_dir, ec);
-            fs::create_directories(impl_->build_dir, ec);
-            if (ec) {
-                throw IoError("index " + path + ": cannot create " + impl_->build_dir + ": " +
-                              ec.message());
-            }
-            if (const auto published = detail::published_generation(path)) {
-                try {
-                    impl_->published_db.emplace((fs::path(path) / *published).string());
-                } catch (const Xapian::Error&) {
-                    // A damaged index is what a rebuild repairs: it is built without
-                    // comparing (its counts are those of a new index).
-                }
-            }
+        const bool plain_database = fs::exists(fs::path(path) / detail::kGlassMarker, ec);
+        const std::size_t workers = indexer::worker_count(opts.jobs);
+        if (opts.rebuild) {
+            impl_->target = std::make_unique<indexer::RebuildTarget>(
+                path, plain_database, created_directory, workers, opts, *impl_->builder,
+                impl_->lock);
         } else {
-            std::string db_path = path;
-            if (!plain_database) {
-                auto generation = detail::published_generation(path);
-                if (!generation) {
-                    generation = detail::next_generation(std::nullopt);
-                    Xapian::WritableDatabase(
-                        (fs::path(path) / *generation).string(), Xapian::DB_CREATE_OR_OPEN).commit();
-                    detail::publish_generation(path, *generation);
-                }
-                db_path = (fs::path(path) / *generation).string();
-                impl_->generation = *generation;
-            }
-            impl_->db = Xapian::WritableDatabase(db_path, Xapian::DB_CREATE_OR_OPEN);
-            const std::string format = impl_->db.get_metadata(std::string(schema::kFormatKey));
-            if (format.empty()) {
-                if (impl_->db.get_doccount() != 0) {
-                    throw IndexCorruptError("index " + path +
-                                            ": a Xapian database, but not a lupe index (no " +
-                                            std::string(schema::kFormatKey) + " metadata)");
-                }
-                impl_->db.set_metadata(std::string(schema::kFormatKey),
-                                       std::string(schema::kFormatValue));
-            } else if (format != schema::kFormatValue) {
-                throw IndexCorruptError("index " + path + ": lupe index format " + format +
-                                        ", this lupe reads format " +
-                                        std::string(schema::kFormatValue) +
-                                        "; rebuild it (IndexWriterOptions::rebuild)");
-            }
-            const std::string recorded = impl_->db.get_metadata(std::string(schema::kAnalysisKey));
-            if (recorded != wanted) {
-                if (impl_->db.get_doccount() != 0) {
-                    throw InvalidArgumentError(
-                        "index " + path + ": its documents were analysed with \"" + recorded +
-                        "\", this run asks for \"" + wanted +
-                        "\"; use the same settings, or rebuild it (IndexWriterOptions::rebuild)");
-                }
-                impl_->db.set_metadata(std::string(schema::kAnalysisKey), wanted);
-            }
-            if (impl_->options.shard_count > 1) {
-                impl_->legacy_routing = legacy_routing(
-                    impl_->db.get_metadata(std::string(kShardRoutingKey)), !format.empty(), path);
-                impl_->db.set_metadata(std::string(kShardRoutingKey),
-                                       std::string(impl_->legacy_routing ? kShardRoutingLegacy
-                                                                         : kShardRoutingFnv1a));
-            }
-            // An index without documents holds nothing split with the list it recorded.
-            const std::string word_list_key(schema::kGermanWordListKey);
-            if (impl_->db.get_doccount() == 0) impl_->db.set_metadata(word_list_key, "");
-            impl_->recorded_word_list = impl_->db.get_metadata(word_list_key);
-            impl_->db.commit();
-            impl_->begin();
+            impl_->target = std::make_unique<indexer::IncrementalTarget>(path, plain_database, opts,
+                                                                         *impl_->builder);
         }
-        if (impl_->rebuilding() && impl_->options.shard_count > 1) {
-            // A rebuild keeps the routing of the shard it replaces: the other shards of the
-            // index keep theirs too (and a run stopped between shards leaves them agreeing).
-            if (const auto generation = detail::published_generation(path)) {
-                const Xapian::Database published((fs::path(path) / *generation).string());
-                impl_->legacy_routing = legacy_routing(
-                    published.get_metadata(std::string(kShardRoutingKey)),
-                    !published.get_metadata(std::string(schema::kFormatKey)).empty(), path);
-            }
-        }
-        impl_->start_workers();
-        if (impl_->rebuilding()) {
-            Xapian::WritableDatabase& first = impl_->workers.front()->shard;
-            first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
-            first.set_metadata(std::string(schema::kAnalysisKey), wanted);
-            if (impl_->options.shard_count > 1) {
-                first.set_metadata(std::string(kShardRoutingKey),
-                                   std::string(impl_->legacy_routing ? kShardRoutingLegacy
-                                                                     : kShardRoutingFnv1a));
-            }
-        }
+        impl_->pool = std::make_unique<indexer::WorkerPool>(workers, *impl_->builder,
+                                                            *impl_->target, impl_->context());
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
@@ -881,32 +139,8 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
 void IndexWriter::publish() {
     commit();
     if (impl_->published) return;
-    if (!impl_->rebuilding()) {
-        // Incremental: what is published stays; leftovers of killed runs (a rebuild's
-        // build directory, a generation compacted but never published) go.
-        if (!impl_->generation.empty()) detail::remove_unused_generations(impl_->path, impl_->generation);
-        return;
-    }
     try {
-        impl_->stop_workers();
-        Xapian::Database shards;
-        for (std::size_t i = 0; i < impl_->workers.size(); ++i) {
-            impl_->workers[i]->shard.close();
-            shards.add_database(Xapian::Database(
-                (fs::path(impl_->build_dir) / ("shard-" + std::to_string(i))).string()));
-        }
-        const auto next = detail::next_generation(detail::published_generation(impl_->path));
-        const std::string next_dir = (fs::path(impl_->path) / next).string();
-        std::error_code ec;
-        fs::remove_all(next_dir, ec);
-        // Compaction merges the shards into a fresh, dense copy (Xapian's Compactor); it
-        // is what searchers will open, so the build itself never had to be synced.
-        ShardCompactor compactor;
-        shards.compact(next_dir, 0, 0, compactor);
-        detail::publish_generation(impl_->path, next);
-        impl_->published = true;
-        fs::remove_all(impl_->build_dir, ec);
-        detail::remove_unused_generations(impl_->path, next);
+        impl_->published = impl_->target->publish(*impl_->pool);
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ": publishing the rebuilt index failed");
     }
@@ -916,282 +150,149 @@ IndexWriter::~IndexWriter() = default;
 IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
-AddOutcome IndexWriter::add_document(const Document& doc, const std::string& source_file) {
+AddOutcome IndexWriter::add_document(const Document& doc, const std::string& tag) {
     AddOutcome result;
-    add_document_async(doc, source_file, [&](const AddOutcome& outcome) { result = outcome; });
+    add_document_async(doc, tag, [&](const AddOutcome& outcome) { result = outcome; });
     wait();
     return result;
 }
 
-void IndexWriter::add_document_async(Document doc, std::string source_file, AddCallback done) {
+void IndexWriter::add_document_async(Document doc, std::string tag, AddCallback done) {
     impl_->usable();
-    // Another shard's document (an empty id is the first shard's, which reports it).
-    const std::size_t shards = impl_->options.shard_count;
-    if (shards > 1 && (doc.id.empty() ? 0 : document_shard(doc.id)) != impl_->options.shard_index) {
-        return;
-    }
-    if (doc.id.empty()) throw DocumentError("document has no id");
-    if (doc.id.size() > schema::kMaxIdBytes) {
-        throw DocumentError("document id is " + std::to_string(doc.id.size()) +
-                            " bytes long, above the limit of " + std::to_string(schema::kMaxIdBytes));
-    }
-    check_utf8(doc.id, "id");
-    check_id_characters(doc.id);
-    try {
-        const std::size_t size = doc.id.size() + doc.title.size() + doc.body.size() +
-                                 doc.lang.size() + doc.date.size() + doc.url.size() +
-                                 doc.source.size();
-        if (size > kMaxDocumentBytes) {
-            throw DocumentError(std::to_string(size) + " bytes in all fields, above the limit of " +
-                                std::to_string(kMaxDocumentBytes >> 20) + " MiB");
-        }
-        check_utf8(doc.title, "title");
-        check_utf8(doc.body, "body");
-        check_utf8(doc.lang, "lang");
-        check_utf8(doc.date, "date");
-        check_utf8(doc.url, "url");
-        check_utf8(doc.source, "source");
-        if (is_blank(doc.title) && is_blank(doc.body)) throw DocumentError("no text (title and body are empty)");
-    } catch (const DocumentError& e) {
-        throw DocumentError("document \"" + doc.id + "\": " + e.what());
-    }
-
+    indexer::check_document(doc);
     // Documents written since the last commit (by earlier calls) reached the batch size.
-    if (!impl_->rebuilding() && impl_->options.batch_size && impl_->pending >= impl_->options.batch_size) {
-        commit();
-    }
-    QueuedDocument q;
+    if (impl_->target->batch_full()) commit();
+    indexer::QueuedDocument q;
     q.key = std::string(schema::kIdPrefix) + doc.id;
-    if (impl_->published_db) {
-        // A rebuild tells what it does to the published index: one id lookup.
-        q.hash = impl_->content_hash(doc, source_file);
-        try {
-            Xapian::Database& published = *impl_->published_db;
-            const Xapian::PostingIterator existing = published.postlist_begin(q.key);
-            if (existing != published.postlist_end(q.key)) {
-                q.outcome.replaced = true;
-                q.outcome.unchanged =
-                    published.get_document(*existing).get_value(schema::kContentHashSlot) == q.hash;
-            }
-        } catch (const Xapian::Error&) {
-            impl_->published_db.reset();  // damaged: not compared (see the constructor)
-            q.outcome = AddOutcome();
-        }
-    }
-    if (!impl_->rebuilding()) {
-        // An incremental run: a document indexed with the same content is left alone.
-        q.hash = impl_->content_hash(doc, source_file);
-        try {
-            const Xapian::PostingIterator existing = impl_->db.postlist_begin(q.key);
-            if (existing != impl_->db.postlist_end(q.key)) {
-                q.outcome.replaced = true;
-                const Xapian::Document old = impl_->db.get_document(*existing);
-                if (old.get_value(schema::kContentHashSlot) == q.hash) {
-                    AddOutcome outcome;
-                    outcome.unchanged = true;
-                    outcome.lang = detail::decode_fields(old.get_data()).lang;
-                    outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
-                    impl_->call_back(done, outcome, impl_->accepted++);
-                    return;
-                }
-            }
-        } catch (const Xapian::Error& e) {
-            detail::rethrow_xapian(e, impl_->context() + ", document \"" + doc.id + "\"");
-        }
-    }
-    Worker& worker = impl_->worker_for(doc.id);
     q.doc = std::move(doc);
-    q.source_file = std::move(source_file);
-    q.done = std::move(done);
-    q.sequence = impl_->accepted++;
-    worker.filling.push_back(std::move(q));
-    if (worker.filling.size() >= kBatchDocuments) impl_->submit(worker);
-    impl_->deliver();
-}
-
-void IndexWriter::wait() { impl_->drain(); }
-
-bool IndexWriter::rebuilding() const noexcept { return impl_->rebuilding(); }
-
-std::size_t IndexWriter::document_shard(const std::string& id) const {
-    return shard_by_routing(id, impl_->options.shard_count, impl_->legacy_routing);
-}
-
-std::string IndexWriter::source_file_state(const std::string& file) const {
-    std::string value;
-    if (impl_->rebuilding()) {
-        const auto it = impl_->rebuild_file_states.find(file);
-        if (it == impl_->rebuild_file_states.end()) return {};
-        return it->second;
-    }
-    try {
-        value = impl_->db.get_metadata(file_state_key(file));
-    } catch (const Xapian::Error& e) {
-        detail::rethrow_xapian(e, impl_->context());
-    }
-    const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-    return path_at == std::string::npos ? std::string() : value.substr(0, path_at);
-}
-
-void IndexWriter::set_source_file_state(const std::string& file, const std::string& state) {
-    if (impl_->rebuilding()) {
-        if (state.empty()) impl_->rebuild_file_states.erase(file);
-        else impl_->rebuild_file_states[file] = state;
+    q.tag = std::move(tag);
+    if (impl_->target->compare_with_indexed(q)) {
+        // The same content is indexed: nothing to write.
+        impl_->pool->call_back(done, q.outcome, impl_->pool->accept());
         return;
     }
+    q.done = std::move(done);
+    q.sequence = impl_->pool->accept();
+    impl_->pool->queue(std::move(q));
+}
+
+void IndexWriter::wait() { impl_->pool->drain(); }
+
+bool IndexWriter::rebuilding() const noexcept { return impl_->target->rebuilding(); }
+
+ShardRouting IndexWriter::shard_routing() const noexcept { return impl_->target->routing(); }
+
+std::string IndexWriter::tag_record(const std::string& tag) const {
     try {
-        impl_->db.set_metadata(file_state_key(file), state + " " + file);
+        return impl_->target->tag_record(tag);
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::size_t IndexWriter::count_source_file_documents(const std::string& file) const {
-    impl_->drain();
+void IndexWriter::set_tag_record(const std::string& tag, const std::string& record) {
+    if (tag.empty()) throw InvalidArgumentError(impl_->context() + ": a tag record needs a tag");
     try {
-        if (!impl_->rebuilding()) return impl_->db.get_termfreq(file_term(file));
+        impl_->target->set_tag_record(tag, record);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::size_t IndexWriter::count_tagged(const std::string& tag) const {
+    impl_->pool->drain();
+    try {
+        const std::string term = format::tag_term(tag);
         std::size_t n = 0;
-        for (const auto& worker : impl_->workers) n += worker->shard.get_termfreq(file_term(file));
+        for (Xapian::WritableDatabase* db : impl_->target->databases()) n += db->get_termfreq(term);
         return n;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::size_t IndexWriter::delete_source_file_documents(
-    const std::string& file, const std::function<bool(const std::string&)>& keep) {
-    impl_->drain();
-    std::vector<Xapian::WritableDatabase*> databases;
-    if (impl_->rebuilding()) {
-        for (auto& worker : impl_->workers) databases.push_back(&worker->shard);
-    } else {
-        databases.push_back(&impl_->db);
-    }
+std::size_t IndexWriter::delete_tagged(const std::string& tag,
+                                       const std::function<bool(const std::string&)>& keep) {
+    impl_->pool->drain();
     try {
-        const std::string term = file_term(file);
-        std::size_t kept = 0, deleted = 0;
-        for (Xapian::WritableDatabase* db : databases) {
+        const std::string term = format::tag_term(tag);
+        std::size_t deleted = 0;
+        for (Xapian::WritableDatabase* db : impl_->target->databases()) {
             std::vector<std::string> doomed;
             for (auto it = db->postlist_begin(term); it != db->postlist_end(term); ++it) {
                 const Xapian::Document d = db->get_document(*it);
                 for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
                     const std::string& name = *t;
                     if (name.compare(0, schema::kIdPrefix.size(), schema::kIdPrefix) != 0) continue;
-                    const std::string id = name.substr(schema::kIdPrefix.size());
-                    if (keep(id)) ++kept;
-                    else doomed.push_back(name);
+                    if (!keep(name.substr(schema::kIdPrefix.size()))) doomed.push_back(name);
                     break;
                 }
             }
             for (const auto& key : doomed) db->delete_document(key);
             deleted += doomed.size();
         }
-        if (kept == 0) set_source_file_state(file, "");
-        impl_->pending += deleted;
+        impl_->target->deleted(deleted);
         return deleted;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
 }
 
-std::vector<std::string> IndexWriter::source_files() const {
-    std::vector<std::string> files;
-    if (impl_->rebuilding()) {
-        for (const auto& [file, state] : impl_->rebuild_file_states) files.push_back(file);
-        return files;
-    }
+std::vector<std::string> IndexWriter::recorded_tags() const {
     try {
-        const std::string prefix(schema::kFileStatePrefix);
-        for (auto it = impl_->db.metadata_keys_begin(prefix); it != impl_->db.metadata_keys_end(prefix); ++it) {
-            const std::string value = impl_->db.get_metadata(*it);
-            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-            if (path_at != std::string::npos) files.push_back(value.substr(path_at + 1));
-        }
+        return impl_->target->recorded_tags();
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());
     }
-    return files;
 }
 
-std::string IndexWriter::document_source_file(const std::string& id,
-                                              const std::string& likely) const {
-    if (impl_->rebuilding()) return {};
-    impl_->usable();
-    const std::string key = std::string(schema::kIdPrefix) + id;
-    try {
-        Xapian::WritableDatabase& db = impl_->db;
-        const Xapian::PostingIterator existing = db.postlist_begin(key);
-        if (existing == db.postlist_end(key)) return {};
-        if (!likely.empty()) {
-            // A file read again mostly holds its own documents: its set of docids answers
-            // without reading the document's term list.
-            if (impl_->likely_file != likely) {
-                impl_->likely_file = likely;
-                impl_->likely_docids.clear();
-                const std::string term = file_term(likely);
-                for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-                    impl_->likely_docids.insert(*it);
-                }
-            }
-            if (impl_->likely_docids.count(*existing)) return likely;
-        }
-        const std::string prefix(schema::kSourceFilePrefix);
-        Xapian::TermIterator term = db.termlist_begin(*existing);
-        term.skip_to(prefix);
-        if (term == db.termlist_end(*existing) || (*term).compare(0, prefix.size(), prefix) != 0) {
-            return {};
-        }
-        // The file term names the file by hash; its recorded state holds its name.
-        const std::string state_key =
-            std::string(schema::kFileStatePrefix) + (*term).substr(prefix.size());
-        const std::string value = db.get_metadata(state_key);
-        const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-        return path_at == std::string::npos ? std::string() : value.substr(path_at + 1);
-    } catch (const Xapian::Error& e) {
-        detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
-    }
+std::string IndexWriter::document_tag(const std::string& id, const std::string& likely) const {
+    return impl_->target->document_tag(id, likely);
 }
 
 PublishedIndexCounts IndexWriter::published_counts(bool count_dropped) const {
-    impl_->drain();
-    PublishedIndexCounts counts;
-    const bool rebuilding = impl_->rebuilding();
-    if (rebuilding && !impl_->published_db) return counts;
+    impl_->pool->drain();
     try {
-        Xapian::Database published = rebuilding ? *impl_->published_db : impl_->db;
-        counts.documents = published.get_doccount();
-        const std::string prefix(schema::kFileStatePrefix);
-        for (auto it = published.metadata_keys_begin(prefix); it != published.metadata_keys_end(prefix); ++it) {
-            const std::string value = published.get_metadata(*it);
-            const std::size_t path_at = value.find(' ', value.find(' ') + 1);
-            if (path_at == std::string::npos) continue;
-            const std::string file = value.substr(path_at + 1);
-            counts.file_documents[file] = published.get_termfreq(file_term(file));
-        }
-        if (!rebuilding || !count_dropped) return counts;
-        const std::string id_prefix(schema::kIdPrefix);
-        for (auto t = published.allterms_begin(id_prefix); t != published.allterms_end(id_prefix); ++t) {
-            const std::string& key = *t;
-            // An id lives in the shard of the worker it was given to (worker_for).
-            const std::string id = key.substr(id_prefix.size());
-            if (!impl_->worker_for(id).shard.term_exists(key)) ++counts.dropped;
-        }
+        return impl_->target->published_counts(count_dropped);
     } catch (const Xapian::Error& e) {
-        if (!rebuilding) detail::rethrow_xapian(e, impl_->context());
-        impl_->published_db.reset();  // damaged: not compared (see the constructor)
-        return {};
+        detail::rethrow_xapian(e, impl_->context());
     }
-    return counts;
+}
+
+std::string IndexWriter::metadata(const std::string& key) const {
+    check_metadata_key(key);
+    try {
+        return impl_->target->metadata(key);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+void IndexWriter::set_metadata(const std::string& key, const std::string& value) {
+    check_metadata_key(key);
+    try {
+        impl_->target->set_metadata(key, value);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
+}
+
+std::vector<std::string> IndexWriter::metadata_keys(const std::string& prefix) const {
+    try {
+        return impl_->target->metadata_keys(prefix);
+    } catch (const Xapian::Error& e) {
+        detail::rethrow_xapian(e, impl_->context());
+    }
 }
 
 bool IndexWriter::delete_document(const std::string& id) {
     const std::string key = std::string(schema::kIdPrefix) + id;
-    impl_->drain();
-    Xapian::WritableDatabase& db = impl_->rebuilding() ? impl_->worker_for(id).shard : impl_->db;
+    impl_->pool->drain();
+    Xapian::WritableDatabase& db = impl_->target->database_for(id);
     try {
         if (!db.term_exists(key)) return false;
         db.delete_document(key);
-        ++impl_->pending;
+        impl_->target->deleted(1);
         return true;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ", document \"" + id + "\"");
@@ -1201,35 +302,18 @@ bool IndexWriter::delete_document(const std::string& id) {
 void IndexWriter::commit() {
     if (impl_->published) throw LogicError(impl_->context() + ": the writer was published; open a new one");
     try {
-        if (impl_->rebuilding()) {
-            // File states go to the first shard before the workers commit their shards.
-            impl_->drain();
-            Xapian::WritableDatabase& first = impl_->workers.front()->shard;
-            for (const auto& [file, state] : impl_->rebuild_file_states) {
-                first.set_metadata(file_state_key(file), state + " " + file);
-            }
-            impl_->commit_shards();
-        } else {
-            impl_->drain();
-            impl_->write_vocabularies();
-            if (impl_->in_transaction) {
-                impl_->in_transaction = false;
-                impl_->db.commit_transaction();
-                impl_->begin();
-            }
-        }
-        impl_->pending = 0;
+        impl_->pool->drain();
+        impl_->target->commit(*impl_->pool);
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context() + ": commit failed");
     }
 }
 
 std::size_t IndexWriter::document_count() const {
-    impl_->drain();
+    impl_->pool->drain();
     try {
-        if (!impl_->rebuilding()) return impl_->db.get_doccount();
         std::size_t n = 0;
-        for (const auto& worker : impl_->workers) n += worker->shard.get_doccount();
+        for (Xapian::WritableDatabase* db : impl_->target->databases()) n += db->get_doccount();
         return n;
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, impl_->context());

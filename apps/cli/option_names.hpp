@@ -14,8 +14,8 @@ namespace lupe::apps {
 using OptionFlag = std::pair<std::string_view, std::string_view>;
 
 /// `message` with each option name in `flags` replaced by its flag; a longer name that
-/// starts alike (IndexWriterOptions::rebuild_if_new for IndexWriterOptions::rebuild) is
-/// left alone.
+/// starts alike (IndexRunOptions::max_delete_share_x for IndexRunOptions::max_delete_share)
+/// is left alone.
 template <std::size_t N>
 std::string with_flags(std::string message, const OptionFlag (&flags)[N]) {
     for (const auto& [option, flag] : flags) {

@@ -304,10 +304,6 @@ int main(int argc, char** argv) {
     const bool journal = stderr_is_journal();
     const char* error_prefix = journal ? kJournalError : "";
     try {
-        // A new index is built like a full rebuild: in parallel shards, merged and
-        // compacted at the end, published atomically (an incremental run would commit
-        // batches into one database as it goes, which is slower and leaves it less dense).
-        options.rebuild_if_new = true;
         Progress progress(!quiet && ::isatty(STDERR_FILENO));
         // For --json, and to count notes apart from failures.
         std::vector<lupe::IndexWarning> failures, notes;
@@ -326,14 +322,13 @@ int main(int argc, char** argv) {
         observer.on_progress = [&](const lupe::IndexRunSummary& s, const std::string& path) {
             progress.update(s, path);
         };
-        std::error_code ec;
-        const bool sharded = shards > 0 || (std::filesystem::exists(index + "/shards.list", ec) &&
-                                            !std::filesystem::exists(index + "/XAPIANDB", ec));
+        const bool sharded = shards > 0 || lupe::is_sharded_index(index);
         const lupe::IndexRunSummary s =
             sharded ? lupe::index_sources_sharded(index, options, shards, sources, observer,
                                                   run_options)
                     : [&] {
-                          lupe::IndexWriter writer(index, options);
+                          // A new index is built like a full rebuild (open_index_writer).
+                          lupe::IndexWriter writer = lupe::open_index_writer(index, options);
                           return lupe::index_sources(writer, sources, observer, run_options);
                       }();
         progress.clear();

@@ -17,8 +17,7 @@
 #include "apps/readers/readers.hpp"
 #include "apps/sync/source_walker.hpp"
 #include "lupe/error.hpp"
-#include "format/index_layout.hpp"
-#include "format/shard_list.hpp"
+#include "lupe/shards.hpp"
 
 namespace lupe {
 namespace fs = std::filesystem;
@@ -243,7 +242,7 @@ struct Deletions {
     // is known only once it is read, and is not what the guard is for.)
     void add_planned(const Plan& plan, const PublishedIndexCounts& published) {
         documents += published.documents;
-        for (const auto& [file, count] : published.file_documents) {
+        for (const auto& [file, count] : published.tag_documents) {
             if (count == 0 || !inside_any(file, plan.roots) || inside_any(file, plan.unreadable)) {
                 continue;
             }
@@ -364,8 +363,8 @@ private:
         const std::string& key = e.key;
         const std::string& state = e.state;
         const bool first_path = seen_files_.insert(key).second;
-        if (!state.empty() && writer_.source_file_state(key) == state) {
-            std::size_t count = writer_.count_source_file_documents(key);
+        if (!state.empty() && writer_.tag_record(key) == state) {
+            std::size_t count = writer_.count_tagged(key);
             const bool one_document = e.format != indexer::Format::Jsonl;
             if (!one_document || !first_path || !other_path_indexed(key, e.id, state, count)) {
                 ++summary_.files_unchanged;
@@ -402,11 +401,11 @@ private:
         // (see add()). (A rebuild holds only what this run read: nothing can be gone.)
         if (file_failures_ == 0) {
             if (writer_.rebuilding()) {
-                writer_.set_source_file_state(key, state);
+                writer_.set_tag_record(key, state);
             } else {
-                summary_.deleted += writer_.delete_source_file_documents(
+                summary_.deleted += delete_file_documents(
                     key, [this](const std::string& doc_id) { return ids_seen_.count(doc_id) > 0; });
-                writer_.set_source_file_state(key, state);
+                writer_.set_tag_record(key, state);
             }
         }
         done(e, first_path, bytes_before);
@@ -434,13 +433,14 @@ private:
     bool other_path_indexed(const std::string& key, const std::string& id,
                             const std::string& state, std::size_t& count) {
         // Unsharded (or not told), the file's own document is here or nowhere.
-        const bool own_shard = shard_count_ < 2 || writer_.document_shard(id) == shard_index_;
+        const bool own_shard =
+            shard_count_ < 2 || shard_of(id, shard_count_, writer_.shard_routing()) == shard_index_;
         // A file with a state and no document in its own shard lost it to another file's
         // document with the same id (lupe 0.4), or its document was rejected: read it.
         if (count == 0) return own_shard;
         bool own = false;
         const std::size_t deleted =
-            writer_.delete_source_file_documents(key, [&](const std::string& doc_id) {
+            delete_file_documents(key, [&](const std::string& doc_id) {
                 if (doc_id != id) return false;
                 own = true;
                 return true;
@@ -450,17 +450,31 @@ private:
         if (own) return false;
         if (own_shard) return true;  // its state went with its last document
         // This shard has no document of the file, as it should; keep the file's state.
-        writer_.set_source_file_state(key, state);
+        writer_.set_tag_record(key, state);
         return false;
+    }
+
+    // Deletes the documents of a recorded file whose ids `keep` does not accept, and the
+    // file's state when none is kept (the file is then read again by the next run).
+    std::size_t delete_file_documents(const std::string& key,
+                                      const std::function<bool(const std::string&)>& keep) {
+        std::size_t kept = 0;
+        const std::size_t deleted = writer_.delete_tagged(key, [&](const std::string& id) {
+            if (!keep(id)) return false;
+            ++kept;
+            return true;
+        });
+        if (kept == 0) writer_.set_tag_record(key, "");
+        return deleted;
     }
 
     // Documents of recorded files that lie under this run's sources but were not found:
     // the file was deleted, renamed, or is now ignored.
     void delete_vanished_files() {
-        for (const auto& file : writer_.source_files()) {
+        for (const auto& file : writer_.recorded_tags()) {
             if (seen_files_.count(file)) continue;
             if (!inside_any(file, plan_.roots) || inside_any(file, plan_.unreadable)) continue;
-            summary_.deleted += writer_.delete_source_file_documents(
+            summary_.deleted += delete_file_documents(
                 file, [](const std::string&) { return false; });
         }
     }
@@ -475,13 +489,13 @@ private:
         Deletions d(plan_);
         d.documents = published.documents;
         d.total = published.dropped;
-        for (const auto& [file, count] : published.file_documents) {
+        for (const auto& [file, count] : published.tag_documents) {
             if (count == 0) continue;
             bool any = false;
             std::size_t kept = 0;
             for (std::size_t i = 0; i < plan_.sources.size(); ++i) {
                 if (!indexer::path_inside(file, plan_.sources[i].root)) continue;
-                if (!any) kept = writer_.count_source_file_documents(file);
+                if (!any) kept = writer_.count_tagged(file);
                 any = true;
                 d.had[i] += count;
                 d.gone[i] += count - std::min(count, kept);
@@ -496,6 +510,12 @@ private:
     void add(Document& doc, std::size_t line) {
         const std::string id = doc.id;
         if (!id.empty() && !first_of_id(id, line)) return progress();
+        // Another shard's document (an empty id is the first shard's, which reports it).
+        if (shard_count_ > 1 &&
+            (id.empty() ? 0 : shard_of(id, shard_count_, writer_.shard_routing())) != shard_index_) {
+            ids_seen_.insert(id);
+            return;
+        }
         try {
             writer_.add_document_async(
                 std::move(doc), current_key_,
@@ -524,7 +544,7 @@ private:
         if (it == produced_.end()) {
             // Not yet in this run; the index may hold it from a file that is not read
             // because it did not change (or is read later).
-            const std::string other = writer_.document_source_file(id, current_key_);
+            const std::string other = writer_.document_tag(id, current_key_);
             if (other.empty() || other == current_key_ || !still_there(other)) {
                 produced_.emplace(id, Place{current_file_, line, false});
                 return true;
@@ -629,29 +649,18 @@ IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string
     return run.finish(/*guard_rebuild=*/true);
 }
 
-namespace {
-
-std::string shard_name(std::size_t k) { return "shard-" + std::to_string(k); }
-
-// The shard list of a sharded index directory, written once, atomically.
-void write_shard_list(const fs::path& dir, std::size_t shard_count) {
-    const fs::path list = dir / detail::kShardListName;
-    if (fs::exists(list)) return;
-    const fs::path tmp = dir / (std::string(detail::kShardListName) + ".tmp");
+IndexWriter open_index_writer(const std::string& path, IndexWriterOptions options) {
+    if (options.rebuild || index_exists(path)) return IndexWriter(path, options);
+    options.rebuild = true;
     {
-        std::ofstream out(tmp);
-        out << "# The shards of this index, for lupe-search --index " << dir.string()
-            << " (Xapian stub format)\n";
-        for (std::size_t k = 0; k < shard_count; ++k) out << "auto " << shard_name(k) << '\n';
-        out.flush();
-        if (!out) throw IoError("index " + dir.string() + ": cannot write " + tmp.string());
+        IndexWriter writer(path, options);
+        // Asked again under the writer's lock: a writer that waited for another may find
+        // an index now, which it brings up to date instead of replacing.
+        if (!index_exists(path)) return writer;
     }
-    std::error_code ec;
-    fs::rename(tmp, list, ec);
-    if (ec) throw IoError("index " + dir.string() + ": cannot write " + list.string() + ": " + ec.message());
+    options.rebuild = false;
+    return IndexWriter(path, options);
 }
-
-}  // namespace
 
 IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions options,
                                       std::size_t shard_count,
@@ -660,25 +669,27 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
                                       const IndexRunOptions& run_options) {
     const fs::path root(dir);
     std::error_code ec;
-    if (shard_count == 0 && fs::exists(root / detail::kShardListName, ec)) {
-        shard_count = detail::read_shard_list((root / detail::kShardListName).string()).size();
-    }
+    const bool listed = is_sharded_index(dir);
+    if (shard_count == 0 && listed) shard_count = read_shard_list(dir).size();
     if (shard_count < 2 || shard_count > kMaxShards) {
         throw InvalidArgumentError("shards: " + std::to_string(shard_count) + " is out of range 2.." +
                                    std::to_string(kMaxShards));
     }
-    if (fs::exists(root / "XAPIANDB", ec) || fs::exists(root / "iamglass", ec)) {
+    if (index_exists(dir)) {
         throw InvalidArgumentError("index " + dir + ": holds an unsharded index; build the "
                                    "sharded one in a new directory");
     }
-    if (fs::exists(root / detail::kShardListName, ec)) {
-        const auto listed = detail::read_shard_list((root / detail::kShardListName).string());
-        bool same = listed.size() == shard_count;
-        for (std::size_t k = 0; same && k < listed.size(); ++k) {
-            same = !listed[k].remote && fs::path(listed[k].path).filename() == shard_name(k);
+    const std::vector<std::string> shards = shard_paths(dir, shard_count);
+    if (listed) {
+        const std::vector<std::string> names = read_shard_list(dir);
+        bool same = names.size() == shard_count;
+        for (std::size_t k = 0; same && k < names.size(); ++k) {
+            // A remote shard's name ("tcp://HOST:PORT") is no shard directory's.
+            same = names[k].rfind("tcp://", 0) != 0 &&
+                   fs::path(names[k]).filename() == fs::path(shards[k]).filename();
         }
         if (!same) {
-            throw InvalidArgumentError("index " + dir + ": has " + std::to_string(listed.size()) +
+            throw InvalidArgumentError("index " + dir + ": has " + std::to_string(names.size()) +
                                        " shards, not " + std::to_string(shard_count) +
                                        "; documents would land in other shards: rebuild into a "
                                        "new directory");
@@ -690,13 +701,11 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
     // The sources are walked once; what the run would delete is known, over all shards,
     // before any shard is changed.
     const Plan plan = plan_run(sources, run_options, dir);
-    options.shard_count = shard_count;
+    options.shard = true;
     Deletions deletions(plan);
     for (std::size_t k = 0; k < shard_count && !run_options.allow_mass_delete; ++k) {
-        const std::string shard = (root / shard_name(k)).string();
-        if (!detail::published_generation(shard)) continue;  // nothing to delete there
-        options.shard_index = k;
-        const IndexWriter writer(shard, options);
+        if (!index_exists(shards[k])) continue;  // nothing to delete there
+        const IndexWriter writer = open_index_writer(shards[k], options);
         deletions.add_planned(plan, writer.published_counts());
     }
     guard(plan, deletions, run_options, "nothing was changed");
@@ -713,8 +722,7 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
     };
     IndexRunSummary total;
     for (std::size_t k = 0; k < shard_count; ++k) {
-        options.shard_index = k;
-        IndexWriter writer((root / shard_name(k)).string(), options);
+        IndexWriter writer = open_index_writer(shards[k], options);
         Run run(writer, plan, once, run_options, k, shard_count);
         run.run();
         const IndexRunSummary s = run.finish(/*guard_rebuild=*/false);
@@ -736,7 +744,7 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
     }
     total.failed = failed;
     total.warnings = warnings;
-    write_shard_list(root, shard_count);
+    write_shard_list(dir, shard_count);
     return total;
 }
 

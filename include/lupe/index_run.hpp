@@ -172,18 +172,30 @@ LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<st
                                        const IndexRunObserver& observer = {},
                                        const IndexRunOptions& run_options = {});
 
+/// @brief Open a writer on `path` as an indexing run should: a new index (index_exists()
+/// false) is built as a rebuild (IndexWriterOptions::rebuild), in parallel shards, merged
+/// and compacted at publish(), which is faster and leaves it denser than committing batches
+/// into it as it grows; nothing is visible before publish(). When another writer creates
+/// the index while this one waits for the lock, the index is brought up to date instead.
+/// @param path the index directory
+/// @param options the writer's settings; `rebuild` true rebuilds an existing index too
+/// @throws as IndexWriter's constructor
+/// @since 0.5
+LUPE_API IndexWriter open_index_writer(const std::string& path, IndexWriterOptions options = {});
+
 /// @brief index_sources() for a sharded index.
 ///
 /// `dir` holds `shard-0` ... `shard-<N-1>`, each a lupe index with the documents whose
-/// shard_of(id, N) is its number, and `shards.list`, a shard list naming them (see
-/// Searcher), which lupe-search reads as one index (`--index DIR`). Each shard is brought up
-/// to date in turn, incrementally like any index (`options.rebuild` rebuilds each): the
+/// shard_of(id, N, routing) is its number (see shards.hpp), and a shard list naming them
+/// (write_shard_list(); see Searcher), which lupe-search reads as one index (`--index
+/// DIR`). Each shard is opened with open_index_writer() and brought up to date in turn,
+/// incrementally like any index (`options.rebuild` rebuilds each): the
 /// sources are walked once and read once per shard, and each problem is reported once.
 /// The mass-delete guard counts over all shards before any is changed (the documents of
 /// files gone or emptied; a rebuild's shards are not compared one by one, as each is
 /// published in turn).
 /// @param dir the sharded index directory (created if missing)
-/// @param options the writers' settings; shard_index and shard_count are set here
+/// @param options the writers' settings; IndexWriterOptions::shard is set here
 /// @param shard_count number of shards, 2..kMaxShards; an existing sharded index must
 ///        have been built with the same number; 0: as its shard list says
 /// @param sources files and directories, as for index_sources()

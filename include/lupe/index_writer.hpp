@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lupe/document.hpp"
+#include "lupe/shards.hpp"
 
 namespace lupe {
 
@@ -33,11 +34,6 @@ struct IndexWriterOptions {
     /// publish() swaps in the new one atomically (and compacted).
     /// @since 0.2
     bool rebuild = false;
-    /// Build a new index (a directory without one) as a rebuild: in parallel shards,
-    /// compacted and published by publish(), which is faster than committing batches
-    /// into it as it grows; nothing is visible before publish(). `lupe-index` sets it.
-    /// @since 0.3
-    bool rebuild_if_new = false;
     /// How long to wait for another writer to finish (0: fail at once with
     /// IndexLockedError).
     /// @since 0.2
@@ -74,41 +70,42 @@ struct IndexWriterOptions {
     /// 8; any other value up to kMaxJobs is taken as it is.
     /// @since 0.3
     std::size_t jobs = 0;
-    /// Write one shard of a sharded index: only documents whose shard_of(id,
-    /// shard_count) is shard_index are indexed; the others are passed over without a
-    /// callback or an error (another writer indexes them). 1 shard: every document.
-    /// @since 0.3
-    std::size_t shard_index = 0;
-    /// Number of shards (1..kMaxShards); see shard_index.
-    /// @since 0.3
-    std::size_t shard_count = 1;
+    /// The index is one shard of a sharded index (see shards.hpp): the writer records with
+    /// it the routing its documents are assigned to shards by (IndexWriter::shard_routing()),
+    /// the one recorded before: ShardRouting::lupe03 for a shard written by lupe 0.3-0.4
+    /// (which recorded none), ShardRouting::fnv1a64 for a new one; a rebuild keeps the
+    /// routing of the shard it replaces. The writer does not route: it indexes every
+    /// document it is given.
+    /// @since 0.5
+    bool shard = false;
 };
 
-/// Most shards a sharded index may have.
-/// @since 0.3
-inline constexpr std::size_t kMaxShards = 1024;
+/// Metadata keys beginning with this are the engine's own (its format, analysis settings,
+/// vocabulary, tag records): IndexWriter::set_metadata() refuses them.
+/// @since 0.5
+inline constexpr const char* kReservedMetadataPrefix = "lupe.";
 
-/// @brief The shard (0..shard_count-1) a document id belongs to: FNV-1a (64 bit: offset
-/// basis 14695981039346656037, prime 1099511628211) of the id's bytes modulo shard_count;
-/// 0 when shard_count is 0 or 1. Stable across runs and machines, so an updated document
-/// lands in the shard that holds its old version.
-///
-/// Since 0.5 this is the true FNV-1a; lupe 0.3-0.4 used a hash with a wrong offset basis.
-/// Each shard records the routing it was created with, and a shard written by 0.3-0.4
-/// (which recorded none) keeps the old routing, also when rebuilt
-/// (IndexWriterOptions::rebuild): IndexWriter::document_shard() gives the routing a
-/// writer actually uses. A sharded index built into a new directory routes by shard_of().
-/// @since 0.3 (true FNV-1a since 0.5)
-LUPE_API std::size_t shard_of(const std::string& id, std::size_t shard_count);
+/// Longest application metadata key: Xapian's keys are at most 245 bytes.
+/// @since 0.5
+inline constexpr std::size_t kMaxMetadataKeyBytes = 240;
+
+/// @brief Whether `path` holds a lupe index: a published generation, or a single-database
+/// index of lupe 0.1. A program may build a new index as a rebuild
+/// (IndexWriterOptions::rebuild), which is faster than committing batches into it as it
+/// grows. Another writer may create the index between this call and the opening of a
+/// writer: ask again once the writer is open (it holds the lock then). Never throws.
+/// @param path an index directory
+/// @since 0.5
+LUPE_API bool index_exists(const std::string& path);
 
 /// @brief What the published index holds: what a run may delete from it, and what a
 /// rebuild would drop (IndexWriter::published_counts()).
 /// @since 0.5
 struct PublishedIndexCounts {
     std::size_t documents = 0;  ///< documents in the published index
-    /// input files with a recorded state in the published index, each with the number of
-    /// its documents there (see IndexWriter::source_file_state())
-    std::map<std::string, std::size_t> file_documents;
+    /// tags with a record in the published index, each with the number of its documents
+    /// there (see IndexWriter::tag_record())
+    std::map<std::string, std::size_t> tag_documents;
     /// rebuilds, when asked for: documents of the published index whose id the rebuild
     /// does not hold (so far), that is, what publish() would delete; 0 otherwise
     std::size_t dropped = 0;
@@ -118,7 +115,7 @@ struct PublishedIndexCounts {
 /// @since 0.1
 struct AddOutcome {
     bool replaced = false;  ///< an indexed document had the same id and was replaced
-    /// the indexed document with this id had exactly the same fields (and source file):
+    /// the indexed document with this id had exactly the same fields (and tag):
     /// nothing was written. In a rebuild (since 0.5), `replaced` and `unchanged` compare
     /// with the published index instead: a document it holds under this id was replaced,
     /// or had the same content (the rebuild holds it all the same).
@@ -147,8 +144,10 @@ public:
     /// @throws IndexLockedError another writer has the index open
     /// @throws IndexCorruptError the path holds something that is not a lupe index
     /// @throws IoError the directory cannot be created or written
-    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de", or the
-    ///         index holds documents analysed with other fold/decompound settings
+    /// @throws InvalidArgumentError options.default_lang is not "", "en" or "de"
+    /// @throws RuntimeError the index holds documents analysed with other fold/decompound
+    ///         settings, or (options.rebuild) it is a single-database index of lupe 0.1
+    ///         (before 0.5: InvalidArgumentError for both)
     explicit IndexWriter(const std::string& path, IndexWriterOptions options = {});
     /// @brief Closes the index. Changes made since the last commit() (or automatic batch
     /// commit) are discarded: writes are durable only through commit(). Never throws.
@@ -167,17 +166,16 @@ public:
     /// @brief Add a document, or replace the indexed one with the same id. A document whose
     /// fields are exactly those already indexed under its id is left as it is.
     /// @param doc the document
-    /// @param source_file the input file it came from, for incremental sync (see
-    ///        index_sources); empty for documents that belong to no file
+    /// @param tag the tag it carries (see tagged documents below), e.g. the input file it
+    ///        came from; empty for none. A document with another tag than its indexed
+    ///        version is not unchanged.
     /// @return whether it replaced one or was unchanged, and the language it was indexed as
-    ///         (a default AddOutcome, lang empty, for another shard's document: see
-    ///         IndexWriterOptions::shard_index)
     /// @throws DocumentError the document is invalid (empty or too long id, invalid
     ///         UTF-8 in a field, no text, language code malformed); the index is unchanged
     /// @throws WordListError the document is German, compounds are split, and the word list
     ///         cannot be read (see IndexWriterOptions::german_word_list)
     /// @throws RuntimeError writing failed
-    AddOutcome add_document(const Document& doc, const std::string& source_file = {});
+    AddOutcome add_document(const Document& doc, const std::string& tag = {});
 
     /// @brief Receives the outcome of a document given to add_document_async().
     /// @since 0.3
@@ -201,11 +199,14 @@ public:
     /// afterwards get their callbacks as usual, commit() commits everything accepted,
     /// publish() publishes it; destroying the writer without commit() discards it, as
     /// always.
+    /// @param doc the document
+    /// @param tag its tag, as for add_document(); empty for none
+    /// @param done receives its outcome (may be empty)
     /// @throws DocumentError the document is invalid
     /// @throws RuntimeError writing failed (for this or an earlier queued document)
     /// @throws anything a callback throws (see above)
     /// @since 0.3 (since 0.5 a throwing callback loses no document)
-    void add_document_async(Document doc, std::string source_file, AddCallback done);
+    void add_document_async(Document doc, std::string tag, AddCallback done);
 
     /// @brief Wait until every queued document is indexed and its callback called (no
     /// callback for documents accepted before a callback threw: see add_document_async).
@@ -219,53 +220,105 @@ public:
     /// @since 0.3
     bool rebuilding() const noexcept;
 
-    /// @brief The shard (0..shard_count-1) this writer routes a document id to: shard_of()
-    /// for a shard created by lupe 0.5 or later, the routing of lupe 0.3-0.4 for a shard
-    /// created by those (see shard_of()). 0 for an unsharded writer
-    /// (IndexWriterOptions::shard_count 1).
-    /// @param id a document id
+    /// @brief The routing this shard records (IndexWriterOptions::shard): the one to give
+    /// shard_of() for the documents of the sharded index it belongs to. ShardRouting::fnv1a64
+    /// for a writer that is no shard.
     /// @since 0.5
-    std::size_t document_shard(const std::string& id) const;
+    ShardRouting shard_routing() const noexcept;
 
-    /// @name Incremental sync of input files (used by index_sources)
-    /// An input file's state is recorded with the index ("<size> <mtime>"), and each
-    /// document added with a source_file is tagged with it, so that a later run can skip
-    /// unchanged files and delete the documents of files that disappeared.
+    /// @name Tagged documents
+    /// A document may carry one tag (add_document()), a string such as the input file it
+    /// came from: the documents of a tag can be counted and deleted together, and the tag
+    /// of a document found. A tag may also have a record, a string the application keeps
+    /// with the index for it (such as the file's size and modification time, to skip
+    /// unchanged files). index_sources() is built on these. Tags are stored as a hash: a
+    /// tag's name is known to the index only through its record (recorded_tags(),
+    /// document_tag()).
     /// @{
-    /// @brief The recorded state of an input file, or "" when none is recorded.
-    std::string source_file_state(const std::string& file) const;
-    /// @brief Record the state of an input file (committed with the next commit()).
-    void set_source_file_state(const std::string& file, const std::string& state);
-    /// @brief Number of documents tagged with an input file.
-    std::size_t count_source_file_documents(const std::string& file) const;
-    /// @brief Delete the documents of an input file whose ids `keep` does not accept,
-    /// and, when none is kept, the file's recorded state.
-    /// @return the number of documents deleted
-    std::size_t delete_source_file_documents(const std::string& file,
-                                             const std::function<bool(const std::string&)>& keep);
-    /// @brief All input files with a recorded state.
-    std::vector<std::string> source_files() const;
-    /// @brief The input file the indexed document with this id came from (as recorded with
-    /// set_source_file_state()), or "" when no such document is indexed, it belongs to no
-    /// recorded file, or the writer is rebuilding (a rebuild holds only what it was given).
-    /// Documents still queued by add_document_async() are not seen (call wait() first to
-    /// see them): it is asked once per document on the caller's path, and waiting for the
-    /// workers there would make indexing sequential.
-    /// @param id the document id
-    /// @param likely a file the caller expects it to come from: checked first, which is
-    ///        cheaper than finding the file (the usual case when a file is read again)
+
+    /// @brief Number of documents with this tag, uncommitted changes included.
+    /// @param tag a tag
     /// @throws RuntimeError the index could not be read
     /// @since 0.5
-    std::string document_source_file(const std::string& id, const std::string& likely = {}) const;
-    /// @brief The published index's documents and input files. For an incremental writer,
-    /// the index as it is now (uncommitted changes included: call it before changing
-    /// anything to learn what was published); for a rebuild, the generation published
-    /// when the writer was opened (nothing when there was none), which publish() replaces.
+    std::size_t count_tagged(const std::string& tag) const;
+    /// @brief Delete the documents with this tag whose ids `keep` does not accept (each is
+    /// asked once, with the id). The tag's record is left as it is.
+    /// @param tag a tag
+    /// @param keep whether to keep the document with this id
+    /// @return the number of documents deleted
+    /// @throws RuntimeError the index could not be read or written
+    /// @since 0.5
+    std::size_t delete_tagged(const std::string& tag,
+                              const std::function<bool(const std::string&)>& keep);
+    /// @brief The tag of the indexed document with this id, or "" when no such document is
+    /// indexed, it has no tag, its tag has no record (set_tag_record()), or the writer is
+    /// rebuilding (a rebuild holds only what it was given). Documents still queued by
+    /// add_document_async() are not seen (call wait() first to see them): it is asked once
+    /// per document on the caller's path, and waiting for the workers there would make
+    /// indexing sequential.
+    /// @param id the document id
+    /// @param likely a tag the caller expects: checked first, which is cheaper than finding
+    ///        the tag (the usual case when a file is read again)
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::string document_tag(const std::string& id, const std::string& likely = {}) const;
+
+    /// @brief The record of a tag, or "" when it has none.
+    /// @param tag a tag
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::string tag_record(const std::string& tag) const;
+    /// @brief Record a string for a tag, committed with the next commit(); "" removes the
+    /// record. A rebuild starts with no records and publishes those set in it.
+    /// @param tag a tag (not empty)
+    /// @param record the record
+    /// @throws InvalidArgumentError the tag is empty
+    /// @throws RuntimeError the index could not be written
+    /// @since 0.5
+    void set_tag_record(const std::string& tag, const std::string& record);
+    /// @brief All tags with a record (for a rebuild: those recorded in it).
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::vector<std::string> recorded_tags() const;
+    /// @}
+
+    /// @brief The published index's documents and tags. For an incremental writer, the
+    /// index as it is now (uncommitted changes included: call it before changing anything
+    /// to learn what was published); for a rebuild, the generation published when the
+    /// writer was opened (nothing when there was none), which publish() replaces.
     /// @param count_dropped rebuilds: also count the published documents whose id the
     ///        rebuild does not hold (one pass over the published ids)
     /// @throws RuntimeError the index could not be read
     /// @since 0.5
     PublishedIndexCounts published_counts(bool count_dropped = false) const;
+
+    /// @name Index metadata
+    /// Strings an application keeps with the index under keys of its own, committed with
+    /// the index. Keys beginning with "lupe." are the engine's (kReservedMetadataPrefix).
+    /// A rebuild starts with no application metadata: what is set in it is published with
+    /// it, what the published index held is not carried over (read it before, from an
+    /// incremental writer, to carry it).
+    /// @{
+
+    /// @brief The value of an application metadata key, or "" when it is not set.
+    /// @param key a key outside the engine's namespace
+    /// @throws InvalidArgumentError the key is empty or begins with "lupe."
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::string metadata(const std::string& key) const;
+    /// @brief Set an application metadata key (committed with the next commit()); ""
+    /// removes it.
+    /// @param key a key outside the engine's namespace, at most kMaxMetadataKeyBytes
+    /// @param value the value
+    /// @throws InvalidArgumentError the key is empty, too long or begins with "lupe."
+    /// @throws RuntimeError the index could not be written
+    /// @since 0.5
+    void set_metadata(const std::string& key, const std::string& value);
+    /// @brief The application metadata keys that begin with `prefix`, in byte order.
+    /// @param prefix a key prefix ("" for all application keys)
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.5
+    std::vector<std::string> metadata_keys(const std::string& prefix = {}) const;
     /// @}
 
     /// @brief Delete the document with this id.

@@ -17,4 +17,5 @@
 #include "lupe/output.hpp"
 #include "lupe/results.hpp"
 #include "lupe/searcher.hpp"
+#include "lupe/shards.hpp"
 #include "lupe/version.hpp"

@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include "format/shard_list.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_run.hpp"
 #include "lupe/index_writer.hpp"
@@ -55,7 +56,8 @@ Result run(const std::string& index, const std::vector<std::string>& sources,
 // The published index (through its stub file, or a sharded one's shard list, as
 // searchers open them).
 Xapian::Database open(const std::string& index) {
-    if (fs::exists(index + "/shards.list")) return Xapian::Database(index + "/shards.list");
+    const std::string list = (fs::path(index) / lupe::detail::kShardListName).string();
+    if (fs::exists(list)) return Xapian::Database(list);
     return Xapian::Database(index);
 }
 
@@ -202,7 +204,7 @@ TEST_CASE("index_sources: an emptied source changes nothing, unless mass deletes
     {
         // No state was recorded either: a run with the share back finds nothing changed.
         IndexWriter writer(dir / "idx", writer_options());
-        CHECK(writer.source_file_state(fs::weakly_canonical(dir / "home/new.md").string()).empty());
+        CHECK(writer.tag_record(fs::weakly_canonical(dir / "home/new.md").string()).empty());
     }
 
     IndexRunOptions allow;
@@ -346,7 +348,7 @@ TEST_CASE("index_sources: an index of several sources from 0.4 gets the new ids,
             struct stat st {};
             REQUIRE(::stat(file.c_str(), &st) == 0);
             writer.add_document({.id = "todo.md", .title = name, .body = "x"}, file);
-            writer.set_source_file_state(
+            writer.set_tag_record(
                 file, std::to_string(st.st_size) + " " +
                           std::to_string(static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
                                          st.st_mtim.tv_nsec));

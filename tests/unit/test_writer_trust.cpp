@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include "format/index_layout.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 #include "lupe/searcher.hpp"
@@ -190,11 +191,11 @@ constexpr std::size_t kShards = 3;
 // Writes shard `k` of 3 at `path` with every id of kRouted offered; returns the ids it kept.
 std::vector<std::string> write_shard(const std::string& path, std::size_t k, bool rebuild) {
     IndexWriterOptions options;
-    options.shard_count = kShards;
-    options.shard_index = k;
+    options.shard = true;
     options.rebuild = rebuild;
     IndexWriter writer(path, options);
     for (const auto& r : kRouted) {
+        if (lupe::shard_of(r.id, kShards, writer.shard_routing()) != k) continue;  // another shard's
         writer.add_document({.id = r.id, .title = r.id, .body = "the quokka shard test", .lang = "en"});
     }
     writer.publish();
@@ -219,7 +220,7 @@ void remove_routing_marker(const std::string& path) {
     std::string generation;
     for (const auto& entry : std::filesystem::directory_iterator(path)) {
         const std::string name = entry.path().filename().string();
-        if (name.rfind("gen-", 0) == 0) generation = entry.path().string();
+        if (name.starts_with(lupe::detail::kGenerationPrefix)) generation = entry.path().string();
     }
     REQUIRE_FALSE(generation.empty());
     Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
@@ -236,10 +237,9 @@ TEST_CASE("a new sharded index routes by shard_of and records it") {
         const std::string path = dir / ("shard-" + std::to_string(k));
         CHECK(write_shard(path, k, false) == expected_ids(k, false));
         IndexWriterOptions options;
-        options.shard_count = kShards;
-        options.shard_index = k;
+        options.shard = true;
         IndexWriter writer(path, options);
-        for (const auto& r : kRouted) CHECK(writer.document_shard(r.id) == r.fnv1a);
+        for (const auto& r : kRouted) CHECK(lupe::shard_of(r.id, kShards, writer.shard_routing()) == r.fnv1a);
     }
 }
 
@@ -252,11 +252,10 @@ TEST_CASE("a shard written by lupe 0.3-0.4 keeps its routing") {
     write_shard(path, k, false);
     remove_routing_marker(path);
     IndexWriterOptions options;
-    options.shard_count = kShards;
-    options.shard_index = k;
+    options.shard = true;
     {
         IndexWriter writer(path, options);
-        for (const auto& r : kRouted) CHECK(writer.document_shard(r.id) == r.legacy);
+        for (const auto& r : kRouted) CHECK(lupe::shard_of(r.id, kShards, writer.shard_routing()) == r.legacy);
     }
     SUBCASE("incremental") {
         CHECK(write_shard(path, k, false) == expected_ids(k, true));
@@ -264,7 +263,7 @@ TEST_CASE("a shard written by lupe 0.3-0.4 keeps its routing") {
     SUBCASE("rebuild") {
         CHECK(write_shard(path, k, true) == expected_ids(k, true));
         IndexWriter writer(path, options);  // the rebuilt shard recorded the old routing
-        for (const auto& r : kRouted) CHECK(writer.document_shard(r.id) == r.legacy);
+        for (const auto& r : kRouted) CHECK(lupe::shard_of(r.id, kShards, writer.shard_routing()) == r.legacy);
     }
 }
 
@@ -275,15 +274,16 @@ TEST_CASE("an unknown recorded routing is refused, naming the index") {
     {
         std::string generation;
         for (const auto& entry : std::filesystem::directory_iterator(path)) {
-            if (entry.path().filename().string().rfind("gen-", 0) == 0) generation = entry.path().string();
+            if (entry.path().filename().string().starts_with(lupe::detail::kGenerationPrefix)) {
+                generation = entry.path().string();
+            }
         }
         Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
         db.set_metadata("lupe.shard-routing", "crc32");
         db.commit();
     }
     IndexWriterOptions options;
-    options.shard_count = kShards;
-    options.shard_index = 1;
+    options.shard = true;
     try {
         IndexWriter writer(path, options);
         FAIL("opened");
