@@ -2,21 +2,29 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "common/xapian_error.hpp"
-#include "format/schema.hpp"
+#include "format/compatibility.hpp"
+#include "format/index_layout.hpp"
 #include "format/shard_list.hpp"
 #include "lupe/error.hpp"
 
 namespace lupe::searcher {
-namespace schema = analysis::schema;
 
 namespace {
 
-/// The files by which Xapian recognises a database directory (glass, chert and honey
-/// tables, a stub file, which lupe's published generations use), and lupe a sharded index.
-constexpr const char* kDatabaseMarkers[] = {"iamglass", "iamchert", "iamhoney",
-                                            detail::kStubName, detail::kShardListName};
+/// Whether a directory holds a file by which Xapian knows a database (a glass, chert or
+/// honey table, or the stub file lupe's published generations use), or lupe a sharded index.
+bool holds_index_marker(const std::string& dir) {
+    std::error_code ec;
+    const auto exists = [&](const char* name) {
+        return std::filesystem::exists(dir + "/" + name, ec);
+    };
+    return std::any_of(std::begin(detail::kXapianDatabaseMarkers),
+                       std::end(detail::kXapianDatabaseMarkers), exists) ||
+           exists(detail::kStubName) || exists(detail::kShardListName);
+}
 
 /// Times a reader follows the stub to a newer generation when a writer publishes one (and
 /// removes the one just read) while it opens; a writer publishing this fast is rare, and
@@ -108,11 +116,7 @@ void ShardSet::open_local(Shard& shard, const std::string& where) {
     }
     // A directory without any file by which Xapian knows a database is no index at
     // all, not a damaged one: often a folder of documents given in place of the index.
-    if (std::filesystem::is_directory(shard.path, ec) &&
-        std::none_of(std::begin(kDatabaseMarkers), std::end(kDatabaseMarkers),
-                     [&](const char* marker) {
-                         return std::filesystem::exists(shard.path + "/" + marker, ec);
-                     })) {
+    if (std::filesystem::is_directory(shard.path, ec) && !holds_index_marker(shard.path)) {
         std::string holds = "an empty directory";
         for (const auto& entry : std::filesystem::directory_iterator(shard.path, ec)) {
             holds = "a directory of other files, such as " + entry.path().filename().string();
@@ -157,33 +161,24 @@ void ShardSet::open_local(Shard& shard, const std::string& where) {
 // The shard must be a lupe index of this format, analysed as the others are. The one
 // place the searcher checks an index's format and analysis.
 void ShardSet::check_format(Shard& shard, const std::string& where) {
-    std::string format, recorded, word_list;
+    format::IndexRecord record;
     try {
-        format = shard.db.get_metadata(std::string(schema::kFormatKey));
-        recorded = shard.db.get_metadata(std::string(schema::kAnalysisKey));
-        word_list = shard.db.get_metadata(std::string(schema::kGermanWordListKey));
-        if (format.empty() && shard.db.get_doccount() > 0) {
-            throw IndexCorruptError(where + ": a Xapian database, but not a lupe index");
-        }
+        record = format::read_index_record(shard.db);
     } catch (const Xapian::Error& e) {
         detail::rethrow_xapian(e, where);
     }
-    if (!format.empty() && format != schema::kFormatValue) {
-        throw IndexCorruptError(where + ": lupe index format " + format +
-                                ", this lupe reads format " +
-                                std::string(schema::kFormatValue) +
-                                "; rebuild it from its sources (IndexWriterOptions::rebuild)");
-    }
     const bool first = std::none_of(shards_.begin(), shards_.end(),
                                     [&](const Shard& s) { return s.open && &s != &shard; });
-    if (first || analysis_.word_list_record().empty()) analysis_.set_word_list_record(word_list);
-    if (first) {
-        analysis_.adopt(recorded, settings_.german_word_list);
-    } else if (recorded != analysis_.record()) {
-        throw IndexCorruptError(where + ": analysed with \"" + recorded +
-                                "\", other shards with \"" + analysis_.record() +
-                                "\"; build all shards with the same settings");
+    // The first shard sets the analysis the others must match.
+    std::optional<format::ExpectedAnalysis> expected;
+    if (!first) {
+        expected = format::ExpectedAnalysis{analysis_.record(), format::AnalysisPeer::kOtherShards};
     }
+    format::check_compatibility(record, where, expected);
+    if (first || analysis_.word_list_record().empty()) {
+        analysis_.set_word_list_record(record.word_list);
+    }
+    if (first) analysis_.adopt(record.analysis, settings_.german_word_list);
 }
 
 // The combined database of the open shards.
