@@ -5,7 +5,8 @@
 namespace lupe::detail {
 
 std::string check_hint(const std::string& path) {
-    return "; check it with `xapian-check " + path + "`, or rebuild it with lupe-index";
+    return "; check it with `xapian-check " + path +
+           "`, or rebuild it from its sources (IndexWriterOptions::rebuild)";
 }
 
 void rethrow_xapian(const Xapian::Error& e, const std::string& context) {
@@ -17,7 +18,8 @@ void rethrow_xapian(const Xapian::Error& e, const std::string& context) {
                                e.get_msg() + ")");
     }
     if (type == "DatabaseCorruptError" || type == "DatabaseVersionError") {
-        throw IndexCorruptError(message + "; check the index with `xapian-check`, or rebuild it with lupe-index");
+        throw IndexCorruptError(message + "; check the index with `xapian-check`, or rebuild it "
+                                          "from its sources (IndexWriterOptions::rebuild)");
     }
     // The classes error.hpp documents for these: no index at the path; something there
     // that cannot be opened as one; a remote shard that is down or does not answer (lupe
