@@ -20,8 +20,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "apps/cli/option_names.hpp"
-#include "apps/cli/parse_errors.hpp"
+#include "../cli/option_names.hpp"
+#include "../cli/parse_errors.hpp"
+#include "lupe/app/index_run.hpp"
+#include "lupe/app/output.hpp"
 #include "lupe/lupe.hpp"
 
 namespace {

@@ -16,10 +16,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "apps/cli/option_names.hpp"
-#include "apps/cli/parse_errors.hpp"
+#include "../cli/option_names.hpp"
+#include "../cli/parse_errors.hpp"
+#include "lupe/app/output.hpp"
 #include "lupe/lupe.hpp"
-#include "lupe/output.hpp"
 
 namespace {
 

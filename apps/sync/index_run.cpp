@@ -1,6 +1,6 @@
 // index_sources(): the indexing run behind `lupe-index`: walk the sources, read each file
 // with the reader for its format, add every good document, report every bad one.
-#include "lupe/index_run.hpp"
+#include "lupe/app/index_run.hpp"
 
 #include <sys/stat.h>
 
@@ -14,8 +14,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "apps/readers/readers.hpp"
-#include "apps/sync/source_walker.hpp"
+#include "../readers/readers.hpp"
+#include "source_walker.hpp"
 #include "lupe/error.hpp"
 #include "lupe/shards.hpp"
 

@@ -14,7 +14,7 @@
 #include <xapian.h>
 
 #include "lupe/error.hpp"
-#include "lupe/index_run.hpp"
+#include "lupe/app/index_run.hpp"
 #include "lupe/index_writer.hpp"
 #include "support/temp_dir.hpp"
 
