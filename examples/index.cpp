@@ -1,6 +1,7 @@
 // Minimal indexing program: lupe-example-index INDEX_DIR SOURCE...
 // Brings the index up to date with the files (incremental), reporting problems as it goes.
 #include <iostream>
+#include <lupe/app/index_run.hpp>  // lupe::app: index_sources
 #include <lupe/lupe.hpp>
 
 int main(int argc, char** argv) try {

@@ -17,7 +17,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "apps/cli/option_values.hpp"
+#include "option_values.hpp"
 
 namespace lupe::apps {
 

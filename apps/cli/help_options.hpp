@@ -11,10 +11,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "apps/cli/completion.hpp"
-#include "apps/cli/help_formatter.hpp"
-#include "apps/cli/man_page.hpp"
-#include "apps/cli/manual.hpp"
+#include "completion.hpp"
+#include "help_formatter.hpp"
+#include "man_page.hpp"
+#include "manual.hpp"
 
 namespace lupe::apps {
 

@@ -16,8 +16,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "apps/cli/manual.hpp"
-#include "apps/cli/option_values.hpp"
+#include "manual.hpp"
+#include "option_values.hpp"
 
 namespace lupe::apps {
 

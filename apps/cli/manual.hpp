@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "apps/cli/help_formatter.hpp"
+#include "help_formatter.hpp"
 
 namespace lupe::apps {
 

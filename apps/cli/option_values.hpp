@@ -21,7 +21,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "lupe/output.hpp"
+#include "lupe/app/output.hpp"
 
 namespace lupe::apps {
 

@@ -16,12 +16,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "apps/cli/help_options.hpp"
-#include "apps/cli/option_names.hpp"
-#include "apps/cli/option_values.hpp"
-#include "apps/cli/parse_errors.hpp"
+#include "../cli/help_options.hpp"
+#include "../cli/option_names.hpp"
+#include "../cli/option_values.hpp"
+#include "../cli/parse_errors.hpp"
+#include "lupe/app/output.hpp"
 #include "lupe/lupe.hpp"
-#include "lupe/output.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "lupe/output.hpp"
+#include "lupe/app/output.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/utf8.hpp"
+#include "lupe/utf8.hpp"
 
 namespace lupe {
 namespace {
@@ -65,8 +65,8 @@ std::string terminal_safe(std::string_view text) {
             continue;
         }
         const std::size_t start = pos;
-        const char32_t cp = analysis::decode_utf8(text, pos);  // advances one byte if invalid
-        if (cp == analysis::kInvalidCodePoint) {
+        const char32_t cp = decode_utf8(text, pos);  // advances one byte if invalid
+        if (cp == kInvalidCodePoint) {
             append_hex(out, "\\x", c, 2);
         } else if (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
             out += ' ';

@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/utf8.hpp"
-#include "apps/readers/line_source.hpp"
-#include "apps/readers/readers.hpp"
+#include "lupe/utf8.hpp"
+#include "line_source.hpp"
+#include "readers.hpp"
 #include "lupe/error.hpp"
 
 namespace lupe::indexer {
@@ -38,7 +38,7 @@ Document parse_jsonl_document(std::string_view line) {
     try {
         object = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
-        if (const auto bad = analysis::find_invalid_utf8(line)) {
+        if (const auto bad = find_invalid_utf8(line)) {
             throw DocumentError("invalid UTF-8 at byte " + std::to_string(*bad + 1));
         }
         throw DocumentError("malformed JSON: " + json_reason(e));

@@ -1,4 +1,4 @@
-#include "apps/readers/line_source.hpp"
+#include "line_source.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <system_error>
 
-#include "analysis/utf8.hpp"
-#include "apps/readers/readers.hpp"
+#include "lupe/utf8.hpp"
+#include "readers.hpp"
 
 namespace lupe::indexer {
 namespace {
@@ -118,8 +118,8 @@ void read_text_file(const std::filesystem::path& path, const std::string& id, bo
         return callbacks.on_error(0, "binary file (NUL byte at offset " + std::to_string(nul) +
                                          "), not text");
     }
-    if (const auto bad = analysis::find_invalid_utf8(content)) {
-        const auto lc = analysis::line_column(content, *bad);
+    if (const auto bad = find_invalid_utf8(content)) {
+        const TextPosition lc = text_position(content, *bad);
         return callbacks.on_error(lc.line, "invalid UTF-8 at line " + std::to_string(lc.line) +
                                                ", column " + std::to_string(lc.column) +
                                                " (byte offset " + std::to_string(*bad) + ")");

@@ -1,4 +1,4 @@
-#include "apps/sync/source_walker.hpp"
+#include "source_walker.hpp"
 
 #include <fnmatch.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "analysis/utf8.hpp"
+#include "lupe/utf8.hpp"
 
 namespace lupe::indexer {
 namespace fs = std::filesystem;
@@ -192,8 +192,8 @@ std::string id_of_name(std::string_view name) {
     id.reserve(name.size());
     for (std::size_t pos = 0; pos < name.size();) {
         const std::size_t start = pos;
-        const char32_t cp = analysis::decode_utf8(name, pos);
-        if (cp == analysis::kInvalidCodePoint || cp < 0x20 || cp == 0x7F) {
+        const char32_t cp = decode_utf8(name, pos);
+        if (cp == kInvalidCodePoint || cp < 0x20 || cp == 0x7F) {
             // decode_utf8 advanced by one byte for an invalid one, as for a control byte.
             char hex[4];
             std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(name[start]));

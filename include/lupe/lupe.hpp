@@ -12,10 +12,9 @@
 
 #include "lupe/document.hpp"
 #include "lupe/error.hpp"
-#include "lupe/index_run.hpp"
 #include "lupe/index_writer.hpp"
-#include "lupe/output.hpp"
 #include "lupe/results.hpp"
 #include "lupe/searcher.hpp"
 #include "lupe/shards.hpp"
+#include "lupe/utf8.hpp"
 #include "lupe/version.hpp"

@@ -6,7 +6,7 @@
 
 #include "analysis/analyzer.hpp"
 #include "analysis/utf8.hpp"
-#include "lupe/output.hpp"
+#include "lupe/app/output.hpp"
 #include "lupe/error.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"

@@ -15,8 +15,9 @@
 
 #include "format/shard_list.hpp"
 #include "lupe/error.hpp"
-#include "lupe/index_run.hpp"
+#include "lupe/app/index_run.hpp"
 #include "lupe/index_writer.hpp"
+#include "lupe/shards.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -398,4 +399,50 @@ TEST_CASE("index_sources: the planning pass gives the files and bytes to read") 
     CHECK(s.files_skipped == 1);
     REQUIRE_FALSE(seen.empty());
     CHECK(seen.back().first == 2);
+}
+
+// Until 0.5 a sharded run read every source once per shard (review of 2026-11-30): its
+// progress counted shard count x files, and a file was read by each shard's run.
+TEST_CASE("index_sources_sharded: each file read once, each document in the shard of its id") {
+    TempDir dir;
+    std::string lines;
+    for (int i = 0; i < 30; ++i) lines += jsonl_line("doc-" + std::to_string(i), "quokka " + std::to_string(i));
+    dir.write("src/many.jsonl", lines);
+    dir.write("src/note.md", "# A note\nabout a quokka\n");
+    const std::string index = dir / "sharded";
+    std::size_t progress_calls = 0;
+    lupe::IndexRunObserver observer;
+    observer.on_progress = [&](const lupe::IndexRunSummary& s, const std::string&) {
+        ++progress_calls;
+        CHECK(s.files_total == 2);
+        CHECK(s.files_done <= 2);
+    };
+    constexpr std::size_t kShards = 3;
+    const lupe::IndexRunSummary s =
+        lupe::index_sources_sharded(index, writer_options(), kShards, {dir / "src"}, observer);
+    CHECK(progress_calls > 0);
+    CHECK(s.files_read == 2);
+    CHECK(s.files_done == 2);
+    CHECK(s.indexed() == 31);
+    CHECK(s.documents_total == 31);
+    REQUIRE(lupe::is_sharded_index(index));
+    const std::vector<std::string> shards = lupe::read_shard_list(index);
+    REQUIRE(shards.size() == kShards);
+    std::size_t in_shards = 0;
+    for (std::size_t k = 0; k < kShards; ++k) {
+        for (const std::string& id : ids(shards[k])) {
+            CAPTURE(id);
+            CHECK(lupe::shard_of(id, kShards) == k);
+            ++in_shards;
+        }
+    }
+    CHECK(in_shards == 31);
+
+    // Nothing changed: every shard finds every file unchanged, and counts its documents.
+    const lupe::IndexRunSummary again =
+        lupe::index_sources_sharded(index, writer_options(), 0, {dir / "src"});
+    CHECK(again.files_read == 0);
+    CHECK(again.files_unchanged == 2);
+    CHECK(again.unchanged == 31);
+    CHECK(again.indexed() + again.deleted == 0);
 }

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lupe/output.hpp"
+#include "lupe/app/output.hpp"
 
 using namespace lupe;
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "lupe/index_writer.hpp"
-#include "lupe/output.hpp"
+#include "lupe/app/output.hpp"
 #include "lupe/searcher.hpp"
 #include "support/temp_dir.hpp"
 

@@ -1,5 +1,9 @@
 /// @file index_run.hpp
 /// @brief Indexing files and directories: what `lupe-index` does, as a library call.
+///
+/// Part of lupe's application library, lupe::app (liblupe-app; CMake target lupe::app),
+/// built on the engine's public API alone (lupe::lupe). Since 0.5 (before, in lupe::lupe
+/// as <lupe/index_run.hpp>).
 #pragma once
 
 #include "lupe/export.hpp"
@@ -51,8 +55,8 @@ struct LUPE_API IndexRunSummary {
     /// Input files of a format lupe reads found under the sources (known before the first
     /// is read), and their bytes; files_done and bytes_done count those dealt with so far
     /// (read or found unchanged), for a progress display with a total and an ETA. A file
-    /// reached twice counts once. index_sources_sharded() reads the sources once per shard
-    /// and counts them so (shard count x files).
+    /// reached twice counts once, also in a sharded run (until 0.5, which read the sources
+    /// once per shard, index_sources_sharded() counted shard count x files).
     /// @since 0.5
     std::size_t files_total = 0;
     std::uint64_t bytes_total = 0;   ///< bytes of the files_total files (@since 0.5)
@@ -188,12 +192,14 @@ LUPE_API IndexWriter open_index_writer(const std::string& path, IndexWriterOptio
 /// `dir` holds `shard-0` ... `shard-<N-1>`, each a lupe index with the documents whose
 /// shard_of(id, N, routing) is its number (see shards.hpp), and a shard list naming them
 /// (write_shard_list(); see Searcher), which lupe-search reads as one index (`--index
-/// DIR`). Each shard is opened with open_index_writer() and brought up to date in turn,
-/// incrementally like any index (`options.rebuild` rebuilds each): the
-/// sources are walked once and read once per shard, and each problem is reported once.
-/// The mass-delete guard counts over all shards before any is changed (the documents of
-/// files gone or emptied; a rebuild's shards are not compared one by one, as each is
-/// published in turn).
+/// DIR`). Every shard is opened with open_index_writer() and brought up to date
+/// incrementally like any index (`options.rebuild` rebuilds each), all in one pass: the
+/// sources are walked once and each file is read once, each document going to the writer
+/// of its shard, and each problem is reported once; the shards are then published in
+/// turn. Every shard's writer is open during the run, each with its own worker threads
+/// (IndexWriterOptions::jobs). The mass-delete guard counts over all shards before any is
+/// changed (the documents of files gone or emptied; a rebuild's shards are not compared
+/// one by one, as each is published in turn).
 /// @param dir the sharded index directory (created if missing)
 /// @param options the writers' settings; IndexWriterOptions::shard is set here
 /// @param shard_count number of shards, 2..kMaxShards; an existing sharded index must

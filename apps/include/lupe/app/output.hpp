@@ -1,5 +1,9 @@
 /// @file output.hpp
 /// @brief The output formats of lupe-search, for programs that print results the same way.
+///
+/// Part of lupe's application library, lupe::app (liblupe-app; CMake target lupe::app),
+/// built on the engine's public API alone (lupe::lupe). Since 0.5 (before, in lupe::lupe
+/// as <lupe/output.hpp>).
 #pragma once
 
 #include <cstddef>
