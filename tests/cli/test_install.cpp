@@ -152,5 +152,18 @@ TEST_CASE("install: find_package(lupe) and pkg-config lupe both build and run th
             CAPTURE(lib);
             CHECK(static_libs.out.find(lib) != std::string::npos);
         }
+        // The application layer has its own .pc, which brings lupe's: the folder-indexing
+        // example (index_sources) builds with it alone.
+        const auto app_flags = run({"/usr/bin/pkg-config", "--cflags", "--libs", "lupe-app"});
+        require_ok(app_flags, "pkg-config --cflags --libs lupe-app");
+        CHECK(app_flags.out.find("-llupe-app") != std::string::npos);
+        std::vector<std::string> compile_app = {LUPE_CXX_COMPILER,
+                                                LUPE_SOURCE_DIR "/examples/index.cpp", "-o",
+                                                tmp / "index-pc"};
+        for (const auto& w : words(app_flags.out)) compile_app.push_back(w);
+        require_ok(run(compile_app), "compile the index example with pkg-config lupe-app");
+        const auto indexer = run({tmp / "index-pc", tmp / "pc-index", LUPE_SOURCE_DIR "/corpus/news"});
+        require_ok(indexer, "index example built with pkg-config lupe-app");
+        CHECK(indexer.out.find("indexed 3") != std::string::npos);
     }
 }
