@@ -23,7 +23,7 @@ namespace {
 // A rebuild's database is committed when the documents written since its last commit hold
 // this many words (Xapian's own threshold counts documents, 10,000 by default). Xapian's
 // in-memory posting maps get slower as they grow, and each commit has a fixed cost;
-// measured with bench/throughput.sh on 2 cores (wall seconds): see the README.
+// measured with bench/throughput.sh on 2 cores (wall seconds): see docs/performance.md.
 constexpr std::size_t kShardFlushWords = 50000;
 
 // A worker's vocabulary counts are written to its database when they hold this many

@@ -129,7 +129,7 @@ struct AddOutcome {
 };
 
 /// @brief Writes documents into a lupe index on disk (a directory of Xapian databases:
-/// see format/index_layout.hpp).
+/// docs/index-format.md describes it).
 ///
 /// Only one IndexWriter can have an index open at a time; a second one waits up to
 /// IndexWriterOptions::lock_wait_seconds, then gets IndexLockedError. Changes become visible to searchers, and durable, on

@@ -14,7 +14,7 @@
 namespace lupe {
 
 /// @brief The ranking function. lupe's default was chosen by measurement on the relevance
-/// sets in bench/ (see the README); the others are Xapian's, for comparison.
+/// sets in bench/ (see docs/relevance.md); the others are Xapian's, for comparison.
 /// @since 0.2
 enum class Weighting {
     BM25,      ///< Okapi BM25 with SearchOptions::bm25_k1 and bm25_b
@@ -112,7 +112,7 @@ struct SearchOptions {
     double bm25_b = 0.75;
     /// Weight of stopwords in the ranking of free-text queries that have other words
     /// (0: left out). They never add matches, only reorder them. Ignored when `stopwords`
-    /// is false. Half weight was chosen by measurement (see the README).
+    /// is false. Half weight was chosen by measurement (see docs/relevance.md).
     /// @since 0.2
     double stopword_weight = 0.5;
     /// Pseudo-relevance feedback: expand the query with terms of this many top documents
@@ -146,7 +146,7 @@ struct SearchOptions {
     /// by weight), then the others (by weight). Applies to queries of 2 to 8 plain words
     /// ranked by relevance; Result::matched_all tells the two groups apart whether this is
     /// on or not. Measured on the relevance sets in bench/ (bench/relevance_regression.sh):
-    /// on is the better default (see the README).
+    /// on is the better default (see docs/relevance.md).
     /// @since 0.5
     bool all_words_first = true;
 };
@@ -174,7 +174,7 @@ struct SearcherOptions {
 
 /// @brief Searches a lupe index.
 ///
-/// Query syntax (see the README for the full description):
+/// Query syntax (see docs/query-syntax.md for the full description):
 ///  - plain words: ranked (BM25), any of them matches, documents with all words rank first;
 ///  - `"a phrase"` (its words' stems in this order); `AND`, `OR`, `NOT` (upper case),
 ///    parentheses; `+word` (required),

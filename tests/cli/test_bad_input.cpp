@@ -44,7 +44,7 @@ using namespace lupe::test;
 
 const std::string kCorpusDir = LUPE_CORPUS_DIR;
 
-// Exit statuses (README): lupe-index 0 all indexed, 1 some documents failed, 2 error;
+// Exit statuses (docs/indexing.md): lupe-index 0 all indexed, 1 some documents failed, 2 error;
 // lupe-search 0 results, 1 none, 2 error.
 constexpr int kOk = 0;
 constexpr int kSomeFailed = 1;

@@ -94,7 +94,7 @@ TEST_CASE("threads: searches keep working while another process commits updates"
     if (writer == 0) {
         // The other process: 40 commits replacing documents and adding new ones, one every
         // 25 ms or so: a busy writer. (A writer committing every millisecond, faster than a
-        // search runs under load, can make a search run out of retries: see the README.)
+        // search runs under load, can make a search run out of retries: see docs/embedding.md#threads.)
         int status = 0;
         try {
             lupe::IndexWriter w(path, {.lock_wait_seconds = 30});
