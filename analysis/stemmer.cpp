@@ -4,6 +4,8 @@
 
 namespace lupe::analysis {
 
+namespace schema = format::schema;
+
 Family family_of(std::string_view lang) {
     if (lang == "en") return Family::English;
     if (lang == "de") return Family::German;

@@ -3,18 +3,19 @@
 #include <algorithm>
 #include <charconv>
 
-namespace lupe::analysis {
+namespace lupe::format {
 
-std::string describe(const AnalysisConfig& config) {
+std::string describe(const analysis::AnalysisConfig& config) {
     return std::string("fold=") + (config.fold ? "1" : "0") +
            " decompound=" + (config.decompounder ? "1" : "0");
 }
 
-AnalysisConfig parse_config(std::string_view value, const WordListSource& german_words) {
-    AnalysisConfig config;
+analysis::AnalysisConfig parse_config(std::string_view value,
+                                      const analysis::WordListSource& german_words) {
+    analysis::AnalysisConfig config;
     config.fold = value.find("fold=1") != std::string_view::npos;
     if (value.find("decompound=1") != std::string_view::npos) {
-        config.decompounder = Decompounder::lazy(german_words);
+        config.decompounder = analysis::Decompounder::lazy(german_words);
     }
     return config;
 }
@@ -48,4 +49,4 @@ std::optional<WordListRecord> parse_word_list_record(std::string_view value) {
     return record;
 }
 
-}  // namespace lupe::analysis
+}  // namespace lupe::format

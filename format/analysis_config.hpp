@@ -10,20 +10,21 @@
 #include "analysis/analyzer.hpp"
 #include "analysis/decompounder.hpp"
 
-namespace lupe::analysis {
+namespace lupe::format {
 
 /// The metadata value for a configuration: "fold=1 decompound=1".
-std::string describe(const AnalysisConfig& config);
+std::string describe(const analysis::AnalysisConfig& config);
 
 /// The configuration an index records. An index without the key (none yet) reads as
 /// fold=0 decompound=0. When the index was split, the configuration's decompounder is a
 /// Decompounder::lazy() one for `german_words`: nothing is read here, and the caller
 /// decides when (and whether) to load it.
-AnalysisConfig parse_config(std::string_view value, const WordListSource& german_words);
+analysis::AnalysisConfig parse_config(std::string_view value,
+                                       const analysis::WordListSource& german_words);
 
 /// The German word list an index was built with (schema::kGermanWordListKey).
 struct WordListRecord {
-    WordListFingerprint fingerprint;
+    analysis::WordListFingerprint fingerprint;
     std::string path;  ///< where the writer read it, for messages only
 };
 
@@ -35,4 +36,4 @@ std::string describe(const WordListRecord& record);
 /// malformed value.
 std::optional<WordListRecord> parse_word_list_record(std::string_view value);
 
-}  // namespace lupe::analysis
+}  // namespace lupe::format

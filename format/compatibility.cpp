@@ -5,8 +5,6 @@
 
 namespace lupe::format {
 
-namespace schema = analysis::schema;
-
 IndexRecord read_index_record(const Xapian::Database& db) {
     IndexRecord record;
     record.format = db.get_metadata(std::string(schema::kFormatKey));

@@ -41,7 +41,7 @@ enum class AnalysisPeer {
     kOtherShards,
 };
 
-/// The analysis a database must match (analysis::describe(AnalysisConfig)).
+/// The analysis a database must match (format::describe(AnalysisConfig)).
 struct ExpectedAnalysis {
     std::string_view description;
     AnalysisPeer peer;

@@ -14,7 +14,7 @@
 
 #include "lupe/error.hpp"
 
-namespace lupe::detail {
+namespace lupe::format {
 namespace fs = std::filesystem;
 
 namespace {
@@ -173,4 +173,4 @@ WriterLock::~WriterLock() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-}  // namespace lupe::detail
+}  // namespace lupe::format

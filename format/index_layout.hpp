@@ -25,7 +25,7 @@
 #include <string>
 #include <string_view>
 
-namespace lupe::detail {
+namespace lupe::format {
 
 /// The stub file's name inside an index directory.
 inline constexpr const char* kStubName = "XAPIANDB";
@@ -101,4 +101,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace lupe::detail
+}  // namespace lupe::format

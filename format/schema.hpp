@@ -26,7 +26,7 @@
 
 #include <xapian.h>
 
-namespace lupe::analysis::schema {
+namespace lupe::format::schema {
 
 // Boolean (filter) terms.
 inline constexpr std::string_view kIdPrefix = "Q";        ///< Q<id>: unique key
@@ -103,4 +103,4 @@ inline constexpr std::size_t kMaxStoredTextBytes = 64 * 1024;
 /// Language recorded for documents whose language could not be determined.
 inline constexpr std::string_view kUndeterminedLang = "und";
 
-}  // namespace lupe::analysis::schema
+}  // namespace lupe::format::schema

@@ -9,7 +9,7 @@
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
 
-namespace lupe::detail {
+namespace lupe::format {
 namespace {
 
 std::string trim(const std::string& s) {
@@ -85,4 +85,4 @@ std::vector<ShardSpec> read_shard_list(const std::string& file) {
     return shards;
 }
 
-}  // namespace lupe::detail
+}  // namespace lupe::format

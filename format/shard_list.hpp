@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lupe::detail {
+namespace lupe::format {
 
 /// The shard list of a sharded index directory (lupe::write_shard_list).
 inline constexpr const char* kShardListName = "shards.list";
@@ -44,4 +44,4 @@ struct ShardSpec {
 /// `remote HOST:PORT` (port 1..65535), or a list without shards.
 std::vector<ShardSpec> read_shard_list(const std::string& file);
 
-}  // namespace lupe::detail
+}  // namespace lupe::format

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace lupe::detail {
+namespace lupe::format {
 namespace {
 
 // zlib level: 1 is about three times as fast as the default (6) and, on news text,
@@ -121,4 +121,4 @@ std::string decompress_text(std::string_view stored) {
     return out;
 }
 
-}  // namespace lupe::detail
+}  // namespace lupe::format

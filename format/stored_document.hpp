@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace lupe::detail {
+namespace lupe::format {
 
 /// The display fields of a document, as stored in its document data.
 struct StoredFields {
@@ -39,4 +39,4 @@ std::string compress_text(std::string_view text);
 /// The text stored by compress_text(); "" for a value that is empty or not lupe's.
 std::string decompress_text(std::string_view stored);
 
-}  // namespace lupe::detail
+}  // namespace lupe::format

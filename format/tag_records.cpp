@@ -4,8 +4,6 @@
 
 namespace lupe::format {
 
-namespace schema = analysis::schema;
-
 namespace {
 
 // The content hash's version tag: its first input, so that a change of what is hashed

@@ -7,8 +7,6 @@
 
 namespace lupe::format {
 
-namespace schema = analysis::schema;
-
 namespace {
 
 unsigned long long parse_count(std::string_view value) {
@@ -47,12 +45,6 @@ std::string ShardCompactor::resolve_duplicate_metadata(const std::string& key, s
     if (!name.starts_with(schema::kVocabularyPrefix)) return tags[0];
     return merge_vocabulary_counts(num_tags, tags);
 }
-
-}  // namespace lupe::format
-
-namespace lupe::searcher {
-
-namespace schema = analysis::schema;
 
 VocabularyReader::VocabularyReader(std::vector<Xapian::Database> shards)
     : shards_(std::move(shards)) {}
@@ -100,4 +92,4 @@ void VocabularyReader::for_each_word(std::string_view prefix,
     }
 }
 
-}  // namespace lupe::searcher
+}  // namespace lupe::format

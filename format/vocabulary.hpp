@@ -52,10 +52,6 @@ public:
                                            const std::string tags[]) override;
 };
 
-}  // namespace lupe::format
-
-namespace lupe::searcher {
-
 /// Reads an index's vocabulary over all its shards (see the design note above).
 class VocabularyReader {
 public:
@@ -75,4 +71,4 @@ private:
     std::vector<Xapian::Database> shards_;
 };
 
-}  // namespace lupe::searcher
+}  // namespace lupe::format

@@ -15,7 +15,7 @@
 
 namespace lupe::indexer {
 
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 namespace {
 
@@ -48,9 +48,9 @@ bool is_blank(const std::string& s) {
 // The document data (display fields) and the text slot's value (the start of the body,
 // for snippets): see format/stored_document.hpp.
 void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang) {
-    xdoc.set_data(detail::encode_fields({doc.id, doc.title, lang, doc.date, doc.url, doc.source}));
+    xdoc.set_data(format::encode_fields({doc.id, doc.title, lang, doc.date, doc.url, doc.source}));
     const std::string_view text = analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes);
-    if (!text.empty()) xdoc.add_value(schema::kTextSlot, detail::compress_text(text));
+    if (!text.empty()) xdoc.add_value(schema::kTextSlot, format::compress_text(text));
 }
 
 }  // namespace
@@ -130,7 +130,7 @@ void DocumentBuilder::prepare_german(const Document& doc, AddOutcome& outcome) c
                             "= false)");
     }
     if (recorded_word_list_.empty() || word_list_change_noted_.load()) return;
-    const auto recorded = analysis::parse_word_list_record(recorded_word_list_);
+    const auto recorded = format::parse_word_list_record(recorded_word_list_);
     const analysis::WordListFingerprint used = splitter->fingerprint();
     if (recorded && recorded->fingerprint == used) return;
     if (word_list_change_noted_.exchange(true)) return;
@@ -147,7 +147,7 @@ void DocumentBuilder::record_word_list(Xapian::WritableDatabase& db, std::string
     if (!analysis_config_.decompounder || !recorded.empty()) return;
     const analysis::Decompounder* loaded = analysis_config_.decompounder->if_loaded();
     if (!loaded) return;
-    recorded = analysis::describe(analysis::WordListRecord{
+    recorded = format::describe(format::WordListRecord{
         loaded->fingerprint(), analysis_config_.decompounder->source()->path});
     db.set_metadata(std::string(schema::kGermanWordListKey), recorded);
 }

@@ -19,26 +19,26 @@
 namespace lupe::indexer {
 
 namespace fs = std::filesystem;
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 IncrementalTarget::IncrementalTarget(const std::string& path, bool plain_database,
                                      const IndexWriterOptions& options, DocumentBuilder& builder)
     : path_(path), batch_size_(options.batch_size), builder_(builder) {
     std::string db_path = path;
     if (!plain_database) {
-        auto generation = detail::published_generation(path);
+        auto generation = format::published_generation(path);
         if (!generation) {
-            generation = detail::next_generation(std::nullopt);
+            generation = format::next_generation(std::nullopt);
             Xapian::WritableDatabase((fs::path(path) / *generation).string(),
                                      Xapian::DB_CREATE_OR_OPEN)
                 .commit();
-            detail::publish_generation(path, *generation);
+            format::publish_generation(path, *generation);
         }
         db_path = (fs::path(path) / *generation).string();
         generation_ = *generation;
     }
     db_ = Xapian::WritableDatabase(db_path, Xapian::DB_CREATE_OR_OPEN);
-    const std::string wanted = analysis::describe(builder.analysis_config());
+    const std::string wanted = format::describe(builder.analysis_config());
     const format::IndexRecord record = format::read_index_record(db_);
     const format::Compatibility compatibility = format::check_compatibility(
         record, "index " + path, format::ExpectedAnalysis{wanted, format::AnalysisPeer::kWriterOptions});
@@ -89,7 +89,7 @@ bool IncrementalTarget::compare_with_indexed(QueuedDocument& q) {
         if (old.get_value(schema::kContentHashSlot) != q.hash) return false;
         AddOutcome outcome;
         outcome.unchanged = true;
-        outcome.lang = detail::decode_fields(old.get_data()).lang;
+        outcome.lang = format::decode_fields(old.get_data()).lang;
         outcome.stemmed = analysis::family_of(outcome.lang) != analysis::Family::Unstemmed;
         q.outcome = std::move(outcome);
         return true;
@@ -198,7 +198,7 @@ void IncrementalTarget::commit(WorkerPool& pool) {
 // What is published stays; leftovers of killed runs (a rebuild's build directory, a
 // generation compacted but never published) go.
 bool IncrementalTarget::publish(WorkerPool&) {
-    if (!generation_.empty()) detail::remove_unused_generations(path_, generation_);
+    if (!generation_.empty()) format::remove_unused_generations(path_, generation_);
     return false;
 }
 

@@ -26,7 +26,7 @@
 
 namespace lupe {
 namespace fs = std::filesystem;
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 namespace {
 
@@ -39,10 +39,10 @@ void refuse_foreign_directory(const std::string& path) {
         throw IndexCorruptError("index " + path + ": exists and is not a directory");
     }
     if (fs::is_empty(path, ec)) return;
-    for (const char* marker : detail::kXapianDatabaseMarkers) {
+    for (const char* marker : format::kXapianDatabaseMarkers) {
         if (fs::exists(fs::path(path) / marker, ec)) return;
     }
-    for (const char* marker : {detail::kStubName, detail::kLockName}) {
+    for (const char* marker : {format::kStubName, format::kLockName}) {
         if (fs::exists(fs::path(path) / marker, ec)) return;
     }
     throw IndexCorruptError("index " + path +
@@ -68,7 +68,7 @@ void check_metadata_key(const std::string& key) {
 
 struct IndexWriter::Impl {
     // Declared first, so that it is released last, after the databases are closed.
-    std::unique_ptr<detail::WriterLock> lock;
+    std::unique_ptr<format::WriterLock> lock;
     std::string path;
     IndexWriterOptions options;
     std::unique_ptr<indexer::DocumentBuilder> builder;
@@ -117,9 +117,9 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     const bool created_directory = !fs::exists(path, ec);
     fs::create_directories(path, ec);
     if (ec) throw IoError("index " + path + ": cannot create the directory: " + ec.message());
-    impl_->lock = std::make_unique<detail::WriterLock>(path, opts.lock_wait_seconds);
+    impl_->lock = std::make_unique<format::WriterLock>(path, opts.lock_wait_seconds);
     try {
-        const bool plain_database = fs::exists(fs::path(path) / detail::kGlassMarker, ec);
+        const bool plain_database = fs::exists(fs::path(path) / format::kGlassMarker, ec);
         const std::size_t workers = indexer::worker_count(opts.jobs);
         if (opts.rebuild) {
             impl_->target = std::make_unique<indexer::RebuildTarget>(

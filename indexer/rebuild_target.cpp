@@ -16,7 +16,7 @@
 namespace lupe::indexer {
 
 namespace fs = std::filesystem;
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 namespace {
 
@@ -35,13 +35,13 @@ constexpr std::size_t kVocabularyFlushWords = 1000000;
 RebuildTarget::RebuildTarget(const std::string& path, bool plain_database, bool created_directory,
                              std::size_t workers, const IndexWriterOptions& options,
                              const DocumentBuilder& builder,
-                             std::unique_ptr<detail::WriterLock>& lock)
+                             std::unique_ptr<format::WriterLock>& lock)
     : path_(path), created_directory_(created_directory), builder_(builder), lock_(lock) {
     if (plain_database) {
         throw RuntimeError("index " + path + ": a single-database index of lupe "
                            "0.1 cannot be rebuilt in place; build into a new directory");
     }
-    build_dir_ = (fs::path(path) / detail::build_directory_name(::getpid())).string();
+    build_dir_ = (fs::path(path) / format::build_directory_name(::getpid())).string();
     try {
         std::error_code ec;
         fs::remove_all(build_dir_, ec);
@@ -49,7 +49,7 @@ RebuildTarget::RebuildTarget(const std::string& path, bool plain_database, bool 
         if (ec) {
             throw IoError("index " + path + ": cannot create " + build_dir_ + ": " + ec.message());
         }
-        const auto published = detail::published_generation(path);
+        const auto published = format::published_generation(path);
         if (published) {
             try {
                 published_db_.emplace((fs::path(path) / *published).string());
@@ -71,14 +71,14 @@ RebuildTarget::RebuildTarget(const std::string& path, bool plain_database, bool 
             // reader can see blocks being overwritten in place.
             Shard shard;
             shard.db = Xapian::WritableDatabase(
-                (fs::path(build_dir_) / detail::build_shard_name(i)).string(),
+                (fs::path(build_dir_) / format::build_shard_name(i)).string(),
                 Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
             shards_.push_back(std::move(shard));
         }
         Xapian::WritableDatabase& first = shards_.front().db;
         first.set_metadata(std::string(schema::kFormatKey), std::string(schema::kFormatValue));
         first.set_metadata(std::string(schema::kAnalysisKey),
-                           analysis::describe(builder.analysis_config()));
+                           format::describe(builder.analysis_config()));
         if (options.shard) {
             first.set_metadata(std::string(format::kShardRoutingKey),
                                std::string(format::shard_routing_value(routing_)));
@@ -107,9 +107,9 @@ void RebuildTarget::remove_unpublished_build() noexcept {
         }
     }
     fs::remove_all(build_dir_, ec);
-    if (!created_directory_ || detail::published_generation(path_)) return;
+    if (!created_directory_ || format::published_generation(path_)) return;
     lock_.reset();
-    fs::remove(fs::path(path_) / detail::kLockName, ec);
+    fs::remove(fs::path(path_) / format::kLockName, ec);
     fs::remove(path_, ec);  // only if it is empty now
 }
 
@@ -252,9 +252,9 @@ bool RebuildTarget::publish(WorkerPool& pool) {
     for (std::size_t i = 0; i < shards_.size(); ++i) {
         shards_[i].db.close();
         built.add_database(
-            Xapian::Database((fs::path(build_dir_) / detail::build_shard_name(i)).string()));
+            Xapian::Database((fs::path(build_dir_) / format::build_shard_name(i)).string()));
     }
-    const auto next = detail::next_generation(detail::published_generation(path_));
+    const auto next = format::next_generation(format::published_generation(path_));
     const std::string next_dir = (fs::path(path_) / next).string();
     std::error_code ec;
     fs::remove_all(next_dir, ec);
@@ -262,10 +262,10 @@ bool RebuildTarget::publish(WorkerPool& pool) {
     // open, so the build itself never had to be synced.
     format::ShardCompactor compactor;
     built.compact(next_dir, 0, 0, compactor);
-    detail::publish_generation(path_, next);
+    format::publish_generation(path_, next);
     published_ = true;
     fs::remove_all(build_dir_, ec);
-    detail::remove_unused_generations(path_, next);
+    format::remove_unused_generations(path_, next);
     return true;
 }
 

@@ -33,7 +33,7 @@ public:
     /// IndexCorruptError; leaves nothing behind when it does.
     RebuildTarget(const std::string& path, bool plain_database, bool created_directory,
                   std::size_t workers, const IndexWriterOptions& options,
-                  const DocumentBuilder& builder, std::unique_ptr<detail::WriterLock>& lock);
+                  const DocumentBuilder& builder, std::unique_ptr<format::WriterLock>& lock);
     /// Removes what was built unless it was published. Never throws.
     ~RebuildTarget() override;
 
@@ -78,7 +78,7 @@ private:
     std::string path_;
     bool created_directory_;
     const DocumentBuilder& builder_;
-    std::unique_ptr<detail::WriterLock>& lock_;
+    std::unique_ptr<format::WriterLock>& lock_;
     std::string build_dir_;
     std::vector<Shard> shards_;
     ShardRouting routing_ = ShardRouting::fnv1a64;

@@ -7,7 +7,7 @@
 #include "format/stored_document.hpp"
 
 namespace lupe::searcher {
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
                      const SearchOptions& options, const HighlightTerms& highlights,
@@ -21,7 +21,7 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
         r.score = it.get_weight();
         docids.push_back(*it);
         const Xapian::Document doc = it.get_document();
-        detail::StoredFields fields = detail::decode_fields(doc.get_data());
+        format::StoredFields fields = format::decode_fields(doc.get_data());
         r.id = std::move(fields.id);
         r.title = std::move(fields.title);
         r.lang = std::move(fields.lang);
@@ -32,7 +32,7 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
             no_snippet_from = r.rank;
         }
         if (options.snippet_length && !no_snippet_from) {
-            std::string text = detail::decompress_text(doc.get_value(schema::kTextSlot));
+            std::string text = format::decompress_text(doc.get_value(schema::kTextSlot));
             if (text.empty()) text = r.title;
             r.snippet = make_snippet(text, analysis::family_of(r.lang), highlights, analyzer,
                                      options.snippet_length);

@@ -9,7 +9,7 @@ namespace lupe::searcher {
 void IndexAnalysis::adopt(const std::string& record, const std::string& german_word_list) {
     if (record == record_ && analyzer_) return;
     record_ = record;
-    config_ = analysis::parse_config(
+    config_ = format::parse_config(
         record_, analysis::german_word_list_source(german_word_list,
                                                    "SearcherOptions::german_word_list"));
     analysis::AnalysisConfig whole_words = config_;
@@ -31,7 +31,7 @@ std::optional<std::string> IndexAnalysis::prepare_german() {
         analyzer_ = std::make_unique<analysis::Analyzer>(config_);
         splitting_ = true;
     }
-    const auto recorded = analysis::parse_word_list_record(word_list_record_);
+    const auto recorded = format::parse_word_list_record(word_list_record_);
     const analysis::WordListFingerprint used = splitter->fingerprint();
     if (!recorded || recorded->fingerprint == used) return std::nullopt;
     return "the German word list " + splitter->source()->describe() +

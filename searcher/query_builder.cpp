@@ -10,7 +10,7 @@
 namespace lupe::searcher {
 namespace {
 
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 using analysis::Family;
 using OptQuery = std::optional<Xapian::Query>;
 

@@ -61,7 +61,7 @@ struct QueryOptions {
     /// The index's vocabulary (schema::kVocabularyPrefix), which wildcards also expand
     /// over, and its database, in which the stems found must exist; either null: wildcards
     /// match stems by their prefix only.
-    const VocabularyReader* vocabulary = nullptr;
+    const format::VocabularyReader* vocabulary = nullptr;
     const Xapian::Database* database = nullptr;
     /// Without `lang`: the stemming families to look words up in (empty: all). The
     /// searcher leaves out the families of which the index has no document, whose terms

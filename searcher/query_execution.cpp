@@ -19,7 +19,7 @@
 #include "searcher/spelling.hpp"
 
 namespace lupe::searcher {
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 namespace {
 

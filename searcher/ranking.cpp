@@ -7,7 +7,7 @@
 #include "lupe/error.hpp"
 
 namespace lupe::searcher {
-namespace schema = analysis::schema;
+namespace schema = format::schema;
 
 namespace {
 

@@ -21,9 +21,9 @@ bool holds_index_marker(const std::string& dir) {
     const auto exists = [&](const char* name) {
         return std::filesystem::exists(dir + "/" + name, ec);
     };
-    return std::any_of(std::begin(detail::kXapianDatabaseMarkers),
-                       std::end(detail::kXapianDatabaseMarkers), exists) ||
-           exists(detail::kStubName) || exists(detail::kShardListName);
+    return std::any_of(std::begin(format::kXapianDatabaseMarkers),
+                       std::end(format::kXapianDatabaseMarkers), exists) ||
+           exists(format::kStubName) || exists(format::kShardListName);
 }
 
 /// Times a reader follows the stub to a newer generation when a writer publishes one (and
@@ -40,13 +40,13 @@ ShardSet::ShardSet(std::string path, const SearcherOptions& settings)
     listed_ = std::filesystem::is_regular_file(path_, ec);
     std::string list_file = path_;
     // A sharded index directory (a shard list in place of the stub) is read through its list.
-    if (!listed_ && !std::filesystem::exists(path_ + "/" + detail::kStubName, ec) &&
-        std::filesystem::exists(path_ + "/" + detail::kShardListName, ec)) {
+    if (!listed_ && !std::filesystem::exists(path_ + "/" + format::kStubName, ec) &&
+        std::filesystem::exists(path_ + "/" + format::kShardListName, ec)) {
         listed_ = true;
-        list_file = path_ + "/" + detail::kShardListName;
+        list_file = path_ + "/" + format::kShardListName;
     }
     if (listed_) {
-        for (const auto& spec : detail::read_shard_list(list_file)) {
+        for (const auto& spec : format::read_shard_list(list_file)) {
             Shard shard;
             shard.name = spec.name;
             shard.remote = spec.remote;
@@ -129,15 +129,15 @@ void ShardSet::open_local(Shard& shard, const std::string& where) {
         // reading the stub and taking the read lock: then the stub has moved on, and
         // we follow it.
         for (int attempt = 0;; ++attempt) {
-            shard.generation = detail::published_generation(shard.path);
+            shard.generation = format::published_generation(shard.path);
             if (!shard.generation) {
                 shard.db = Xapian::Database(shard.path);
                 break;
             }
             const std::string dir = shard.path + "/" + *shard.generation;
-            shard.generation_lock = detail::GenerationReadLock(dir);
+            shard.generation_lock = format::GenerationReadLock(dir);
             if (attempt < kMaxGenerationFollows &&
-                detail::published_generation(shard.path) != shard.generation) {
+                format::published_generation(shard.path) != shard.generation) {
                 continue;
             }
             try {
@@ -145,7 +145,7 @@ void ShardSet::open_local(Shard& shard, const std::string& where) {
                 break;
             } catch (const Xapian::DatabaseOpeningError&) {
                 if (attempt >= kMaxGenerationFollows ||
-                    detail::published_generation(shard.path) == shard.generation) {
+                    format::published_generation(shard.path) == shard.generation) {
                     throw;
                 }
             }
@@ -190,7 +190,7 @@ void ShardSet::combine() {
         db_.add_database(shard.db);
         open.push_back(shard.db);
     }
-    vocabulary_ = VocabularyReader(std::move(open));
+    vocabulary_ = format::VocabularyReader(std::move(open));
 }
 
 bool ShardSet::all_local() const {
@@ -250,7 +250,7 @@ void ShardSet::refresh() {
             }
             continue;
         }
-        const auto published = detail::published_generation(shard.path);
+        const auto published = format::published_generation(shard.path);
         if (published && published != shard.generation) {
             if (listed_) {
                 try_open(shard);

@@ -41,7 +41,7 @@ struct Shard {
     std::string host;      // remote
     unsigned port = 0;
     std::optional<std::string> generation;  // the published generation read, if any
-    detail::GenerationReadLock generation_lock;
+    format::GenerationReadLock generation_lock;
     Xapian::Database db;
     bool open = false;
     std::string error;     // why it is not open
@@ -67,7 +67,7 @@ public:
     const Xapian::Database& db() const { return db_; }
     /// The vocabulary of the open shards (each read on its own: Xapian reads metadata of
     /// the first database only).
-    const VocabularyReader& vocabulary() const { return vocabulary_; }
+    const format::VocabularyReader& vocabulary() const { return vocabulary_; }
     /// The analysis the shards were built with.
     IndexAnalysis& analysis() { return analysis_; }
 
@@ -99,7 +99,7 @@ private:
     bool listed_ = false;  // path_ is a shard list
     std::vector<Shard> shards_;
     Xapian::Database db_;
-    VocabularyReader vocabulary_;
+    format::VocabularyReader vocabulary_;
     IndexAnalysis analysis_;
 };
 

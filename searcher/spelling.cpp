@@ -66,7 +66,7 @@ bool used_anywhere(const Xapian::Database& db, const std::string& word,
 /// documents of its stem in the families in scope, or of the word itself. A word the
 /// search finds through its stem is not misspelt: "strasse" finds German "Straße" (german2
 /// folds ß to ss) although the word "strasse" is not in the vocabulary.
-Xapian::doccount found_in(const Xapian::Database& db, const VocabularyReader& vocabulary,
+Xapian::doccount found_in(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
                           const std::string& word, std::optional<analysis::Family> family,
                           const analysis::Analyzer& stemmers) {
     const auto stem_freq = [&](analysis::Family f) {
@@ -195,10 +195,10 @@ unsigned edit_distance(std::u32string_view a, std::u32string_view b, unsigned ma
 std::string suggest_word(const Xapian::Database& db, const std::string& word,
                          std::optional<analysis::Family> family,
                          const analysis::Analyzer& stemmers, const SpellingOptions& options) {
-    return suggest_word(db, VocabularyReader({db}), word, family, stemmers, options);
+    return suggest_word(db, format::VocabularyReader({db}), word, family, stemmers, options);
 }
 
-std::string suggest_word(const Xapian::Database& db, const VocabularyReader& vocabulary,
+std::string suggest_word(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
                          const std::string& word, std::optional<analysis::Family> family,
                          const analysis::Analyzer& stemmers, const SpellingOptions& options) {
     std::u32string target;
@@ -263,11 +263,11 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_
                                         std::optional<analysis::Family> family,
                                         const analysis::Analyzer& stemmers,
                                         const SpellingOptions& options) {
-    return suggest_query(db, VocabularyReader({db}), query_text, family, stemmers, options);
+    return suggest_query(db, format::VocabularyReader({db}), query_text, family, stemmers, options);
 }
 
 std::optional<Suggestion> suggest_query(const Xapian::Database& db,
-                                        const VocabularyReader& vocabulary,
+                                        const format::VocabularyReader& vocabulary,
                                         std::string_view query_text,
                                         std::optional<analysis::Family> family,
                                         const analysis::Analyzer& stemmers,

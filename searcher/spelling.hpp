@@ -139,7 +139,7 @@ std::string suggest_word(const Xapian::Database& db, const std::string& word,
 
 /// @brief suggest_word() for an index of several shards: `db` combines them, `vocabulary`
 /// reads each one's vocabulary (Xapian reads metadata of the first database only).
-std::string suggest_word(const Xapian::Database& db, const VocabularyReader& vocabulary,
+std::string suggest_word(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
                          const std::string& word, std::optional<analysis::Family> family,
                          const analysis::Analyzer& stemmers, const SpellingOptions& options = {});
 
@@ -179,7 +179,7 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_
 
 /// @brief suggest_query() for an index of several shards (see suggest_word()).
 std::optional<Suggestion> suggest_query(const Xapian::Database& db,
-                                        const VocabularyReader& vocabulary,
+                                        const format::VocabularyReader& vocabulary,
                                         std::string_view query_text,
                                         std::optional<analysis::Family> family,
                                         const analysis::Analyzer& stemmers,

@@ -17,8 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         Xapian::Document doc;
         Xapian::termpos pos = 0;
         analyzer.vocabulary().begin_document();
-        analyzer.index_text(doc, text, family, lupe::analysis::schema::kBodyField, 1, pos, true);
-        analyzer.index_text(doc, text, family, lupe::analysis::schema::kTitleField, 2, pos);
+        analyzer.index_text(doc, text, family, lupe::format::schema::kBodyField, 1, pos, true);
+        analyzer.index_text(doc, text, family, lupe::format::schema::kTitleField, 2, pos);
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
             if ((*t).empty() || (*t).size() > 245) __builtin_trap();  // Xapian's term limit
         }

@@ -7,6 +7,7 @@
 #include "format/schema.hpp"
 
 using namespace lupe::analysis;
+namespace schema = lupe::format::schema;
 
 TEST_CASE("stemmers: English and German literal pairs") {
     const Stemmers s;

@@ -18,7 +18,7 @@
 #include "lupe/index_writer.hpp"
 #include "support/temp_dir.hpp"
 
-namespace schema = lupe::analysis::schema;
+namespace schema = lupe::format::schema;
 using lupe::format::AnalysisPeer;
 using lupe::format::check_compatibility;
 using lupe::format::ExpectedAnalysis;
@@ -207,12 +207,12 @@ TEST_CASE("format: shard routing records") {
 }
 
 TEST_CASE("format: layout names") {
-    CHECK(lupe::detail::next_generation(std::nullopt) ==
-          std::string(lupe::detail::kGenerationPrefix) + "000001");
-    CHECK(lupe::detail::build_directory_name(4711).starts_with(lupe::detail::kBuildPrefix));
-    CHECK(lupe::detail::build_shard_name(3) == std::string(lupe::detail::kBuildShardPrefix) + "3");
-    CHECK(lupe::detail::shard_directory_name(2) ==
-          std::string(lupe::detail::kShardDirectoryPrefix) + "2");
+    CHECK(lupe::format::next_generation(std::nullopt) ==
+          std::string(lupe::format::kGenerationPrefix) + "000001");
+    CHECK(lupe::format::build_directory_name(4711).starts_with(lupe::format::kBuildPrefix));
+    CHECK(lupe::format::build_shard_name(3) == std::string(lupe::format::kBuildShardPrefix) + "3");
+    CHECK(lupe::format::shard_directory_name(2) ==
+          std::string(lupe::format::kShardDirectoryPrefix) + "2");
 }
 
 TEST_CASE("format: a rebuild refused when it opens the index leaves no build directory") {
@@ -223,7 +223,7 @@ TEST_CASE("format: a rebuild refused when it opens the index leaves no build dir
         writer.add_document({.id = "a", .body = "pelicans"});
         writer.commit();
     }
-    const auto generation = lupe::detail::published_generation(path);
+    const auto generation = lupe::format::published_generation(path);
     REQUIRE(generation);
     {
         Xapian::WritableDatabase db(path + "/" + *generation, Xapian::DB_OPEN);
@@ -233,7 +233,7 @@ TEST_CASE("format: a rebuild refused when it opens the index leaves no build dir
     CHECK_THROWS_AS(lupe::IndexWriter(path, {.default_lang = "en", .rebuild = true, .shard = true}),
                     lupe::IndexCorruptError);
     for (const auto& entry : std::filesystem::directory_iterator(path)) {
-        CHECK_FALSE(entry.path().filename().string().starts_with(lupe::detail::kBuildPrefix));
+        CHECK_FALSE(entry.path().filename().string().starts_with(lupe::format::kBuildPrefix));
     }
-    CHECK(lupe::detail::published_generation(path) == generation);
+    CHECK(lupe::format::published_generation(path) == generation);
 }

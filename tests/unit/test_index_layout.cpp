@@ -12,7 +12,7 @@
 #include "format/index_layout.hpp"
 #include "support/temp_dir.hpp"
 
-using namespace lupe::detail;
+using namespace lupe::format;
 namespace fs = std::filesystem;
 
 TEST_CASE("generations: names, stub, atomic publish") {

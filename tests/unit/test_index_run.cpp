@@ -57,7 +57,7 @@ Result run(const std::string& index, const std::vector<std::string>& sources,
 // The published index (through its stub file, or a sharded one's shard list, as
 // searchers open them).
 Xapian::Database open(const std::string& index) {
-    const std::string list = (fs::path(index) / lupe::detail::kShardListName).string();
+    const std::string list = (fs::path(index) / lupe::format::kShardListName).string();
     if (fs::exists(list)) return Xapian::Database(list);
     return Xapian::Database(index);
 }

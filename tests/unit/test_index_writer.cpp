@@ -84,7 +84,7 @@ TEST_CASE("IndexWriter: invalid documents are rejected and the index is unchange
         }
     };
     rejects({.body = "x"}, "no id");
-    rejects({.id = std::string(lupe::analysis::schema::kMaxIdBytes + 1, 'i'), .body = "x"}, "above the limit");
+    rejects({.id = std::string(lupe::format::schema::kMaxIdBytes + 1, 'i'), .body = "x"}, "above the limit");
     rejects({.id = "a", .title = " ", .body = "\n"}, "document \"a\": no text");
     rejects({.id = "b", .body = "bad \xC3("}, "invalid UTF-8 in field \"body\" at byte 5");
     rejects({.id = "c", .body = "x", .url = "\xFF"}, "field \"url\"");
@@ -107,7 +107,7 @@ TEST_CASE("IndexWriter: a date that is not ISO 8601 is kept for display, with a 
     writer.commit();
     Xapian::Database db(dir / "idx");
     Xapian::PostingIterator p = db.postlist_begin("Qb");
-    CHECK(db.get_document(*p).get_value(lupe::analysis::schema::kDateSlot) == "1987-04-09");
+    CHECK(db.get_document(*p).get_value(lupe::format::schema::kDateSlot) == "1987-04-09");
 }
 
 TEST_CASE("IndexWriter: one writer at a time") {
@@ -189,7 +189,7 @@ Contents contents(const std::string& path) {
     Contents c;
     c.documents = db.get_doccount();
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) c.terms[*it] = it.get_termfreq();
-    const std::string prefix(lupe::analysis::schema::kVocabularyPrefix);
+    const std::string prefix(lupe::format::schema::kVocabularyPrefix);
     for (auto it = db.metadata_keys_begin(prefix); it != db.metadata_keys_end(prefix); ++it) {
         c.vocabulary[*it] = db.get_metadata(*it);
     }

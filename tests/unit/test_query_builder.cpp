@@ -21,10 +21,11 @@
 using namespace lupe::searcher;
 using lupe::analysis::Analyzer;
 using lupe::analysis::Family;
+using lupe::format::VocabularyReader;
 
 namespace {
 
-namespace schema = lupe::analysis::schema;
+namespace schema = lupe::format::schema;
 
 // One analyzer for the whole program, as a searcher thread keeps one, with a hand-made
 // German word list (independent of wngerman) for the compound cases.

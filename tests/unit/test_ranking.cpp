@@ -15,7 +15,7 @@
 #include "support/temp_dir.hpp"
 
 using namespace lupe::searcher;
-namespace schema = lupe::analysis::schema;
+namespace schema = lupe::format::schema;
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include "support/temp_dir.hpp"
 #include "support/text.hpp"
 
-using lupe::detail::read_shard_list;
-using lupe::detail::ShardSpec;
+using lupe::format::read_shard_list;
+using lupe::format::ShardSpec;
 using lupe::test::TempDir;
 using lupe::test::has;
 

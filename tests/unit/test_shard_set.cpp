@@ -61,14 +61,14 @@ TEST_CASE("shard set: refresh follows a newly published generation and new commi
     TwoShards f;
     ShardSet set(f.list, {});
     REQUIRE(set.db().get_doccount() == 3);
-    const auto before = lupe::detail::published_generation(f.dir / "b");
+    const auto before = lupe::format::published_generation(f.dir / "b");
     REQUIRE(before);
 
     SUBCASE("a rebuilt shard") {
         lupe::IndexWriterOptions rebuild;
         rebuild.rebuild = true;
         write_index(f.dir / "b", "new-b", 5, rebuild);
-        REQUIRE(lupe::detail::published_generation(f.dir / "b") != before);
+        REQUIRE(lupe::format::published_generation(f.dir / "b") != before);
         CHECK(set.db().get_doccount() == 3);  // until refreshed
         set.refresh();
         CHECK(set.db().get_doccount() == 6);
@@ -77,7 +77,7 @@ TEST_CASE("shard set: refresh follows a newly published generation and new commi
     }
     SUBCASE("a commit to the same generation") {
         write_index(f.dir / "a", "more-a", 2);
-        REQUIRE(lupe::detail::published_generation(f.dir / "b") == before);
+        REQUIRE(lupe::format::published_generation(f.dir / "b") == before);
         set.refresh();
         CHECK(set.db().get_doccount() == 5);
     }

@@ -10,11 +10,11 @@
 #include "format/schema.hpp"
 #include "format/stored_document.hpp"
 
-using lupe::detail::compress_text;
-using lupe::detail::decode_fields;
-using lupe::detail::decompress_text;
-using lupe::detail::encode_fields;
-using lupe::detail::StoredFields;
+using lupe::format::compress_text;
+using lupe::format::decode_fields;
+using lupe::format::decompress_text;
+using lupe::format::encode_fields;
+using lupe::format::StoredFields;
 
 namespace {
 
@@ -130,10 +130,10 @@ TEST_CASE("stored text: round trip, and the empty text is stored as nothing") {
 
 TEST_CASE("stored text: the largest text the writer stores round-trips") {
     std::string text;
-    for (std::size_t i = 0; text.size() < lupe::analysis::schema::kMaxStoredTextBytes; ++i) {
+    for (std::size_t i = 0; text.size() < lupe::format::schema::kMaxStoredTextBytes; ++i) {
         text += "wort" + std::to_string(i) + " Größe ";
     }
-    text.resize(lupe::analysis::schema::kMaxStoredTextBytes);
+    text.resize(lupe::format::schema::kMaxStoredTextBytes);
     const std::string stored = compress_text(text);
     CHECK(stored.size() < text.size());
     CHECK(decompress_text(stored) == text);

@@ -13,9 +13,9 @@
 #include "format/vocabulary.hpp"
 #include "support/temp_dir.hpp"
 
-namespace schema = lupe::analysis::schema;
+namespace schema = lupe::format::schema;
 using lupe::analysis::Vocabulary;
-using lupe::searcher::VocabularyReader;
+using lupe::format::VocabularyReader;
 
 namespace {
 

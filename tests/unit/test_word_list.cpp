@@ -85,7 +85,7 @@ lupe::SearcherOptions searcher_options(const std::string& list) {
 
 std::string recorded_word_list(const std::string& index) {
     return Xapian::Database(index).get_metadata(
-        std::string(lupe::analysis::schema::kGermanWordListKey));
+        std::string(lupe::format::schema::kGermanWordListKey));
 }
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
@@ -115,15 +115,15 @@ TEST_CASE("word list: the fingerprint is FNV-1a 64 of the lines and their number
 }
 
 TEST_CASE("word list: the index records its list as fingerprint and path, and reads it back") {
-    const lupe::analysis::WordListRecord record{{0x0123456789abcdefull, 42}, "/x/my list"};
-    const std::string value = lupe::analysis::describe(record);
+    const lupe::format::WordListRecord record{{0x0123456789abcdefull, 42}, "/x/my list"};
+    const std::string value = lupe::format::describe(record);
     CHECK(value == "fnv1a64=0123456789abcdef words=42 path=/x/my list");
-    const auto back = lupe::analysis::parse_word_list_record(value);
+    const auto back = lupe::format::parse_word_list_record(value);
     REQUIRE(back);
     CHECK(back->fingerprint == record.fingerprint);
     CHECK(back->path == record.path);
-    CHECK_FALSE(lupe::analysis::parse_word_list_record(""));
-    CHECK_FALSE(lupe::analysis::parse_word_list_record("fnv1a64=12 words=3"));
+    CHECK_FALSE(lupe::format::parse_word_list_record(""));
+    CHECK_FALSE(lupe::format::parse_word_list_record("fnv1a64=12 words=3"));
 }
 
 TEST_CASE("word list: the path comes from the option, then $LUPE_GERMAN_WORDLIST, then the default") {

@@ -220,7 +220,7 @@ void remove_routing_marker(const std::string& path) {
     std::string generation;
     for (const auto& entry : std::filesystem::directory_iterator(path)) {
         const std::string name = entry.path().filename().string();
-        if (name.starts_with(lupe::detail::kGenerationPrefix)) generation = entry.path().string();
+        if (name.starts_with(lupe::format::kGenerationPrefix)) generation = entry.path().string();
     }
     REQUIRE_FALSE(generation.empty());
     Xapian::WritableDatabase db(generation, Xapian::DB_OPEN);
@@ -274,7 +274,7 @@ TEST_CASE("an unknown recorded routing is refused, naming the index") {
     {
         std::string generation;
         for (const auto& entry : std::filesystem::directory_iterator(path)) {
-            if (entry.path().filename().string().starts_with(lupe::detail::kGenerationPrefix)) {
+            if (entry.path().filename().string().starts_with(lupe::format::kGenerationPrefix)) {
                 generation = entry.path().string();
             }
         }
