@@ -35,11 +35,11 @@ void FileSync::run() {
 }
 
 void FileSync::problem(const Entry& e) {
-    warn(e.path.string(), 0, e.reason, e.problem == indexer::Problem::Fatal);
+    warn(e.path.string(), 0, e.reason, e.problem == Problem::Fatal);
 }
 
 bool FileSync::begin_file(const Entry& e) {
-    if (e.format == indexer::Format::Unsupported) {
+    if (e.format == Format::Unsupported) {
         ++summary_.files_skipped;
         return false;
     }
@@ -48,7 +48,7 @@ bool FileSync::begin_file(const Entry& e) {
     first_path_ = seen_files_.insert(key).second;
     if (!state.empty() && writer_.tag_record(key) == state) {
         std::size_t count = writer_.count_tagged(key);
-        const bool one_document = e.format != indexer::Format::Jsonl;
+        const bool one_document = e.format != Format::Jsonl;
         if (!one_document || !first_path_ || !other_path_indexed(key, e.id, state, count)) {
             ++summary_.files_unchanged;
             summary_.unchanged += count;
@@ -71,14 +71,14 @@ void FileSync::read_file(const Entry& e,
                          std::function<void(Document&&, std::size_t)> on_document,
                          std::function<void(std::size_t, const std::string&)> on_error,
                          std::function<void(std::uint64_t)> on_bytes) {
-    indexer::ReadCallbacks read;
+    readers::ReadCallbacks read;
     read.on_document = std::move(on_document);
     read.on_error = std::move(on_error);
     read.on_bytes = std::move(on_bytes);
-    if (e.format == indexer::Format::Jsonl) {
-        indexer::read_jsonl_file(e.path, read);
+    if (e.format == Format::Jsonl) {
+        readers::read_jsonl_file(e.path, read);
     } else {
-        indexer::read_text_file(e.path, e.id, e.format == indexer::Format::Markdown, read);
+        readers::read_text_file(e.path, e.id, e.format == Format::Markdown, read);
     }
 }
 
@@ -205,7 +205,7 @@ void FileSync::check_rebuild(bool guard_rebuild) {
         bool any = false;
         std::size_t kept = 0;
         for (std::size_t i = 0; i < plan_.sources.size(); ++i) {
-            if (!indexer::path_inside(file, plan_.sources[i].root)) continue;
+            if (!path_inside(file, plan_.sources[i].root)) continue;
             if (!any) kept = writer_.count_tagged(file);
             any = true;
             d.had[i] += count;
