@@ -9,7 +9,7 @@
 #include "readers.hpp"
 #include "lupe/error.hpp"
 
-namespace lupe::indexer {
+namespace lupe::readers {
 namespace {
 
 // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, ";
@@ -110,4 +110,4 @@ void read_jsonl_file(const std::filesystem::path& path, const ReadCallbacks& cal
     if (documents == 0 && source->line_number() == 0) callbacks.on_error(0, "empty file");
 }
 
-}  // namespace lupe::indexer
+}  // namespace lupe::readers

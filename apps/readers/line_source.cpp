@@ -5,7 +5,7 @@
 
 #include "lupe/error.hpp"
 
-namespace lupe::indexer {
+namespace lupe::readers {
 namespace {
 constexpr unsigned kReadChunk = 256 * 1024;
 }
@@ -100,4 +100,4 @@ std::uint64_t LineSource::bytes_read() const {
     return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
 }
 
-}  // namespace lupe::indexer
+}  // namespace lupe::readers

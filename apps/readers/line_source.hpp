@@ -9,7 +9,7 @@
 
 #include <zlib.h>
 
-namespace lupe::indexer {
+namespace lupe::readers {
 
 class LineSource {
 public:
@@ -44,4 +44,4 @@ private:
     std::size_t line_number_ = 0;
 };
 
-}  // namespace lupe::indexer
+}  // namespace lupe::readers

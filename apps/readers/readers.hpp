@@ -13,7 +13,7 @@
 
 #include "lupe/document.hpp"
 
-namespace lupe::indexer {
+namespace lupe::readers {
 
 /// Largest .txt/.md file read as one document. A bigger "text" file is nearly always a
 /// log or a data dump that would swamp the index and the snippets.
@@ -46,4 +46,4 @@ Document parse_jsonl_document(std::string_view line);
 /// Read a .jsonl or .jsonl.gz file, one document per non-blank line.
 void read_jsonl_file(const std::filesystem::path& path, const ReadCallbacks& callbacks);
 
-}  // namespace lupe::indexer
+}  // namespace lupe::readers

@@ -12,7 +12,7 @@
 #include "lupe/utf8.hpp"
 #include "readers.hpp"
 
-namespace lupe::indexer {
+namespace lupe::readers {
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -129,4 +129,4 @@ void read_text_file(const std::filesystem::path& path, const std::string& id, bo
     callbacks.on_document(std::move(doc), 0);
 }
 
-}  // namespace lupe::indexer
+}  // namespace lupe::readers

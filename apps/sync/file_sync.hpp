@@ -6,10 +6,9 @@
 // Internal to lupe::app.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,8 +16,6 @@
 #include <unordered_set>
 
 #include "lupe/app/index_run.hpp"
-#include "lupe/error.hpp"
-#include "lupe/shards.hpp"
 #include "mass_delete_guard.hpp"
 #include "run_plan.hpp"
 
@@ -28,132 +25,53 @@ class FileSync {
 public:
     // shard_index and shard_count: the shard the writer writes (0 of 1: an unsharded index).
     FileSync(IndexWriter& writer, const Plan& plan, const IndexRunObserver& observer,
-             const IndexRunOptions& options, std::size_t shard_index, std::size_t shard_count)
-        : writer_(writer), plan_(plan), observer_(observer), options_(options),
-          shard_index_(shard_index), shard_count_(shard_count),
-          start_(std::chrono::steady_clock::now()) {
-        summary_.files_total = plan.files_total;
-        summary_.bytes_total = plan.bytes_total;
-    }
+             const IndexRunOptions& options, std::size_t shard_index, std::size_t shard_count);
 
     // The run of an unsharded index: every entry of the plan, each file read into this
     // writer.
-    void run() {
-        for (const Entry& e : plan_.entries) {
-            if (e.kind == Entry::Kind::Problem) {
-                problem(e);
-                continue;
-            }
-            if (!begin_file(e)) continue;
-            read_file(e, [this](Document&& doc, std::size_t line) { add(doc, line); },
-                      [this](std::size_t line, const std::string& reason) { read_error(line, reason); },
-                      [this](std::uint64_t bytes) { read_bytes(bytes); });
-            end_file(e);
-        }
-    }
+    void run();
 
     // What the walk could not do (an unreadable directory, a link not followed).
-    void problem(const Entry& e) {
-        warn(e.path.string(), 0, e.reason, e.problem == indexer::Problem::Fatal);
-    }
+    void problem(const Entry& e);
 
     // A file of the plan: false when it is not read (not a supported format, or unchanged
     // since its state was recorded: its documents are counted as unchanged); true when it
     // must be read, each of its documents given to add() (or, of another shard, to
     // pass_over()) and its reading problems to read_error(), then end_file() called.
-    bool begin_file(const Entry& e) {
-        if (e.format == indexer::Format::Unsupported) {
-            ++summary_.files_skipped;
-            return false;
-        }
-        const std::string& key = e.key;
-        const std::string& state = e.state;
-        first_path_ = seen_files_.insert(key).second;
-        if (!state.empty() && writer_.tag_record(key) == state) {
-            std::size_t count = writer_.count_tagged(key);
-            const bool one_document = e.format != indexer::Format::Jsonl;
-            if (!one_document || !first_path_ || !other_path_indexed(key, e.id, state, count)) {
-                ++summary_.files_unchanged;
-                summary_.unchanged += count;
-                done(e, summary_.bytes_done);
-                return false;
-            }
-        }
-        ++summary_.files_read;
-        current_ = e.path.string();
-        current_key_ = key;
-        current_file_ = std::make_shared<const File>(File{key, current_});
-        current_size_ = e.size;
-        ids_seen_.clear();
-        file_failures_ = 0;
-        bytes_before_ = summary_.bytes_done;
-        return true;
-    }
+    bool begin_file(const Entry& e);
 
     // Reads a file of the plan with the reader of its format.
     static void read_file(const Entry& e, std::function<void(Document&&, std::size_t)> on_document,
                           std::function<void(std::size_t, const std::string&)> on_error,
-                          std::function<void(std::uint64_t)> on_bytes) {
-        indexer::ReadCallbacks read;
-        read.on_document = std::move(on_document);
-        read.on_error = std::move(on_error);
-        read.on_bytes = std::move(on_bytes);
-        if (e.format == indexer::Format::Jsonl) {
-            indexer::read_jsonl_file(e.path, read);
-        } else {
-            indexer::read_text_file(e.path, e.id, e.format == indexer::Format::Markdown, read);
-        }
-    }
+                          std::function<void(std::uint64_t)> on_bytes);
 
     // A reader-level failure in the file being read (a malformed line, an I/O error).
-    void read_error(std::size_t line, const std::string& reason) {
-        ++file_failures_;
-        warn(current_, line, reason, true);
-    }
+    void read_error(std::size_t line, const std::string& reason);
 
     // Progress inside a big file; done() counts the whole file when it is read.
-    void read_bytes(std::uint64_t bytes) {
-        summary_.bytes_done = bytes_before_ + std::min<std::uint64_t>(bytes, current_size_);
-    }
+    void read_bytes(std::uint64_t bytes);
 
     // The file being read is read.
-    void end_file(const Entry& e) {
-        // Only a file read without reader-level failures (a malformed line, an I/O error, a
-        // document without id, an id another file has) tells which of its documents are
-        // gone; one that failed keeps its documents, and no state, so that the next run
-        // reads it. A document the writer rejected for its content still counts as seen
-        // (see add()). (A rebuild holds only what this run read: nothing can be gone.)
-        if (file_failures_ == 0) {
-            if (writer_.rebuilding()) {
-                writer_.set_tag_record(e.key, e.state);
-            } else {
-                summary_.deleted += delete_file_documents(
-                    e.key, [this](const std::string& doc_id) { return ids_seen_.count(doc_id) > 0; });
-                writer_.set_tag_record(e.key, e.state);
-            }
-        }
-        done(e, bytes_before_);
-    }
+    void end_file(const Entry& e);
+
+    // Whether a document of the file being read is this shard's: routed by the routing
+    // the shard recorded (an empty id is the first shard's, which reports it).
+    bool owns(const std::string& id) const;
+
+    // A document of the file being read that another shard indexes: it counts as seen
+    // here (the file's documents of this shard are those not seen).
+    void pass_over(const std::string& id, std::size_t line);
+
+    // Documents go to the writer's worker threads; their outcome is counted when it
+    // arrives (on this thread, during a later call of the writer).
+    void add(Document& doc, std::size_t line);
 
     // `guard_rebuild`: refuse to publish a rebuild that drops too much (unsharded runs; a
     // sharded run is guarded by its planning pass alone, as its shards publish in turn).
-    IndexRunSummary finish(bool guard_rebuild) {
-        finish_writing(guard_rebuild);
-        return summary();
-    }
+    IndexRunSummary finish(bool guard_rebuild);
 
     // finish() in two steps, for a sharded run: the writer published, then the counts.
-    void finish_writing(bool guard_rebuild) {
-        writer_.wait();
-        if (writer_.rebuilding()) {
-            check_rebuild(guard_rebuild);
-        } else {
-            delete_vanished_files();
-        }
-        summary_.documents_total = writer_.document_count();
-        writer_.publish();
-        summary_.seconds = elapsed();
-    }
+    void finish_writing(bool guard_rebuild);
 
     // The counts so far.
     const IndexRunSummary& summary() const { return summary_; }
@@ -174,227 +92,54 @@ private:
         bool indexed_before = false;  // found in the index, from a file not read (yet)
     };
 
-    static std::string where(const std::string& path, std::size_t line) {
-        return line ? path + ":" + std::to_string(line) : path;
-    }
+    // "path" or "path:line".
+    static std::string where(const std::string& path, std::size_t line);
 
     // A file dealt with (read, or found unchanged): counted for the progress display.
-    void done(const Entry& e, std::uint64_t bytes_before) {
-        if (!first_path_) return;
-        ++summary_.files_done;
-        summary_.bytes_done = bytes_before + e.size;
-        progress();
-    }
+    void done(const Entry& e, std::uint64_t bytes_before);
 
-    // A .txt or .md file has one document, under the id the walker gives it. One under
-    // another id was indexed through another path to the same file, or under the id of
-    // lupe 0.4, which did not prefix the ids of several sources: a symbolic link followed
-    // then (--follow-symlinks, or lupe 0.3, which followed every link) and not now. Such
-    // documents are deleted, and a file whose own document is missing is read again
-    // although it did not change (also when another file's document took its id in a run
-    // of lupe 0.4, which indexed one of "home/todo.md" and "work/todo.md"). (Only on the
-    // first path that reaches the file in a run: a file that overlapping sources reach
-    // twice keeps the id of the first.)
-    // `count`: the file's documents in this writer; on return, those that are left.
-    // @return whether to read the file again
+    // Whether an unchanged .txt or .md file must be read again because its document is
+    // indexed under another id (see the definition). `count`: the file's documents in
+    // this writer; on return, those that are left.
     bool other_path_indexed(const std::string& key, const std::string& id,
-                            const std::string& state, std::size_t& count) {
-        // Unsharded (or not told), the file's own document is here or nowhere.
-        const bool own_shard =
-            shard_count_ < 2 || shard_of(id, shard_count_, writer_.shard_routing()) == shard_index_;
-        // A file with a state and no document in its own shard lost it to another file's
-        // document with the same id (lupe 0.4), or its document was rejected: read it.
-        if (count == 0) return own_shard;
-        bool own = false;
-        const std::size_t deleted =
-            delete_file_documents(key, [&](const std::string& doc_id) {
-                if (doc_id != id) return false;
-                own = true;
-                return true;
-            });
-        summary_.deleted += deleted;
-        count -= deleted;
-        if (own) return false;
-        if (own_shard) return true;  // its state went with its last document
-        // This shard has no document of the file, as it should; keep the file's state.
-        writer_.set_tag_record(key, state);
-        return false;
-    }
+                            const std::string& state, std::size_t& count);
 
     // Deletes the documents of a recorded file whose ids `keep` does not accept, and the
     // file's state when none is kept (the file is then read again by the next run).
     std::size_t delete_file_documents(const std::string& key,
-                                      const std::function<bool(const std::string&)>& keep) {
-        std::size_t kept = 0;
-        const std::size_t deleted = writer_.delete_tagged(key, [&](const std::string& id) {
-            if (!keep(id)) return false;
-            ++kept;
-            return true;
-        });
-        if (kept == 0) writer_.set_tag_record(key, "");
-        return deleted;
-    }
+                                      const std::function<bool(const std::string&)>& keep);
 
     // Documents of recorded files that lie under this run's sources but were not found:
     // the file was deleted, renamed, or is now ignored.
-    void delete_vanished_files() {
-        for (const auto& file : writer_.recorded_tags()) {
-            if (seen_files_.count(file)) continue;
-            if (!inside_any(file, plan_.roots) || inside_any(file, plan_.unreadable)) continue;
-            summary_.deleted += delete_file_documents(
-                file, [](const std::string&) { return false; });
-        }
-    }
+    void delete_vanished_files();
 
     // A rebuild, before it is published: what it drops of the published index is
     // deleted; a source whose documents it holds none of, or a drop past the share, is
     // refused (the published index stays as it is).
-    void check_rebuild(bool guard_rebuild) {
-        const PublishedIndexCounts published = writer_.published_counts(true);
-        summary_.deleted = published.dropped;
-        if (!guard_rebuild) return;
-        Deletions d(plan_);
-        d.documents = published.documents;
-        d.total = published.dropped;
-        for (const auto& [file, count] : published.tag_documents) {
-            if (count == 0) continue;
-            bool any = false;
-            std::size_t kept = 0;
-            for (std::size_t i = 0; i < plan_.sources.size(); ++i) {
-                if (!indexer::path_inside(file, plan_.sources[i].root)) continue;
-                if (!any) kept = writer_.count_tagged(file);
-                any = true;
-                d.had[i] += count;
-                d.gone[i] += count - std::min(count, kept);
-            }
-        }
-        guard(plan_, d, options_, "the rebuilt index was not published, the published one is "
-                                  "as it was");
-    }
+    void check_rebuild(bool guard_rebuild);
 
-public:
-    // Whether a document of the file being read is this shard's: routed by the routing
-    // the shard recorded (an empty id is the first shard's, which reports it).
-    bool owns(const std::string& id) const {
-        if (shard_count_ < 2) return true;
-        return (id.empty() ? 0 : shard_of(id, shard_count_, writer_.shard_routing())) == shard_index_;
-    }
-
-    // A document of the file being read that another shard indexes: it counts as seen
-    // here (the file's documents of this shard are those not seen).
-    void pass_over(const std::string& id, std::size_t line) {
-        if (!id.empty() && !first_of_id(id, line)) return progress();
-        ids_seen_.insert(id);
-    }
-
-    // Documents go to the writer's worker threads; their outcome is counted when it
-    // arrives (on this thread, during a later call of the writer).
-    void add(Document& doc, std::size_t line) {
-        const std::string id = doc.id;
-        if (!id.empty() && !first_of_id(id, line)) return progress();
-        try {
-            writer_.add_document_async(
-                std::move(doc), current_key_,
-                [this, id, path = current_, line](const AddOutcome& outcome) {
-                    counted(outcome, id, path, line);
-                });
-            ids_seen_.insert(id);
-        } catch (const DocumentError& e) {
-            // Rejected for its content (its id is known): it counts as seen, so that an
-            // older good version of it stays, and the file's state is recorded. Without an
-            // id, nothing tells which document of the file it is: the file stays unrecorded.
-            if (id.empty()) {
-                ++file_failures_;
-            } else {
-                ids_seen_.insert(id);
-            }
-            warn(current_, line, e.what(), true);
-            progress();
-        }
-    }
-
-private:
     // Whether the run may index this document: the first with its id in this run, or a
     // later line of the same JSONL file (which replaces the earlier, with a warning).
-    bool first_of_id(const std::string& id, std::size_t line) {
-        auto it = produced_.find(id);
-        if (it == produced_.end()) {
-            // Not yet in this run; the index may hold it from a file that is not read
-            // because it did not change (or is read later).
-            const std::string other = writer_.document_tag(id, current_key_);
-            if (other.empty() || other == current_key_ || !still_there(other)) {
-                produced_.emplace(id, Place{current_file_, line, false});
-                return true;
-            }
-            auto file = std::make_shared<const File>(File{other, other});
-            it = produced_.emplace(id, Place{std::move(file), 0, true}).first;
-        }
-        Place& first = it->second;
-        if (first.indexed_before && first.file->key == current_key_) {
-            first = Place{current_file_, line, false};  // its own file, read now
-            return true;
-        }
-        if (first.file->key != current_key_) {
-            ++file_failures_;
-            warn(current_, line,
-                 "document \"" + id + "\": " + where(first.file->path, first.line) +
-                     " has a document with the same id; not indexed (ids must be unique across "
-                     "the sources of an index)",
-                 true);
-            return false;
-        }
-        // The same line again: the same file reached through overlapping sources.
-        if (first.line != line) {
-            warn(current_, line,
-                 "document \"" + id + "\": the same id as line " + std::to_string(first.line) +
-                     "; this later line replaces it",
-                 false);
-            first.line = line;
-        }
-        return true;
-    }
+    bool first_of_id(const std::string& id, std::size_t line);
 
     // Whether a recorded file keeps its documents after this run: found by the walk, or
     // outside the run's sources and still on disk. (A file under a source that the walk
     // did not find is gone, or now ignored: its documents go, and may move elsewhere.)
-    bool still_there(const std::string& file) const {
-        if (plan_.files.count(file)) return true;
-        if (inside_any(file, plan_.roots)) return false;
-        std::error_code ec;
-        return std::filesystem::exists(file, ec);
-    }
+    bool still_there(const std::string& file) const;
 
+    // The outcome of an added document, when the writer reports it.
     void counted(const AddOutcome& outcome, const std::string& id, const std::string& path,
-                 std::size_t line) {
-        if (outcome.unchanged) {
-            ++summary_.unchanged;
-            return progress();
-        }
-        auto& counts = outcome.replaced ? summary_.updated : summary_.added;
-        ++counts[outcome.lang];
-        for (const auto& note : outcome.notes) {
-            warn(path, line, "document \"" + id + "\": " + note, false);
-        }
-        progress();
-    }
+                 std::size_t line);
 
-    void progress() {
-        if (observer_.on_progress) {
-            summary_.seconds = elapsed();
-            observer_.on_progress(summary_, current_);
-        }
-    }
+    // Reports the counts so far to the observer.
+    void progress();
 
     // `failed` counts what was lost, `warnings` the notes that lost nothing.
     void warn(const std::string& path, std::size_t line, const std::string& message,
-              bool document_failed) {
-        ++(document_failed ? summary_.failed : summary_.warnings);
-        if (observer_.on_warning) observer_.on_warning({path, line, message, document_failed});
-    }
+              bool document_failed);
 
-    double elapsed() const {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    }
+    // Seconds since the run started.
+    double elapsed() const;
 
     IndexWriter& writer_;
     const Plan& plan_;
@@ -415,6 +160,5 @@ private:
     std::uint64_t bytes_before_ = 0;   // bytes done before the file being read
     std::uint64_t current_size_ = 0;   // the size of the file being read
 };
-
 
 }  // namespace lupe::sync

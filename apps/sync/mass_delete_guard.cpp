@@ -28,7 +28,7 @@ void Deletions::add_planned(const Plan& plan, const PublishedIndexCounts& publis
         const bool deleted = found == plan.files.end() || found->second == 0;
         if (deleted) total += count;
         for (std::size_t i = 0; i < plan.sources.size(); ++i) {
-            if (!indexer::path_inside(file, plan.sources[i].root)) continue;
+            if (!path_inside(file, plan.sources[i].root)) continue;
             had[i] += count;
             if (deleted) gone[i] += count;
         }

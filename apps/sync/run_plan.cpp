@@ -32,7 +32,7 @@ std::string default_name(const std::string& given) {
         std::error_code ec;
         name = fs::weakly_canonical(given, ec).filename().string();
     }
-    return indexer::id_of_name(name);
+    return id_of_name(name);
 }
 
 // The sources of a run, with the id prefix of each (see index_sources()). Refuses, before
@@ -47,7 +47,7 @@ std::vector<Source> resolve_sources(const std::vector<std::string>& given) {
             source.path = text.substr(eq + 1);
             if (source.name.empty() || source.name.find('/') != std::string::npos ||
                 source.name == "." || source.name == ".." ||
-                indexer::id_of_name(source.name) != source.name) {
+                id_of_name(source.name) != source.name) {
                 throw InvalidArgumentError(
                     "source " + text + ": the name \"" + source.name + "\" cannot begin document "
                     "ids (NAME=DIR: NAME is not empty, \".\" or \"..\", has no \"/\", and is "
@@ -107,21 +107,21 @@ Plan plan_run(const std::vector<std::string>& given, const IndexRunOptions& opti
     }
     Plan plan;
     plan.sources = resolve_sources(given);
-    indexer::WalkOptions walk_options;
+    WalkOptions walk_options;
     walk_options.follow_symlinks = options.follow_symlinks;
     std::error_code ec;
     walk_options.skip_dirs.push_back(fs::weakly_canonical(index_dir, ec).string());
     for (const Source& source : plan.sources) {
         plan.roots.push_back(source.root);
         const std::string prefix = source.name.empty() ? std::string() : source.name + "/";
-        indexer::WalkCallbacks walk;
+        WalkCallbacks walk;
         walk.on_file = [&](const fs::path& path, const std::string& id) {
             Entry e;
             e.path = path;
             // A directory SOURCE's files only: a file SOURCE's id stays its name.
             e.id = prefix.empty() || !is_directory(source.path) ? id : prefix + id;
-            e.format = indexer::format_of(path);
-            if (e.format != indexer::Format::Unsupported) {
+            e.format = format_of(path);
+            if (e.format != Format::Unsupported) {
                 std::error_code ec2;
                 e.key = fs::weakly_canonical(path, ec2).string();
                 e.state = file_state(path, e.size);
@@ -133,11 +133,11 @@ Plan plan_run(const std::vector<std::string>& given, const IndexRunOptions& opti
             plan.entries.push_back(std::move(e));
         };
         walk.on_problem = [&](const fs::path& path, const std::string& reason,
-                              indexer::Problem problem) {
+                              Problem problem) {
             // A note (a link not followed, a loop, a second path, a broken link) hides
             // nothing: what lies behind it is walked elsewhere or out of scope. Only what
             // could not be read keeps its documents.
-            if (problem != indexer::Problem::Note) {
+            if (problem != Problem::Note) {
                 std::error_code ec2;
                 plan.unreadable.push_back(fs::weakly_canonical(path, ec2).string());
             }
@@ -152,18 +152,18 @@ Plan plan_run(const std::vector<std::string>& given, const IndexRunOptions& opti
         walk.on_link_out = [&](const fs::path& target) {
             const std::string t = target.string();
             if (std::none_of(plan.roots.begin(), plan.roots.end(),
-                             [&](const std::string& r) { return indexer::path_inside(t, r); })) {
+                             [&](const std::string& r) { return path_inside(t, r); })) {
                 plan.roots.push_back(t);
             }
         };
-        indexer::walk_source(source.path, walk, walk_options);
+        walk_source(source.path, walk, walk_options);
     }
     return plan;
 }
 
 bool inside_any(const std::string& path, const std::vector<std::string>& dirs) {
     return std::any_of(dirs.begin(), dirs.end(),
-                       [&](const std::string& d) { return indexer::path_inside(path, d); });
+                       [&](const std::string& d) { return path_inside(path, d); });
 }
 
 }  // namespace lupe::sync

@@ -32,9 +32,9 @@ struct Entry {
     std::string key;     // File: canonical path (the file's name in the index)
     std::string state;   // File: "<size> <mtime ns>", "" when it cannot be read
     std::uint64_t size = 0;
-    indexer::Format format = indexer::Format::Unsupported;
+    Format format = Format::Unsupported;
     std::string reason;  // Problem
-    indexer::Problem problem = indexer::Problem::Note;
+    Problem problem = Problem::Note;
 };
 
 struct Plan {

@@ -16,7 +16,7 @@
 
 #include "lupe/utf8.hpp"
 
-namespace lupe::indexer {
+namespace lupe::sync {
 namespace fs = std::filesystem;
 
 namespace {
@@ -224,4 +224,4 @@ void walk_source(const fs::path& source, const WalkCallbacks& callbacks,
     Walker(callbacks, options).walk_source(source);
 }
 
-}  // namespace lupe::indexer
+}  // namespace lupe::sync

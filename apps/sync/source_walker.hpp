@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lupe::indexer {
+namespace lupe::sync {
 
 enum class Format { Text, Markdown, Jsonl, Unsupported };
 
@@ -78,4 +78,4 @@ struct WalkCallbacks {
 void walk_source(const std::filesystem::path& source, const WalkCallbacks& callbacks,
                  const WalkOptions& options = {});
 
-}  // namespace lupe::indexer
+}  // namespace lupe::sync

@@ -5,7 +5,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string path = lupe::fuzz::scratch_file(lupe::fuzz::bytes(data, size), ".md");
-    lupe::indexer::ReadCallbacks callbacks;
+    lupe::readers::ReadCallbacks callbacks;
     std::size_t documents = 0;
     callbacks.on_document = [&](lupe::Document&& doc, std::size_t) {
         ++documents;
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
     callbacks.on_error = [](std::size_t, const std::string&) {};
     for (const bool markdown : {false, true}) {
-        lupe::indexer::read_text_file(path, "fuzz", markdown, callbacks);
+        lupe::readers::read_text_file(path, "fuzz", markdown, callbacks);
     }
     if (documents > 2) __builtin_trap();  // one file is at most one document
     return 0;

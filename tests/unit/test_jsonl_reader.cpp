@@ -11,7 +11,7 @@
 #include "lupe/error.hpp"
 #include "support/temp_dir.hpp"
 
-using namespace lupe::indexer;
+using namespace lupe::readers;
 
 TEST_CASE("parse_jsonl_document: all fields, extra fields ignored") {
     const auto doc = parse_jsonl_document(
@@ -171,7 +171,7 @@ TEST_CASE("read_jsonl_file: reports the bytes read while a big file is read, pla
         CAPTURE(path);
         const auto size = std::filesystem::file_size(path);
         std::vector<std::uint64_t> reports;
-        lupe::indexer::ReadCallbacks callbacks;
+        lupe::readers::ReadCallbacks callbacks;
         std::size_t documents = 0;
         callbacks.on_document = [&](lupe::Document&&, std::size_t) { ++documents; };
         callbacks.on_error = [](std::size_t, const std::string& reason) { FAIL(reason); };

@@ -8,14 +8,14 @@
 #include "apps/sync/source_walker.hpp"
 #include "support/temp_dir.hpp"
 
-using namespace lupe::indexer;
+using namespace lupe::sync;
 namespace fs = std::filesystem;
 
 namespace {
 struct Problem {
     std::string name;  // file name of the path concerned
     std::string reason;
-    lupe::indexer::Problem kind;
+    lupe::sync::Problem kind;
 };
 
 struct Walk {
@@ -26,7 +26,7 @@ struct Walk {
         WalkCallbacks cb;
         cb.on_file = [this](const fs::path&, const std::string& id) { ids.push_back(id); };
         cb.on_problem = [this](const fs::path& p, const std::string& r,
-                               lupe::indexer::Problem kind) {
+                               lupe::sync::Problem kind) {
             problems.push_back({p.filename().string(), r, kind});
         };
         cb.on_link_out = [this](const fs::path& target) { links_out.push_back(target.string()); };
@@ -89,7 +89,7 @@ TEST_CASE("walk_source: symlink loops and broken links are notes, with and witho
         CHECK(w.problems[0].reason == "broken symbolic link");
         CHECK(w.problems[1].name == "self");
         CHECK(w.problems[1].reason == kEndless);
-        for (const auto& p : w.problems) CHECK(p.kind == lupe::indexer::Problem::Note);
+        for (const auto& p : w.problems) CHECK(p.kind == lupe::sync::Problem::Note);
     }
     SUBCASE("following: the loop is reported and not entered") {
         Walk w(dir.path() / "src", true);
@@ -100,7 +100,7 @@ TEST_CASE("walk_source: symlink loops and broken links are notes, with and witho
         CHECK(w.problems[1].reason == kEndless);
         CHECK(w.problems[2].name == "loop");
         CHECK(w.problems[2].reason == kLoop);
-        for (const auto& p : w.problems) CHECK(p.kind == lupe::indexer::Problem::Note);
+        for (const auto& p : w.problems) CHECK(p.kind == lupe::sync::Problem::Note);
         CHECK(w.links_out.empty());
     }
 }
@@ -138,7 +138,7 @@ TEST_CASE("walk_source: a link out of the tree is a note unless links are follow
         CHECK(w.problems[1].reason == "symbolic link to " + real_path(dir.path() / "outside") +
                                           " leads out of " + src +
                                           ", not followed (--follow-symlinks follows it)");
-        for (const auto& p : w.problems) CHECK(p.kind == lupe::indexer::Problem::Note);
+        for (const auto& p : w.problems) CHECK(p.kind == lupe::sync::Problem::Note);
         CHECK(w.links_out.empty());
     }
     SUBCASE("followed: the targets are reported as lying out of the tree") {
@@ -168,7 +168,7 @@ TEST_CASE("walk_source: following links, a file or directory reached twice is re
     CHECK(w.problems[1].name == "zdir");
     CHECK(w.problems[1].reason ==
           "already indexed as \"b\" (the same file or directory reached twice), passed over");
-    for (const auto& p : w.problems) CHECK(p.kind == lupe::indexer::Problem::Note);
+    for (const auto& p : w.problems) CHECK(p.kind == lupe::sync::Problem::Note);
 }
 
 TEST_CASE("walk_source: a link farm is walked once per directory, not 2^n times") {
@@ -261,7 +261,7 @@ TEST_CASE("walk_source: a missing source is a fatal problem") {
     Walk w(dir.path() / "missing");
     CHECK(w.ids.empty());
     REQUIRE(w.problems.size() == 1);
-    CHECK(w.problems[0].kind == lupe::indexer::Problem::Fatal);
+    CHECK(w.problems[0].kind == lupe::sync::Problem::Fatal);
 }
 
 TEST_CASE("walk_source: an unreadable directory is reported" * doctest::skip(::geteuid() == 0)) {
@@ -274,5 +274,5 @@ TEST_CASE("walk_source: an unreadable directory is reported" * doctest::skip(::g
     CHECK(w.ids == std::vector<std::string>{"a.txt"});
     REQUIRE(w.problems.size() == 1);
     CHECK(w.problems[0].reason.find("cannot read directory") == 0);
-    CHECK(w.problems[0].kind == lupe::indexer::Problem::Unreadable);
+    CHECK(w.problems[0].kind == lupe::sync::Problem::Unreadable);
 }

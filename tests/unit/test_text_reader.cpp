@@ -5,7 +5,7 @@
 #include "apps/readers/readers.hpp"
 #include "support/temp_dir.hpp"
 
-using namespace lupe::indexer;
+using namespace lupe::readers;
 
 TEST_CASE("parse_text_document: front matter") {
     const auto doc = parse_text_document(
