@@ -12,25 +12,18 @@
 #include <sstream>
 
 #include "support/process.hpp"
+#include "support/files.hpp"
+#include "support/run_checks.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
+using lupe::test::read_file;
+using lupe::test::require_ok;
 using lupe::test::run;
 using lupe::test::TempDir;
 
 namespace {
 
-void require_ok(const lupe::test::Run& r, const char* what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.status == 0);
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // Configure the embedding project; no CMAKE_BUILD_TYPE, so that one forced by lupe shows.
 void configure(const std::string& build, const std::string& via) {

@@ -10,10 +10,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/files.hpp"
+#include "support/run_checks.hpp"
 #include "support/temp_dir.hpp"
 #include "support/process.hpp"
 
 namespace fs = std::filesystem;
+using lupe::test::read_file;
+using lupe::test::require_ok;
 using lupe::test::run;
 using lupe::test::TempDir;
 
@@ -26,17 +30,6 @@ std::vector<std::string> words(const std::string& text) {
     return out;
 }
 
-void require_ok(const lupe::test::Run& r, const char* what) {
-    INFO(what << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.status == 0);
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> split(const std::string& list, char sep) {
     std::vector<std::string> out;
