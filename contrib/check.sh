@@ -23,7 +23,7 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 
 echo "== check: sanitizer build (address,undefined) and tests" >&2
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DLUPE_SANITIZE=address,undefined -DLUPE_BUILD_BENCH=OFF -DLUPE_BUILD_EXAMPLES=OFF \
   -DLUPE_WERROR=ON "$@"
 cmake --build build-sanitize -j"$jobs"
