@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <tuple>
+#include <vector>
 
 #include "file_sync.hpp"
 #include "lupe/app/index_run.hpp"
@@ -53,10 +54,17 @@ IndexRunSummary combined(const Runs& runs) {
 void route(const Runs& runs, const std::vector<std::size_t>& reading, Document& doc,
            std::size_t line) {
     const std::string id = doc.id;
+    // Which reading shards own the id, worked out once (each shard may route by the
+    // routing it recorded, so more than one can own it when their routings differ).
+    std::vector<bool> owns(reading.size());
     std::size_t takers = 0;
-    for (const std::size_t k : reading) takers += runs[k]->owns(id) ? 1 : 0;
-    for (const std::size_t k : reading) {
-        if (!runs[k]->owns(id)) {
+    for (std::size_t i = 0; i < reading.size(); ++i) {
+        owns[i] = runs[reading[i]]->owns(id);
+        takers += owns[i] ? 1 : 0;
+    }
+    for (std::size_t i = 0; i < reading.size(); ++i) {
+        const std::size_t k = reading[i];
+        if (!owns[i]) {
             runs[k]->pass_over(id, line);
         } else if (--takers == 0) {
             runs[k]->add(doc, line);  // the last (as a rule the only) shard takes it as it is
