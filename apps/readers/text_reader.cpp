@@ -96,24 +96,31 @@ Document parse_text_document(std::string_view content, bool markdown) {
     return doc;
 }
 
-void read_text_file(const std::filesystem::path& path, const std::string& id, bool markdown,
-                    const ReadCallbacks& callbacks) {
+bool read_whole_file(const std::filesystem::path& path, std::uint64_t limit, std::string& content,
+                     const ReadCallbacks& callbacks) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return callbacks.on_error(0, "cannot read: " + ec.message());
-    if (size > kMaxTextFileBytes) {
-        return callbacks.on_error(0, "file is " + std::to_string(size >> 20) +
-                                         " MiB, above the limit of " +
-                                         std::to_string(kMaxTextFileBytes >> 20) + " MiB");
+    if (ec) return callbacks.on_error(0, "cannot read: " + ec.message()), false;
+    if (size > limit) {
+        callbacks.on_error(0, "file is " + std::to_string(size >> 20) +
+                                  " MiB, above the limit of " + std::to_string(limit >> 20) +
+                                  " MiB");
+        return false;
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) return callbacks.on_error(0, std::string("cannot open: ") + std::strerror(errno));
-    std::string content(static_cast<std::size_t>(size), '\0');
+    if (!in) return callbacks.on_error(0, std::string("cannot open: ") + std::strerror(errno)), false;
+    content.assign(static_cast<std::size_t>(size), '\0');
     in.read(content.data(), static_cast<std::streamsize>(size));
     content.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad()) return callbacks.on_error(0, std::string("read error: ") + std::strerror(errno));
+    if (in.bad()) return callbacks.on_error(0, std::string("read error: ") + std::strerror(errno)), false;
+    if (trim(content).empty()) return callbacks.on_error(0, "empty file"), false;
+    return true;
+}
 
-    if (trim(content).empty()) return callbacks.on_error(0, "empty file");
+void read_text_file(const std::filesystem::path& path, const std::string& id, bool markdown,
+                    const ReadCallbacks& callbacks, const ReadOptions& /*options*/) {
+    std::string content;
+    if (!read_whole_file(path, kMaxTextFileBytes, content, callbacks)) return;
     if (const auto nul = content.find('\0'); nul != std::string::npos) {
         return callbacks.on_error(0, "binary file (NUL byte at offset " + std::to_string(nul) +
                                          "), not text");

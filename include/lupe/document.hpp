@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace lupe {
 
@@ -42,6 +43,14 @@ struct Document {
     std::string url;
     /// Publisher or collection; optional, searchable with `source:`.
     std::string source;
+    /// Author or authors, as one line; optional, stored for display and searchable as
+    /// text (a feed item's author, dc:creator).
+    /// @since 0.6
+    std::string author;
+    /// Categories or tags (a feed item's categories), each one line; optional, stored for
+    /// display and searchable as text.
+    /// @since 0.6
+    std::vector<std::string> categories;
 };
 
 }  // namespace lupe
