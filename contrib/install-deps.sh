@@ -11,6 +11,8 @@ packages=(
   libcli11-dev                # command lines
   nlohmann-json3-dev          # JSON in and out
   zlib1g-dev                  # .jsonl.gz input, stored snippet text
+  libxml2-dev                 # HTML pages and RSS/Atom feeds
+  libpoppler-cpp-dev          # PDF text (lupe-pdf-extract)
   libmimalloc-dev             # allocator of lupe-index (faster parallel indexing)
   wngerman                    # German word list for compound splitting
   doctest-dev                 # tests

@@ -1,0 +1,4 @@
+// (issue 15: being written)
+#include "encoding.hpp"
+
+namespace lupe::readers {}  // namespace lupe::readers

@@ -1,0 +1,2 @@
+// Tests of apps/readers/feed_reader (issue 15: being written).
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Tests of apps/readers/pdf_reader (issue 15: being written).
+#include <doctest/doctest.h>
