@@ -93,6 +93,27 @@ void Analyzer::word_terms(Family family, std::string_view field, const std::stri
     with_field(terms.parts, out.parts);
 }
 
+namespace {
+
+// Whether the text between two words holds an empty line: two line ends with only
+// spaces and tabs (and a "\r" of a CRLF) between them.
+bool has_blank_line(std::string_view gap) {
+    const std::size_t first = gap.find('\n');
+    if (first == std::string_view::npos) return false;
+    for (std::size_t i = first + 1; i < gap.size(); ++i) {
+        const char c = gap[i];
+        if (c == '\n') return true;
+        if (c != ' ' && c != '\t' && c != '\r') {
+            const std::size_t next = gap.find('\n', i);
+            if (next == std::string_view::npos) return false;
+            i = next;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 void Analyzer::index_text(Xapian::Document& doc, std::string_view text, Family family,
                           std::string_view field, Xapian::termcount wdf,
                           Xapian::termpos& position, bool count_words) {
@@ -104,7 +125,15 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text, Family f
         term += t;
         return term;
     };
+    std::size_t previous_end = 0;
     for (const Token& token : tokens_) {
+        // A paragraph ends where a blank line separates two words (readers give block
+        // elements of HTML and feed items such a line): the next word starts further on,
+        // so that no phrase, and no split word's near-match, runs across the boundary.
+        if (previous_end && has_blank_line(text.substr(previous_end, token.begin - previous_end))) {
+            position += kParagraphPositionGap;
+        }
+        previous_end = token.end;
         CachedWord& word = cached(family, token.text);
         if (count_words) {
             if (!word.count) word.count = &vocabulary_.slot(token.text);

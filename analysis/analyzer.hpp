@@ -77,6 +77,11 @@ private:
     std::uint32_t stamp_ = 1;
 };
 
+/// Positions skipped at a paragraph break (a blank line between two words): more than
+/// the window of any positional query lupe builds from one query word or phrase
+/// (a split word's near-match allows its words plus two).
+inline constexpr unsigned kParagraphPositionGap = 10;
+
 /// Not thread-safe (it owns Stemmers, a token buffer and caches of compound splits and
 /// word terms): one per thread.
 class Analyzer {
@@ -86,7 +91,8 @@ public:
 
     /// Add the words of `text` to `doc`: each word's whole-word stem terms in `family`
     /// under `field` with its position, and its compound-part terms without. `position`
-    /// is advanced past the last word. Each occurrence adds `wdf` to the terms'
+    /// is advanced past the last word, and by kParagraphPositionGap more at each blank
+    /// line between two words (a paragraph break: phrases do not span it). Each occurrence adds `wdf` to the terms'
     /// within-document frequency. With `count_words`, each word is counted in
     /// vocabulary() for the current document.
     void index_text(Xapian::Document& doc, std::string_view text, Family family,

@@ -63,6 +63,17 @@ inline constexpr Xapian::valueno kOldestFirstSlot = 3;
 /// kOldestFirstSlot's value for an undated document: after every date.
 inline constexpr std::string_view kUndatedSortKey = "\xff";
 
+/// Value slot holding the document's syndication key (since lupe 0.6): documents with the
+/// same key are copies of one story (the same item in two feeds, say), and a search shows
+/// one of them (Xapian's collapse key). The key is "t" + a hash of the normalised title
+/// and the date's day when the document has both, otherwise "u" + a hash of its url, and
+/// no value when it has neither (see format::duplicate_key()). Documents indexed before
+/// 0.6 have none and are never collapsed.
+inline constexpr Xapian::valueno kDuplicateKeySlot = 4;
+/// XD<key>: the kDuplicateKeySlot value as a boolean term, so that a search can count a
+/// hit's copies exactly (the term's frequency) rather than by the matcher's lower bound.
+inline constexpr std::string_view kDuplicateKeyPrefix = "XD";
+
 /// Value slot holding the start of the body for snippets (schema::kMaxStoredTextBytes),
 /// zlib-compressed: see format/stored_document.hpp.
 inline constexpr Xapian::valueno kTextSlot = 2;

@@ -45,17 +45,38 @@ std::string encode_fields(const StoredFields& f) {
         put_varint(out, field->size());
         out += *field;
     }
+    if (!f.author.empty() || !f.categories.empty()) {
+        put_varint(out, f.author.size());
+        out += f.author;
+        put_varint(out, f.categories.size());
+        for (const std::string& category : f.categories) {
+            put_varint(out, category.size());
+            out += category;
+        }
+    }
     return out;
 }
 
 StoredFields decode_fields(std::string_view data) {
     StoredFields f;
     std::size_t pos = 0;
-    for (std::string* field : {&f.id, &f.title, &f.lang, &f.date, &f.url, &f.source}) {
+    const auto field = [&](std::string& out) {
         std::uint64_t n = 0;
-        if (!get_varint(data, pos, n) || n > data.size() - pos) break;
-        field->assign(data.substr(pos, n));
+        if (!get_varint(data, pos, n) || n > data.size() - pos) return false;
+        out.assign(data.substr(pos, n));
         pos += n;
+        return true;
+    };
+    for (std::string* each : {&f.id, &f.title, &f.lang, &f.date, &f.url, &f.source}) {
+        if (!field(*each)) return f;
+    }
+    std::uint64_t count = 0;
+    if (!field(f.author) || !get_varint(data, pos, count)) return f;
+    // Each category takes at least one byte: a count beyond the data is not lupe's.
+    for (std::uint64_t i = 0; i < count && i <= data.size(); ++i) {
+        std::string category;
+        if (!field(category)) break;
+        f.categories.push_back(std::move(category));
     }
     return f;
 }

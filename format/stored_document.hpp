@@ -1,7 +1,10 @@
 // What a lupe index stores with each document besides its terms, and how.
 //
 // Design note. The document data (Xapian's per-document blob) holds the display fields:
-// id, title, lang, date, url, source, each as a varint byte length followed by the bytes.
+// id, title, lang, date, url, source, each as a varint byte length followed by the bytes;
+// since lupe 0.6, when a document has an author or categories, then the author and the
+// number of categories and each category the same way (data without them, as every older
+// index has, reads as none: older readers stop after the source).
 // The start of the body, for snippets (schema::kMaxStoredTextBytes), goes into its own
 // value slot (schema::kTextSlot), compressed by lupe with zlib at level 1. Measured on
 // Reuters-21578 (issue 6): the body in the document data as JSON cost 26% of the
@@ -13,6 +16,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lupe::format {
 
@@ -24,6 +28,8 @@ struct StoredFields {
     std::string date;
     std::string url;
     std::string source;
+    std::string author;                   ///< since lupe 0.6; written only when set
+    std::vector<std::string> categories;  ///< since lupe 0.6; written only when set
 };
 
 /// The document data for `fields`.

@@ -80,6 +80,15 @@ std::string content_hash(const Document& doc, std::string_view default_lang,
         h = format3_hash(std::string_view("\0", 1), h);  // ends each field
     }
     h = format3_hash(std::to_string(title_weight), h);
+    // Since lupe 0.6; a document without them keeps the hash it had.
+    if (!doc.author.empty() || !doc.categories.empty()) {
+        h = format3_hash(std::string_view("author\0", 7), h);
+        h = format3_hash(doc.author, h);
+        for (const std::string& category : doc.categories) {
+            h = format3_hash(std::string_view("\0", 1), h);
+            h = format3_hash(category, h);
+        }
+    }
     return hex64(h);
 }
 

@@ -8,6 +8,7 @@
 #include "analysis/tokenizer.hpp"
 #include "analysis/utf8.hpp"
 #include "format/analysis_config.hpp"
+#include "format/duplicate_key.hpp"
 #include "format/schema.hpp"
 #include "format/stored_document.hpp"
 #include "format/tag_records.hpp"
@@ -48,7 +49,12 @@ bool is_blank(const std::string& s) {
 // The document data (display fields) and the text slot's value (the start of the body,
 // for snippets): see format/stored_document.hpp.
 void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang) {
-    xdoc.set_data(format::encode_fields({doc.id, doc.title, lang, doc.date, doc.url, doc.source}));
+    xdoc.set_data(format::encode_fields(
+        {doc.id, doc.title, lang, doc.date, doc.url, doc.source, doc.author, doc.categories}));
+    if (const std::string key = format::duplicate_key(doc); !key.empty()) {
+        xdoc.add_value(schema::kDuplicateKeySlot, key);
+        xdoc.add_boolean_term(std::string(schema::kDuplicateKeyPrefix) + key);
+    }
     const std::string_view text = analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes);
     if (!text.empty()) xdoc.add_value(schema::kTextSlot, format::compress_text(text));
 }
@@ -66,9 +72,11 @@ void check_document(const Document& doc) {
     try {
         const std::size_t size = doc.id.size() + doc.title.size() + doc.body.size() +
                                  doc.lang.size() + doc.date.size() + doc.url.size() +
-                                 doc.source.size();
-        if (size > kMaxDocumentBytes) {
-            throw DocumentError(std::to_string(size) + " bytes in all fields, above the limit of " +
+                                 doc.source.size() + doc.author.size();
+        std::size_t categories = 0;
+        for (const std::string& category : doc.categories) categories += category.size() + 1;
+        if (size + categories > kMaxDocumentBytes) {
+            throw DocumentError(std::to_string(size + categories) + " bytes in all fields, above the limit of " +
                                 std::to_string(kMaxDocumentBytes >> 20) + " MiB");
         }
         check_utf8(doc.title, "title");
@@ -77,6 +85,8 @@ void check_document(const Document& doc) {
         check_utf8(doc.date, "date");
         check_utf8(doc.url, "url");
         check_utf8(doc.source, "source");
+        check_utf8(doc.author, "author");
+        for (const std::string& category : doc.categories) check_utf8(category, "categories");
         if (is_blank(doc.title) && is_blank(doc.body)) throw DocumentError("no text (title and body are empty)");
     } catch (const DocumentError& e) {
         throw DocumentError("document \"" + doc.id + "\": " + e.what());

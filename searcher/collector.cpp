@@ -28,6 +28,15 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
         r.date = std::move(fields.date);
         r.url = std::move(fields.url);
         r.source = std::move(fields.source);
+        r.author = std::move(fields.author);
+        r.categories = std::move(fields.categories);
+        // The copies of the hit in the whole index: its key's term frequency, less itself
+        // (exact, where Xapian's collapse count is a lower bound).
+        if (const std::string key = doc.get_value(schema::kDuplicateKeySlot); !key.empty()) {
+            const Xapian::doccount copies =
+                mset.get_termfreq(std::string(schema::kDuplicateKeyPrefix) + key);
+            r.duplicates = copies > 0 ? copies - 1 : 0;
+        }
         if (options.snippet_length && !no_snippet_from && deadline.passed()) {
             no_snippet_from = r.rank;
         }

@@ -165,6 +165,7 @@ private:
         }
         out.ranked = !built.unranked;
         const SortOrder sort = set_sort(enquire, built.unranked);
+        if (options_.collapse_duplicates) enquire.set_collapse_key(schema::kDuplicateKeySlot);
         if (options_.feedback_documents && !built.unranked) {
             if (deadline_.passed()) {
                 out.notices.push_back("the time limit was reached before pseudo-relevance "
@@ -187,6 +188,13 @@ private:
                                                    static_cast<Xapian::doccount>(options_.limit),
                                                    check_at_least);
         count(enquire, ranked, mset, matcher, out);
+        // Collapsing, Xapian's estimate stays loose (its upper bound counts every match as
+        // if none were collapsed) even when the matcher saw every match: then its lower
+        // bound, the matches left after collapsing, is the count.
+        if (options_.collapse_duplicates && !out.time_limited &&
+            mset.get_uncollapsed_matches_lower_bound() < check_at_least) {
+            out.total_estimate = mset.get_matches_lower_bound();
+        }
 
         std::vector<Xapian::docid> docids;
         collect_results(mset, options_.offset + 1, options_, built.highlights,

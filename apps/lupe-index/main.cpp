@@ -61,6 +61,10 @@ std::string in_cli_terms(std::string message) {
         {"IndexRunOptions::max_delete_share", "lupe-index's limit"},
         {"IndexWriterOptions::german_word_list", "lupe-index --german-word-list FILE"},
         {"IndexWriterOptions::decompound = false", "lupe-index --no-decompound"},
+        {"IndexRunOptions::encoding", "lupe-index --encoding"},
+        {"IndexRunOptions::mirror_feeds", "lupe-index --mirror-feeds"},
+        {"IndexRunOptions::pdf_seconds", "lupe-index --pdf-seconds"},
+        {"IndexRunOptions::pdf_memory_bytes", "lupe-index --pdf-memory"},
     };
     return lupe::apps::with_flags(std::move(message), kFlags);
 }
@@ -178,18 +182,78 @@ nlohmann::json warnings_json(const std::vector<lupe::IndexWarning>& warnings) {
 
 }  // namespace
 
+// "0", or "3 (.docx 2, .xml 1; --verbose names them)".
+std::string skipped_line(const lupe::IndexRunSummary& s) {
+    std::string line = std::to_string(s.files_skipped);
+    if (s.files_skipped_by_extension.empty()) return line;
+    line += " (";
+    bool first = true;
+    for (const auto& [extension, count] : s.files_skipped_by_extension) {
+        line += (first ? "" : ", ") + lupe::terminal_safe(extension) + " " + std::to_string(count);
+        first = false;
+    }
+    return line + "; --verbose names them)";
+}
+
+// --dry-run: the sources read as a run would read them, no index touched. With --jsonl
+// each document goes to stdout as a JSONL line (the schema the JSONL reader takes);
+// otherwise (or with --json) a summary of what was read.
+int dry_run_sources(const std::vector<std::string>& sources, const lupe::IndexRunObserver& observer,
+                    const lupe::IndexRunOptions& run_options, bool jsonl, bool json,
+                    const std::vector<lupe::IndexWarning>& failures,
+                    const std::vector<lupe::IndexWarning>& notes) {
+    std::size_t documents = 0;
+    const lupe::IndexRunSummary s = lupe::extract_sources(
+        sources,
+        [&](const lupe::Document& doc, const std::string&, std::size_t) {
+            ++documents;
+            if (!jsonl) return;
+            nlohmann::ordered_json line = {{"id", doc.id}};
+            const std::pair<const char*, const std::string*> fields[] = {
+                {"title", &doc.title}, {"body", &doc.body},     {"lang", &doc.lang},
+                {"date", &doc.date},   {"url", &doc.url},       {"source", &doc.source},
+                {"author", &doc.author}};
+            for (const auto& [name, value] : fields) {
+                if (!value->empty()) line[name] = *value;
+            }
+            if (!doc.categories.empty()) line["categories"] = doc.categories;
+            std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << '\n';
+        },
+        observer, run_options);
+    if (json && !jsonl) {
+        const nlohmann::json out = {{"documents", documents},
+                                    {"files_read", s.files_read},
+                                    {"files_skipped", s.files_skipped},
+                                    {"files_skipped_by_extension", s.files_skipped_by_extension},
+                                    {"failed", s.failed},
+                                    {"warnings", s.warnings},
+                                    {"failures", warnings_json(failures)},
+                                    {"notes", warnings_json(notes)}};
+        std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else if (!jsonl) {
+        std::printf("Dry run, no index touched: %zu documents read from %zu files\n"
+                    "  skipped: %s\n  failed: %zu, notes: %zu\n",
+                    documents, s.files_read, skipped_line(s).c_str(), s.failed, notes.size());
+    }
+    std::cout.flush();
+    return s.failed ? kExitSomeFailed : kExitOk;
+}
+
 int main(int argc, char** argv) {
     CLI::App app{"Index English and German documents for lupe-search.\n"
-                 "SOURCE: .txt/.md files (optional front matter), .jsonl/.jsonl.gz files\n"
-                 "(one {\"id\",\"title\",\"body\",...} object per line), or directories."};
+                 "SOURCE: files or directories. Formats: .txt, .md/.markdown/.mdown (optional\n"
+                 "front matter), .jsonl/.jsonl.gz (one {\"id\",\"title\",\"body\",...} object per\n"
+                 "line), .html/.htm/.xhtml pages, .rss/.atom/.xml feeds (one document per item;\n"
+                 "kept when they leave the feed), .pdf."};
     std::string index;
     std::vector<std::string> sources;
     lupe::IndexWriterOptions options;
     bool json = false;
     bool quiet = false;
-    app.add_option("-i,--index", index, "Index directory (created if it does not exist)")
-        ->type_name("DIR")
-        ->required();
+    app.add_option("-i,--index", index,
+                   "Index directory (created if it does not exist); required unless --dry-run")
+        ->type_name("DIR");
     app.add_option("SOURCE", sources,
                    "Files and directories to index. With several SOURCEs, a directory's "
                    "files get ids beginning with its name (home/todo.md); NAME=DIR names it "
@@ -256,6 +320,38 @@ int main(int argc, char** argv) {
                  "Follow symbolic links inside SOURCE directories, also those leading out of "
                  "them (each file is then read once); without it, only a SOURCE that is "
                  "itself a link is followed");
+    app.add_flag("--mirror-feeds", run_options.mirror_feeds,
+                 "Delete the items that left a feed file (default: feeds are archives, and "
+                 "items that scrolled out of the feed stay indexed)");
+    app.add_option("--encoding", run_options.encoding,
+                   "Character encoding of every text, Markdown, HTML and feed file of this run "
+                   "(ISO-8859-15, windows-1252, UTF-16, ...: any name iconv -l lists); default: "
+                   "each file's BOM or declaration, else UTF-8, else Windows-1252 with a note")
+        ->type_name("NAME");
+    app.add_option("--pdf-seconds", run_options.pdf_seconds,
+                   "Wall time one PDF's text extraction may take, 1 to 3600; past it the file "
+                   "is skipped with an error")
+        ->type_name("SECONDS")
+        ->capture_default_str()
+        ->check(lupe::apps::in_range(1.0, 3600.0));
+    std::uint64_t pdf_memory_mib = run_options.pdf_memory_bytes >> 20;
+    app.add_option("--pdf-memory", pdf_memory_mib,
+                   "Memory (address space) one PDF's text extraction may use, in MiB, 64 to "
+                   "65536")
+        ->type_name("MIB")
+        ->capture_default_str()
+        ->check(lupe::apps::in_range(std::uint64_t{64}, std::uint64_t{65536}));
+    bool dry_run = false, jsonl = false, verbose = false;
+    app.add_flag("--dry-run", dry_run,
+                 "Read the SOURCEs as a run would and touch no index (--index not needed); "
+                 "prints what would be read, or with --jsonl the documents themselves");
+    app.add_flag("--jsonl", jsonl,
+                 "With --dry-run: write each document to stdout as one JSON object per line "
+                 "(id, title, body, lang, date, url, source, author, categories), in source "
+                 "order: to check what lupe extracts, or to convert files to JSONL");
+    app.add_flag("-v,--verbose", verbose,
+                 "Name each file that is skipped, with the reason (a format lupe does not "
+                 "read, an .xml file that is no feed)");
     bool oneline = false;
     app.add_flag("--oneline", oneline,
                  "Print the summary as one line, starting with the local time (for logs)");
@@ -303,6 +399,17 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitError;
     }
 
+    run_options.pdf_memory_bytes = pdf_memory_mib << 20;
+    if (jsonl && !dry_run) {
+        std::cerr << "lupe-index: --jsonl goes with --dry-run (it prints documents instead of "
+                     "indexing them)\nRun with --help for more information.\n";
+        return kExitError;
+    }
+    if (index.empty() && !dry_run) {
+        std::cerr << "lupe-index: --index is required (the index directory to write), unless "
+                     "--dry-run\nRun with --help for more information.\n";
+        return kExitError;
+    }
     const bool journal = stderr_is_journal();
     const char* error_prefix = journal ? kJournalError : "";
     try {
@@ -324,6 +431,17 @@ int main(int argc, char** argv) {
         observer.on_progress = [&](const lupe::IndexRunSummary& s, const std::string& path) {
             progress.update(s, path);
         };
+        if (verbose) {
+            observer.on_skipped = [&](const std::string& path, const std::string& reason) {
+                progress.clear();
+                std::cerr << "lupe-index: skipped: " << lupe::terminal_safe(path) << ": "
+                          << lupe::terminal_safe(reason) << '\n';
+            };
+        }
+        if (dry_run) {
+            progress.clear();
+            return dry_run_sources(sources, observer, run_options, jsonl, json, failures, notes);
+        }
         const bool sharded = shards > 0 || lupe::is_sharded_index(index);
         const lupe::IndexRunSummary s =
             sharded ? lupe::index_sources_sharded(index, options, shards, sources, observer,
@@ -346,6 +464,7 @@ int main(int argc, char** argv) {
                                   {"files_read", s.files_read},
                                   {"files_unchanged", s.files_unchanged},
                                   {"files_skipped", s.files_skipped},
+                                  {"files_skipped_by_extension", s.files_skipped_by_extension},
                                   {"failed", s.failed},
                                   {"warnings", s.warnings},
                                   {"failures", warnings_json(failures)},
@@ -373,11 +492,11 @@ int main(int argc, char** argv) {
                             s.documents_per_second());
             }
             std::printf("  added:   %s\n  updated: %s\n  unchanged: %zu, deleted: %zu\n"
-                        "  files read: %zu, unchanged: %zu, skipped (not .txt/.md/.jsonl): %zu\n"
+                        "  files read: %zu, unchanged: %zu, skipped: %s\n"
                         "  failed: %zu, notes: %zu\n  documents in the index: %zu\n",
                         counts_line(s.added).c_str(), counts_line(s.updated).c_str(), s.unchanged,
-                        s.deleted, s.files_read, s.files_unchanged, s.files_skipped, s.failed,
-                        notes.size(), s.documents_total);
+                        s.deleted, s.files_read, s.files_unchanged, skipped_line(s).c_str(),
+                        s.failed, notes.size(), s.documents_total);
         }
         return s.failed ? kExitSomeFailed : kExitOk;
     } catch (const lupe::Error& e) {

@@ -263,6 +263,10 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(lupe::apps::in_range(1, 3600000))
         ->group(kShardListOptions);
+    app.add_flag("--no-collapse", [&](std::int64_t) { options.collapse_duplicates = false; },
+                 "Show every copy of a story found in several feeds (same title on the same "
+                 "day, or same url) as a hit of its own, instead of one hit that counts the "
+                 "others (TREC runs always show every copy)");
     app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
                  "No \"Did you mean\" suggestion");
     app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },
@@ -392,6 +396,9 @@ int main(int argc, char** argv) {
             // TREC lines show neither snippets nor suggestions: do not compute them.
             options.snippet_length = 0;
             options.suggest = false;
+            // A TREC run lists every document: relevance judgements are per document, and
+            // a copy collapsed into another would count as a relevant one missed.
+            if (!json) options.collapse_duplicates = false;
             return run_batch(searcher, batch, options, timings, json);
         }
         std::string query;

@@ -119,6 +119,10 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
             out += "   " + (color ? safe_marked(r.snippet, kBold, kReset) : terminal_safe(r.snippet.text)) + "\n";
         }
         if (!r.url.empty()) out += "   " + terminal_safe(r.url) + "\n";
+        if (r.duplicates > 0) {
+            out += "   (+" + std::to_string(r.duplicates) +
+                   " more: the same story in other feeds)\n";
+        }
         out += "\n";
     }
     if (results.results.empty() && offset > 0 && results.total_estimate > 0) {
@@ -156,6 +160,9 @@ std::string format_json(const SearchResults& results) {
         if (!r.date.empty()) hit["date"] = r.date;
         if (!r.url.empty()) hit["url"] = r.url;
         if (!r.source.empty()) hit["source"] = r.source;
+        if (!r.author.empty()) hit["author"] = r.author;
+        if (!r.categories.empty()) hit["categories"] = r.categories;
+        hit["duplicates"] = r.duplicates;
         if (!r.snippet_marked.empty()) hit["snippet_marked"] = r.snippet_marked;
         hits.push_back(std::move(hit));
     }

@@ -1,5 +1,6 @@
 // Reader for .jsonl and .jsonl.gz: one JSON object per line, as in ../shared/data:
-// {"id", "title", "body", "lang", "date", "url", "source", ...}; unknown keys are ignored.
+// {"id", "title", "body", "lang", "date", "url", "source", "author", "categories", ...};
+// unknown keys are ignored.
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,37 @@ void take_string(const nlohmann::json& object, const char* key, std::string& out
                             it->type_name());
     }
     out = it->get<std::string>();
+}
+
+// A string, or a list of strings: into `list` when given (one entry each), else joined
+// into `out` with ", " (several authors).
+void take_string_or_list(const nlohmann::json& object, const char* key, std::string& out,
+                         std::vector<std::string>* list) {
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return;
+    if (it->is_string()) {
+        if (list) {
+            if (!it->get_ref<const std::string&>().empty()) list->push_back(it->get<std::string>());
+        } else {
+            out = it->get<std::string>();
+        }
+        return;
+    }
+    if (!it->is_array()) {
+        throw DocumentError(std::string("field \"") + key +
+                            "\" must be a string or a list of strings, not " + it->type_name());
+    }
+    for (const auto& item : *it) {
+        if (!item.is_string()) {
+            throw DocumentError(std::string("field \"") + key +
+                                "\" must hold strings only, not " + item.type_name());
+        }
+        if (list) {
+            list->push_back(item.get<std::string>());
+        } else {
+            out += (out.empty() ? "" : ", ") + item.get<std::string>();
+        }
+    }
 }
 
 }  // namespace
@@ -67,6 +99,8 @@ Document parse_jsonl_document(std::string_view line) {
     take_string(object, "date", doc.date);
     take_string(object, "url", doc.url);
     take_string(object, "source", doc.source);
+    take_string_or_list(object, "author", doc.author, nullptr);
+    take_string_or_list(object, "categories", doc.author, &doc.categories);
     return doc;
 }
 

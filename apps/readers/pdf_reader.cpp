@@ -1,4 +1,9 @@
-// (issue 15: being written)
+// (issue 15: being written; temporary until the reader lands)
 #include "pdf_reader.hpp"
 
-namespace lupe::readers {}  // namespace lupe::readers
+namespace lupe::readers {
+void read_pdf_file(const std::filesystem::path&, const std::string&, const ReadCallbacks& callbacks,
+                   const ReadOptions&) {
+    callbacks.on_error(0, "PDF reader not yet merged");
+}
+}  // namespace lupe::readers

@@ -7,6 +7,9 @@
 
 #include "lupe/error.hpp"
 #include "lupe/shards.hpp"
+#include "../readers/feed_reader.hpp"
+#include "../readers/html_reader.hpp"
+#include "../readers/pdf_reader.hpp"
 
 namespace lupe::sync {
 
@@ -27,9 +30,10 @@ void FileSync::run() {
             continue;
         }
         if (!begin_file(e)) continue;
-        read_file(e, [this](Document&& doc, std::size_t line) { add(doc, line); },
+        read_file(e, options_, [this](Document&& doc, std::size_t line) { add(doc, line); },
                   [this](std::size_t line, const std::string& reason) { read_error(line, reason); },
-                  [this](std::uint64_t bytes) { read_bytes(bytes); });
+                  [this](std::uint64_t bytes) { read_bytes(bytes); },
+                  [this](std::size_t line, const std::string& note) { read_note(line, note); });
         end_file(e);
     }
 }
@@ -40,7 +44,9 @@ void FileSync::problem(const Entry& e) {
 
 bool FileSync::begin_file(const Entry& e) {
     if (e.format == Format::Unsupported) {
-        ++summary_.files_skipped;
+        skip(e, summary_, observer_, [this](const IndexWarning& w) {
+            warn(w.path, w.line, w.message, w.document_failed);
+        });
         return false;
     }
     const std::string& key = e.key;
@@ -48,8 +54,8 @@ bool FileSync::begin_file(const Entry& e) {
     first_path_ = seen_files_.insert(key).second;
     if (!state.empty() && writer_.tag_record(key) == state) {
         std::size_t count = writer_.count_tagged(key);
-        const bool one_document = e.format != Format::Jsonl;
-        if (!one_document || !first_path_ || !other_path_indexed(key, e.id, state, count)) {
+        if (!one_document(e.format) || !first_path_ ||
+            !other_path_indexed(key, e.id, state, count)) {
             ++summary_.files_unchanged;
             summary_.unchanged += count;
             done(e, summary_.bytes_done);
@@ -67,24 +73,53 @@ bool FileSync::begin_file(const Entry& e) {
     return true;
 }
 
-void FileSync::read_file(const Entry& e,
+void FileSync::skip(const Entry& e, IndexRunSummary& summary, const IndexRunObserver& observer,
+                    const std::function<void(const IndexWarning&)>& warn) {
+    ++summary.files_skipped;
+    ++summary.files_skipped_by_extension[skipped_extension(e.path)];
+    // A file the user named is expected to be read: saying nothing would look like
+    // success. One found in a directory is one of many that are not lupe's.
+    if (e.named) {
+        warn({e.path.string(), 0, "skipped: " + e.reason, false});
+    } else if (observer.on_skipped) {
+        observer.on_skipped(e.path.string(), e.reason);
+    }
+}
+
+void FileSync::read_file(const Entry& e, const IndexRunOptions& options,
                          std::function<void(Document&&, std::size_t)> on_document,
                          std::function<void(std::size_t, const std::string&)> on_error,
-                         std::function<void(std::uint64_t)> on_bytes) {
+                         std::function<void(std::uint64_t)> on_bytes,
+                         std::function<void(std::size_t, const std::string&)> on_note) {
     readers::ReadCallbacks read;
     read.on_document = std::move(on_document);
     read.on_error = std::move(on_error);
     read.on_bytes = std::move(on_bytes);
-    if (e.format == Format::Jsonl) {
-        readers::read_jsonl_file(e.path, read);
-    } else {
-        readers::read_text_file(e.path, e.id, e.format == Format::Markdown, read);
+    read.on_note = std::move(on_note);
+    readers::ReadOptions how;
+    how.encoding = options.encoding;
+    how.pdf_seconds = options.pdf_seconds;
+    how.pdf_memory_bytes = options.pdf_memory_bytes;
+    switch (e.format) {
+    case Format::Jsonl: return readers::read_jsonl_file(e.path, read);
+    case Format::Text:
+    case Format::Markdown:
+        return readers::read_text_file(e.path, e.id, e.format == Format::Markdown, read, how);
+    case Format::Html: return readers::read_html_file(e.path, e.id, read, how);
+    case Format::Feed:
+    case Format::Xml: return readers::read_feed_file(e.path, e.id, read, how);
+    case Format::Pdf: return readers::read_pdf_file(e.path, e.id, read, how);
+    case Format::Unsupported: break;
     }
 }
 
 void FileSync::read_error(std::size_t line, const std::string& reason) {
     ++file_failures_;
     warn(current_, line, reason, true);
+}
+
+void FileSync::read_note(std::size_t line, const std::string& note) {
+    warn(current_, line, note, false);
 }
 
 void FileSync::read_bytes(std::uint64_t bytes) {
@@ -99,6 +134,10 @@ void FileSync::end_file(const Entry& e) {
     // (see add()). (A rebuild holds only what this run read: nothing can be gone.)
     if (file_failures_ == 0) {
         if (writer_.rebuilding()) {
+            writer_.set_tag_record(e.key, e.state);
+        } else if (e.format == Format::Feed && !options_.mirror_feeds) {
+            // A feed is a window onto a stream: items that scrolled out of it stay (an
+            // archive; see IndexRunOptions::mirror_feeds).
             writer_.set_tag_record(e.key, e.state);
         } else {
             summary_.deleted += delete_file_documents(

@@ -40,13 +40,23 @@ public:
     // pass_over()) and its reading problems to read_error(), then end_file() called.
     bool begin_file(const Entry& e);
 
+    // A file of a format lupe does not read: counted in `summary`; a file the user named
+    // gets a warning (passed to `warn`), one found in a directory goes to on_skipped.
+    static void skip(const Entry& e, IndexRunSummary& summary, const IndexRunObserver& observer,
+                     const std::function<void(const IndexWarning&)>& warn);
+
     // Reads a file of the plan with the reader of its format.
-    static void read_file(const Entry& e, std::function<void(Document&&, std::size_t)> on_document,
+    static void read_file(const Entry& e, const IndexRunOptions& options,
+                          std::function<void(Document&&, std::size_t)> on_document,
                           std::function<void(std::size_t, const std::string&)> on_error,
-                          std::function<void(std::uint64_t)> on_bytes);
+                          std::function<void(std::uint64_t)> on_bytes,
+                          std::function<void(std::size_t, const std::string&)> on_note);
 
     // A reader-level failure in the file being read (a malformed line, an I/O error).
     void read_error(std::size_t line, const std::string& reason);
+
+    // A reader's note on the file being read, which lost nothing (an encoding guessed).
+    void read_note(std::size_t line, const std::string& note);
 
     // Progress inside a big file; done() counts the whole file when it is read.
     void read_bytes(std::uint64_t bytes);

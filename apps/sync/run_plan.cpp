@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include "lupe/error.hpp"
+#include "../readers/encoding.hpp"
+#include "../readers/feed_reader.hpp"
 
 namespace lupe::sync {
 namespace fs = std::filesystem;
@@ -94,6 +97,22 @@ std::string file_state(const fs::path& path, std::uint64_t& size) {
                           st.st_mtim.tv_nsec);
 }
 
+// An .xml file is read as a feed when its root element is one (<rss>, <rdf:RDF>, <feed>);
+// any other XML is skipped, with `reason` saying so. Only its start is read.
+Format xml_format(const fs::path& path, std::string& reason) {
+    // Room for an XML declaration, comments and a DOCTYPE before the root element.
+    constexpr std::size_t kHeadBytes = 8192;
+    std::ifstream in(path, std::ios::binary);
+    std::string head(kHeadBytes, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    // An unreadable file is the reader's to report, with its reason.
+    if (!in && !in.eof()) return Format::Feed;
+    if (readers::looks_like_feed(head)) return Format::Feed;
+    reason = "XML whose root element is not an RSS or Atom feed (.xml)";
+    return Format::Unsupported;
+}
+
 // The planning pass: walks every source (no file is read), so that the run knows what it
 // will delete before it changes anything, and how much there is to read.
 }  // namespace
@@ -105,12 +124,23 @@ Plan plan_run(const std::vector<std::string>& given, const IndexRunOptions& opti
                                    std::to_string(options.max_delete_share) +
                                    " is out of range 0..1");
     }
+    if (!options.encoding.empty() && !readers::known_charset(options.encoding)) {
+        throw InvalidArgumentError("IndexRunOptions::encoding \"" + options.encoding +
+                                   "\" is not an encoding this system knows (iconv -l lists "
+                                   "them)");
+    }
+    if (!(options.pdf_seconds > 0.0) || options.pdf_memory_bytes < (16ull << 20)) {
+        throw InvalidArgumentError("IndexRunOptions::pdf_seconds must be above 0 and "
+                                   "IndexRunOptions::pdf_memory_bytes at least 16 MiB");
+    }
     Plan plan;
     plan.sources = resolve_sources(given);
     WalkOptions walk_options;
     walk_options.follow_symlinks = options.follow_symlinks;
     std::error_code ec;
-    walk_options.skip_dirs.push_back(fs::weakly_canonical(index_dir, ec).string());
+    if (!index_dir.empty()) {
+        walk_options.skip_dirs.push_back(fs::weakly_canonical(index_dir, ec).string());
+    }
     for (const Source& source : plan.sources) {
         plan.roots.push_back(source.root);
         const std::string prefix = source.name.empty() ? std::string() : source.name + "/";
@@ -121,6 +151,11 @@ Plan plan_run(const std::vector<std::string>& given, const IndexRunOptions& opti
             // A directory SOURCE's files only: a file SOURCE's id stays its name.
             e.id = prefix.empty() || !is_directory(source.path) ? id : prefix + id;
             e.format = format_of(path);
+            e.named = !is_directory(source.path);
+            if (e.format == Format::Xml) e.format = xml_format(path, e.reason);
+            if (e.format == Format::Unsupported && e.reason.empty()) {
+                e.reason = "not a format lupe reads (" + skipped_extension(path) + ")";
+            }
             if (e.format != Format::Unsupported) {
                 std::error_code ec2;
                 e.key = fs::weakly_canonical(path, ec2).string();

@@ -33,8 +33,9 @@ struct Entry {
     std::string state;   // File: "<size> <mtime ns>", "" when it cannot be read
     std::uint64_t size = 0;
     Format format = Format::Unsupported;
-    std::string reason;  // Problem
+    std::string reason;  // Problem; File of an unsupported format: why it is skipped
     Problem problem = Problem::Note;
+    bool named = false;  // File: given as a SOURCE itself (not found in a directory)
 };
 
 struct Plan {

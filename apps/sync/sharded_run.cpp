@@ -42,6 +42,7 @@ IndexRunSummary combined(const Runs& runs) {
     total.files_read = first.files_read;
     total.files_unchanged = first.files_unchanged;
     total.files_skipped = first.files_skipped;
+    total.files_skipped_by_extension = first.files_skipped_by_extension;
     total.files_total = first.files_total;
     total.bytes_total = first.bytes_total;
     total.files_done = first.files_done;
@@ -141,6 +142,12 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
         ++(w.document_failed ? failed : warnings);
         if (observer.on_warning) observer.on_warning(w);
     };
+    std::set<std::string> skipped;
+    if (observer.on_skipped) {
+        once.on_skipped = [&](const std::string& path, const std::string& reason) {
+            if (skipped.insert(path).second) observer.on_skipped(path, reason);
+        };
+    }
     if (observer.on_progress) {
         once.on_progress = [&](const IndexRunSummary&, const std::string& path) {
             IndexRunSummary total = combined(runs);
@@ -171,12 +178,16 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
         }
         if (reading.empty()) continue;
         sync::FileSync::read_file(
-            e, [&](Document&& doc, std::size_t line) { route(runs, reading, doc, line); },
+            e, run_options,
+            [&](Document&& doc, std::size_t line) { route(runs, reading, doc, line); },
             [&](std::size_t line, const std::string& reason) {
                 for (const std::size_t k : reading) runs[k]->read_error(line, reason);
             },
             [&](std::uint64_t bytes) {
                 for (const std::size_t k : reading) runs[k]->read_bytes(bytes);
+            },
+            [&](std::size_t line, const std::string& note) {
+                runs[reading.front()]->read_note(line, note);
             });
         for (const std::size_t k : reading) runs[k]->end_file(e);
     }

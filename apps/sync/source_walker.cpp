@@ -214,9 +214,29 @@ bool path_inside(std::string_view path, std::string_view dir) {
 Format format_of(const fs::path& path) {
     const std::string name = path.filename().string();
     if (ends_with_ci(name, ".jsonl") || ends_with_ci(name, ".jsonl.gz")) return Format::Jsonl;
-    if (ends_with_ci(name, ".md")) return Format::Markdown;
+    for (const char* ext : {".md", ".markdown", ".mdown"}) {
+        if (ends_with_ci(name, ext)) return Format::Markdown;
+    }
     if (ends_with_ci(name, ".txt")) return Format::Text;
+    for (const char* ext : {".html", ".htm", ".xhtml"}) {
+        if (ends_with_ci(name, ext)) return Format::Html;
+    }
+    if (ends_with_ci(name, ".rss") || ends_with_ci(name, ".atom")) return Format::Feed;
+    if (ends_with_ci(name, ".xml")) return Format::Xml;
+    if (ends_with_ci(name, ".pdf")) return Format::Pdf;
     return Format::Unsupported;
+}
+
+bool one_document(Format format) {
+    return format != Format::Jsonl && format != Format::Feed;
+}
+
+std::string skipped_extension(const fs::path& path) {
+    std::string ext = path.extension().string();
+    if (ext.empty() || ext == "." || path.filename().string() == ext) return "(none)";
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return id_of_name(ext);
 }
 
 void walk_source(const fs::path& source, const WalkCallbacks& callbacks,

@@ -24,10 +24,19 @@
 
 namespace lupe::sync {
 
-enum class Format { Text, Markdown, Jsonl, Unsupported };
+/// Xml: an .xml file, a feed or not (the planning pass reads its root element to tell).
+enum class Format { Text, Markdown, Jsonl, Html, Feed, Xml, Pdf, Unsupported };
 
-/// The format of a file, by its extension (case-insensitive): .txt, .md, .jsonl, .jsonl.gz.
+/// The format of a file, by its extension (case-insensitive): .txt, .md, .markdown,
+/// .mdown, .jsonl, .jsonl.gz, .html, .htm, .xhtml, .rss, .atom, .xml, .pdf.
 Format format_of(const std::filesystem::path& path);
+
+/// Whether a file of this format holds one document (its id the file's), rather than
+/// many with ids of their own (JSONL lines, feed items).
+bool one_document(Format format);
+
+/// The extension a skipped file is counted under: ".docx", or "(none)".
+std::string skipped_extension(const std::filesystem::path& path);
 
 /// The id part for a file or directory name: the name itself when it is valid UTF-8
 /// without control characters, otherwise each invalid byte and each C0 control byte or

@@ -43,12 +43,13 @@ struct Document {
     std::string url;
     /// Publisher or collection; optional, searchable with `source:`.
     std::string source;
-    /// Author or authors, as one line; optional, stored for display and searchable as
-    /// text (a feed item's author, dc:creator).
+    /// Author or authors, as one line; optional, stored for display (a feed item's
+    /// author, dc:creator). Not indexed: its words would change the ranking of every
+    /// collection that has authors.
     /// @since 0.6
     std::string author;
     /// Categories or tags (a feed item's categories), each one line; optional, stored for
-    /// display and searchable as text.
+    /// display (not indexed, as `author`).
     /// @since 0.6
     std::vector<std::string> categories;
 };

@@ -50,6 +50,15 @@ struct Result {
     std::string date;       ///< its date as given, or empty
     std::string url;        ///< its URL, or empty
     std::string source;     ///< its source, or empty
+    std::string author;     ///< its author, or empty (@since 0.6)
+    std::vector<std::string> categories;  ///< its categories, or none (@since 0.6)
+    /// How many other documents of the index are copies of this one (the same story in
+    /// other feeds: the same normalised title on the same day, or the same url; see
+    /// SearchOptions::collapse_duplicates): exact, counted over the whole index, whether
+    /// or not the copies match the query. 0 for a document without copies, and for
+    /// documents indexed before 0.6 (which have no key to compare).
+    /// @since 0.6
+    std::size_t duplicates = 0;
     Snippet snippet;        ///< the passage that best matches the query
     /// snippet.text with SearchOptions::highlight_open/close around the matching words;
     /// empty when no markers were asked for

@@ -130,6 +130,12 @@ struct SearchOptions {
     /// ShardUnavailableError.
     /// @since 0.3
     bool allow_partial = false;
+    /// Show one hit per story: documents that are copies of one another (the same item in
+    /// two feeds: the same normalised title on the same day, or else the same url; see
+    /// Result::duplicates) are collapsed into the best-ranked of them, with Xapian's
+    /// collapse key. false: every copy is a hit of its own.
+    /// @since 0.6
+    bool collapse_duplicates = true;
     /// Most seconds one search may take, counted from the start of Searcher::search() (0:
     /// no limit): one hostile or huge query cannot hold a thread for long. Every stage that
     /// can be slow checks it. Spelling suggestion, wildcard expansion over the vocabulary,

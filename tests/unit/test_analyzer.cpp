@@ -124,3 +124,26 @@ TEST_CASE("query side and index side name terms alike") {
     analyzer.word_terms(Family::English, schema::kTitleField, "trained", terms);
     CHECK(terms.whole == std::vector<std::string>{"SZEtrain"});
 }
+
+TEST_CASE("analyzer: a blank line is a paragraph break that phrases do not cross") {
+    lupe::analysis::Analyzer analyzer;
+    const auto positions_of = [&](std::string_view text) {
+        Xapian::Document doc;
+        Xapian::termpos pos = 0;
+        analyzer.index_text(doc, text, lupe::analysis::Family::German, "", 1, pos);
+        std::vector<Xapian::termpos> drohne, sicht;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            if (*t == "ZDdrohn") drohne.assign(t.positionlist_begin(), t.positionlist_end());
+            if (*t == "ZDrundumsicht") sicht.assign(t.positionlist_begin(), t.positionlist_end());
+        }
+        REQUIRE(drohne.size() == 1);
+        REQUIRE(sicht.size() == 1);
+        return sicht.front() - drohne.front();
+    };
+    CHECK(positions_of("Eine Drohne Rundumsicht") == 1);
+    CHECK(positions_of("Eine Drohne\nRundumsicht") == 1);  // a line break inside a paragraph
+    CHECK(positions_of("Eine Drohne\n\nRundumsicht") == 1 + lupe::analysis::kParagraphPositionGap);
+    CHECK(positions_of("Eine Drohne.\r\n \t\r\nRundumsicht") ==
+          1 + lupe::analysis::kParagraphPositionGap);
+    CHECK(positions_of("Eine Drohne\nx\nRundumsicht") == 2);  // no blank line: a word between
+}

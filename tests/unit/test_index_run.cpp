@@ -383,7 +383,7 @@ TEST_CASE("index_sources: the planning pass gives the files and bytes to read") 
     TempDir dir;
     dir.write("src/a.md", "12345\n");           // 6 bytes
     dir.write("src/b.jsonl", jsonl_line("b", "b"));
-    dir.write("src/c.pdf", "not read");
+    dir.write("src/c.docx", "not read");
     const std::uint64_t jsonl_bytes = jsonl_line("b", "b").size();
     std::vector<std::pair<std::size_t, std::uint64_t>> seen;
     IndexWriter writer(dir / "idx", writer_options());

@@ -50,7 +50,15 @@ TEST_CASE("format_of by extension, case-insensitive") {
     CHECK(format_of("d.jsonl.gz") == Format::Jsonl);
     CHECK(format_of("d.json") == Format::Unsupported);
     CHECK(format_of("d.gz") == Format::Unsupported);
-    CHECK(format_of("paper.pdf") == Format::Unsupported);
+    CHECK(format_of("paper.docx") == Format::Unsupported);
+    CHECK(format_of("paper.pdf") == Format::Pdf);
+    CHECK(format_of("notes.markdown") == Format::Markdown);
+    CHECK(format_of("notes.MDOWN") == Format::Markdown);
+    CHECK(format_of("page.htm") == Format::Html);
+    CHECK(format_of("page.xhtml") == Format::Html);
+    CHECK(format_of("ars.rss") == Format::Feed);
+    CHECK(format_of("ars.atom") == Format::Feed);
+    CHECK(format_of("ars.xml") == Format::Xml);  // a feed or not: its root element tells
 }
 
 TEST_CASE("walk_source: ids relative to the source, in name order, hidden and ignored skipped") {
@@ -154,14 +162,14 @@ TEST_CASE("walk_source: following links, a file or directory reached twice is re
     lupe::test::TempDir dir;
     dir.write("src/z.txt", "z");
     dir.write("src/zdir/x.md", "x");
-    dir.write("src/zdir/y.pdf", "y");
+    dir.write("src/zdir/y.docx", "y");
     fs::create_symlink("z.txt", dir.path() / "src/a-link.txt");
     fs::create_directory_symlink("zdir", dir.path() / "src/b");
-    fs::create_symlink("zdir/y.pdf", dir.path() / "src/c.pdf");
+    fs::create_symlink("zdir/y.docx", dir.path() / "src/c.docx");
     Walk w(dir.path() / "src", true);
     // Under the first path in name order: the links come first here.
-    CHECK(w.ids == std::vector<std::string>{"a-link.txt", "b/x.md", "b/y.pdf"});
-    REQUIRE(w.problems.size() == 2);  // a second path to a .pdf, which is not read, is no news
+    CHECK(w.ids == std::vector<std::string>{"a-link.txt", "b/x.md", "b/y.docx"});
+    REQUIRE(w.problems.size() == 2);  // a second path to a .docx, which is not read, is no news
     CHECK(w.problems[0].name == "z.txt");
     CHECK(w.problems[0].reason ==
           "already indexed as \"a-link.txt\" (the same file or directory reached twice), passed over");

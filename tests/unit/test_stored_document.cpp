@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "format/duplicate_key.hpp"
 #include "format/schema.hpp"
 #include "format/stored_document.hpp"
 
@@ -25,6 +26,8 @@ void check_equal(const StoredFields& a, const StoredFields& b) {
     CHECK(a.date == b.date);
     CHECK(a.url == b.url);
     CHECK(a.source == b.source);
+    CHECK(a.author == b.author);
+    CHECK(a.categories == b.categories);
 }
 
 std::string bytes(std::initializer_list<unsigned char> list) {
@@ -163,4 +166,53 @@ TEST_CASE("stored text: a corrupt or foreign value gives no text instead of an e
     CHECK(decompress_text(std::string(11, '\x80')).empty());
     // Plain text where the compressed text belongs (a value another program wrote).
     CHECK(decompress_text("Hello world").empty());
+}
+
+TEST_CASE("stored fields: author and categories (lupe 0.6) round-trip, and only they add bytes") {
+    StoredFields fields = kFormat3Fields;
+    // Without them, the data is format 3's, byte for byte (older indexes and readers).
+    CHECK(encode_fields(fields) == kFormat3Data);
+    fields.author = "Peter Steinlechner";
+    fields.categories = {"Drohnen", "", "Kameras"};
+    const std::string data = encode_fields(fields);
+    CHECK(data.substr(0, kFormat3Data.size()) == kFormat3Data);
+    check_equal(decode_fields(data), fields);
+    // An older reader's view: the six fields, then nothing it knows.
+    StoredFields older = decode_fields(kFormat3Data);
+    CHECK(older.author.empty());
+    CHECK(older.categories.empty());
+    // Categories alone, and a count beyond the data (not lupe's), which stops the list.
+    StoredFields only_categories = {.id = "x", .categories = {"a"}};
+    check_equal(decode_fields(encode_fields(only_categories)), only_categories);
+    std::string broken = encode_fields({.id = "x", .author = "A"});
+    broken.back() = static_cast<char>(0x7F);  // 127 categories announced, none there
+    CHECK(decode_fields(broken).categories.empty());
+    CHECK(decode_fields(broken).author == "A");
+}
+
+TEST_CASE("duplicate key: the same story in two feeds shares one; other stories do not") {
+    using lupe::format::duplicate_key;
+    lupe::Document ars{.id = "ars.rss#1", .title = "Fliegen im Rausch der Rundumsicht",
+                       .date = "2025-08-14T08:00:00Z", .url = "https://www.golem.de/news/a.html"};
+    lupe::Document copy = ars;
+    copy.id = "golem.rss#9";
+    copy.title = "Fliegen im Rausch der  RUNDUMSICHT!";  // case, spaces, punctuation
+    copy.date = "2025-08-14T21:30:00Z";                   // later the same day
+    copy.url = "https://golem.de/news/other.html";
+    CHECK(duplicate_key(ars).substr(0, 1) == "t");
+    CHECK(duplicate_key(ars) == duplicate_key(copy));
+    lupe::Document next_day = copy;
+    next_day.date = "2025-08-15";
+    CHECK(duplicate_key(next_day) != duplicate_key(ars));
+    lupe::Document other = copy;
+    other.title = "Fliegen im Rausch der Geschwindigkeit";
+    CHECK(duplicate_key(other) != duplicate_key(ars));
+    // Without a date: the url, whatever its scheme, "www." or trailing "/".
+    lupe::Document a{.id = "a", .title = "A", .url = "http://www.example.org/story/"};
+    lupe::Document b{.id = "b", .title = "B", .url = "https://example.org/story#comments"};
+    CHECK(duplicate_key(a).substr(0, 1) == "u");
+    CHECK(duplicate_key(a) == duplicate_key(b));
+    // A month is no day; nothing to go by: no key (never collapsed).
+    CHECK(duplicate_key({.id = "m", .title = "T", .date = "2025-08"}).empty());
+    CHECK(duplicate_key({.id = "n", .title = "T"}).empty());
 }

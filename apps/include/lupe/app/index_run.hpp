@@ -45,7 +45,10 @@ struct LUPE_API IndexRunSummary {
     std::size_t deleted = 0;
     std::size_t files_read = 0;      ///< input files opened
     std::size_t files_unchanged = 0; ///< input files skipped: size and time as last recorded
-    std::size_t files_skipped = 0;   ///< files with an extension lupe does not read
+    std::size_t files_skipped = 0;   ///< files of a format lupe does not read
+    /// files_skipped by extension, lower-case: {".docx": 2, "(none)": 1}; an .xml file
+    /// that is no feed counts under ".xml" (@since 0.6)
+    std::map<std::string, std::size_t> files_skipped_by_extension;
     std::size_t failed = 0;          ///< documents (or files) that could not be indexed
     /// warnings that lost nothing (IndexWarning::document_failed false); until 0.4 this
     /// counted the failures too
@@ -76,6 +79,11 @@ struct IndexRunObserver {
     std::function<void(const IndexWarning&)> on_warning;
     /// Called after each document, with the counts so far and the file being read.
     std::function<void(const IndexRunSummary&, const std::string& current_path)> on_progress;
+    /// A file found in a directory and skipped, with the reason ("not a format lupe reads
+    /// (.docx)"). Default: ignored (counted in the summary). A file given as a source
+    /// itself that is skipped is a warning instead (document_failed false).
+    /// @since 0.6
+    std::function<void(const std::string& path, const std::string& reason)> on_skipped;
 };
 
 /// @brief How index_sources() walks its sources.
@@ -112,6 +120,26 @@ struct IndexRunOptions {
     /// @throws InvalidArgumentError (from index_sources) outside 0..1
     /// @since 0.5
     double max_delete_share = 0.5;
+    /// Feeds (.rss, .atom, .xml feeds) are archives by default: an item that is no longer
+    /// in its feed file (it scrolled out of the feed's window) stays indexed; new items
+    /// are added and changed ones updated. true: the index mirrors each feed file exactly,
+    /// and items that left it are deleted. Either way, deleting the feed file deletes its
+    /// items.
+    /// @since 0.6
+    bool mirror_feeds = false;
+    /// Character encoding of every text, Markdown, HTML and feed file of the run, any name
+    /// iconv knows ("ISO-8859-15", "windows-1252", "UTF-16"). Empty: each file's own (a
+    /// BOM, a declaration, else UTF-8 when valid, else Windows-1252 with a note).
+    /// @throws InvalidArgumentError (from index_sources) for a name iconv does not know
+    /// @since 0.6
+    std::string encoding;
+    /// Wall time one PDF's text extraction may take (it runs in a process of its own,
+    /// lupe-pdf-extract); past it the extraction is stopped and the file fails.
+    /// @since 0.6
+    double pdf_seconds = 30.0;
+    /// Address space one PDF's extraction may use (see pdf_seconds), in bytes.
+    /// @since 0.6
+    std::uint64_t pdf_memory_bytes = 1ull << 30;
 };
 
 /// @brief Bring the index up to date with files and directory trees, and commit.
@@ -125,10 +153,17 @@ struct IndexRunOptions {
 /// Each source is a file or a directory walked recursively (in name order; names starting
 /// with "." and names matching a glob in the directory's `.lupeignore` file are passed
 /// over; symbolic links inside it are not followed unless run_options.follow_symlinks says
-/// so, see IndexRunOptions). Formats by extension: `.txt`, `.md` (optional front matter
-/// between `---` lines: title, date, lang, url, source; otherwise the first non-empty line
-/// is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line with `id`, `title`,
-/// `body`, optional `lang`, `date`, `url`, `source`). Other files are counted as skipped.
+/// so, see IndexRunOptions). Formats by extension: `.txt`, `.md`, `.markdown`, `.mdown`
+/// (optional front matter between `---` lines: title, date, lang, url, source; otherwise
+/// the first non-empty line is the title), `.jsonl`, `.jsonl.gz` (one JSON object per line
+/// with `id`, `title`, `body`, optional `lang`, `date`, `url`, `source`, `author`,
+/// `categories`), and since 0.6 `.html`, `.htm`, `.xhtml` (one document per page), `.rss`,
+/// `.atom` and `.xml` files whose root element is a feed (one document per item, with the
+/// id FILE-ID "#" the item's guid or id, else its link, else "h" and a hash of its title
+/// and date; feeds are archives, see IndexRunOptions::mirror_feeds) and `.pdf` (one
+/// document, extracted in a process of its own, see IndexRunOptions::pdf_seconds). The
+/// manual (docs/formats.md) says which field comes from where. Other files are counted
+/// as skipped (IndexRunSummary::files_skipped_by_extension, IndexRunObserver::on_skipped).
 /// A file's document id is its path relative to the source directory given (its file name
 /// when the source is the file itself), "/"-separated. With several sources (since 0.5),
 /// the ids of the files under a directory source begin with that source's name and "/":
@@ -175,6 +210,26 @@ struct IndexRunOptions {
 LUPE_API IndexRunSummary index_sources(IndexWriter& writer, const std::vector<std::string>& sources,
                                        const IndexRunObserver& observer = {},
                                        const IndexRunOptions& run_options = {});
+
+/// @brief What index_sources() would read from its sources, without an index: each
+/// document of each file in the order of the run (a feed's items in feed order), with the
+/// file and line it comes from. Files are walked and read as index_sources() reads them
+/// (formats, ids, encodings, skipped files, warnings); the documents are not checked
+/// against the index (an id that another file also gives is passed on twice).
+/// @param sources files and directories, as for index_sources()
+/// @param on_document called for each document read
+/// @param observer optional callbacks (warnings, skipped files; no progress)
+/// @param run_options how the sources are walked and read (mirror_feeds and the
+///        mass-delete settings do not apply)
+/// @return the counts: files_read, files_skipped, failed, warnings; `added` counts the
+///         documents read under "" (their language is not known before indexing)
+/// @throws InvalidArgumentError as index_sources() for invalid sources or options
+/// @since 0.6
+LUPE_API IndexRunSummary extract_sources(
+    const std::vector<std::string>& sources,
+    const std::function<void(const Document& doc, const std::string& path, std::size_t line)>&
+        on_document,
+    const IndexRunObserver& observer = {}, const IndexRunOptions& run_options = {});
 
 /// @brief Open a writer on `path` as an indexing run should: a new index (index_exists()
 /// false) is built as a rebuild (IndexWriterOptions::rebuild), in parallel shards, merged
