@@ -207,7 +207,7 @@ std::string memory_bomb_pdf() {
 
 }  // namespace
 
-TEST_CASE("PDF: title and creation date from the metadata, German text in UTF-8") {
+TEST_CASE("PDF: title and creation date from the metadata and German text in UTF-8") {
     ExtractorEnv env;
     const Outcome outcome = read(kFixtures + "titled.pdf");
     const Document& doc = only_document(outcome);
@@ -221,7 +221,7 @@ TEST_CASE("PDF: title and creation date from the metadata, German text in UTF-8"
     CHECK(outcome.notes.empty());
 }
 
-TEST_CASE("PDF: pages in order with a blank line between them; ModDate when no CreationDate") {
+TEST_CASE("PDF: pages in order with a blank line between them and ModDate when no CreationDate") {
     ExtractorEnv env;
     const Outcome outcome = read(kFixtures + "two_pages.pdf");
     const Document& doc = only_document(outcome);
@@ -241,7 +241,7 @@ TEST_CASE("PDF: without metadata the title is the first non-empty line") {
     CHECK(doc.body.find("Huawei Ascend chips train the model.") != std::string::npos);
 }
 
-TEST_CASE("PDF: two columns come out in reading order, not across the page") {
+TEST_CASE("PDF: two columns come out in reading order and not across the page") {
     ExtractorEnv env;
     const Outcome outcome = read(kFixtures + "two_columns.pdf");
     const Document& doc = only_document(outcome);
@@ -251,7 +251,7 @@ TEST_CASE("PDF: two columns come out in reading order, not across the page") {
     CHECK(doc.body.find("left column line five") < doc.body.find("right column line one"));
 }
 
-TEST_CASE("PDF: encrypted, corrupt, truncated and textless PDFs are errors for that file") {
+TEST_CASE("PDF: encrypted or corrupt or truncated or textless PDFs are errors for that file") {
     ExtractorEnv env;
     CHECK(only_error(read(kFixtures + "encrypted.pdf")) ==
           "cannot read PDF: encrypted PDF, no text without its password");
@@ -262,14 +262,14 @@ TEST_CASE("PDF: encrypted, corrupt, truncated and textless PDFs are errors for t
     CHECK(only_error(read(kFixtures + "no-such-file.pdf")).starts_with("cannot read PDF: "));
 }
 
-TEST_CASE("PDF: a missing extractor is named, with what to do") {
+TEST_CASE("PDF: a missing extractor is named with what to do") {
     ExtractorEnv env("/nonexistent/lupe-pdf-extract");
     CHECK(lupe::readers::pdf_extractor_path().empty());
     CHECK(only_error(read(kFixtures + "titled.pdf")) ==
           "cannot read PDF: lupe-pdf-extract not found (set LUPE_PDF_EXTRACT or install it)");
 }
 
-TEST_CASE("PDF: an extractor that hangs is killed at the wall limit, with what it started") {
+TEST_CASE("PDF: an extractor that hangs is killed at the wall limit with what it started") {
     lupe::test::TempDir dir;
     // The script starts a grandchild too: the kill must reach it (the process group), or it
     // would hold the pipe open and run on. It is known by its unusual argument (the
@@ -306,7 +306,7 @@ TEST_CASE("PDF: an extractor's own failure and a broken record are errors") {
     }
 }
 
-TEST_CASE("PDF: a flate bomb is bound by the time limit; the next file is still read") {
+TEST_CASE("PDF: a flate bomb is bound by the time limit and the next file is still read") {
     ExtractorEnv env;
     lupe::test::TempDir dir;
     const std::string bomb = dir.write("bomb.pdf", slow_bomb_pdf());
@@ -345,4 +345,20 @@ TEST_CASE("PDF: no file descriptor and no child process is left behind") {
     }
     CHECK(open_fds() == before);
     CHECK(no_child_left());
+}
+
+TEST_CASE("PDF: 20000 pages are read up to the page limit with a note") {
+    ExtractorEnv env;
+    lupe::test::TempDir dir;
+    const std::string pdf =
+        dir.write("pages.pdf", pdf_with_pages(20000, "BT /F1 12 Tf 72 700 Td (A page of the long report) Tj ET", ""));
+    const Outcome outcome = read(pdf);
+    const Document& doc = only_document(outcome);
+    CHECK(outcome.notes == std::vector<std::string>{"PDF text of the first 5000 pages only (of 20000)"});
+    std::size_t pages = 0;
+    for (std::size_t at = doc.body.find("A page"); at != std::string::npos; at = doc.body.find("A page", at + 1)) {
+        ++pages;
+    }
+    CHECK(pages == 5000);
+    CHECK(doc.title == "A page of the long report");
 }
