@@ -103,7 +103,8 @@ std::string iso_utc(time_t t) {
 
 // A page's text without poppler's form feeds and without white space at its end.
 std::string page_text(const poppler::page& page) {
-    std::string text = to_utf8(page.text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+    std::string text =
+        to_utf8(page.text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
     std::erase(text, '\f');
     const std::size_t end = text.find_last_not_of(" \t\r\n");
     text.resize(end == std::string::npos ? 0 : end + 1);
@@ -128,7 +129,9 @@ int extract(const char* path) {
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
     if (!doc) {
         std::string reason = "damaged or not a PDF";
-        if (!first_poppler_error.empty()) reason += " (poppler: " + one_line(first_poppler_error) + ")";
+        if (!first_poppler_error.empty()) {
+            reason += " (poppler: " + one_line(first_poppler_error) + ")";
+        }
         return fail(path, reason);
     }
     if (doc->is_locked()) return fail(path, "encrypted PDF, no text without its password");

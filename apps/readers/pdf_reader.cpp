@@ -107,16 +107,23 @@ public:
     // Its wait status once it has exited; nullopt while it runs (with WNOHANG).
     std::optional<int> reap(int flags) {
         int status = 0;
+        rusage usage{};
         pid_t r;
-        do r = ::waitpid(pid_, &status, flags);
+        do r = ::wait4(pid_, &status, flags, &usage);
         while (r < 0 && errno == EINTR);
         if (r == 0) return std::nullopt;
         pid_ = -1;
+        cpu_seconds_ = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
         return status;
     }
 
+    // The processor time it used, once reaped.
+    double cpu_seconds() const { return cpu_seconds_; }
+
 private:
     pid_t pid_;
+    double cpu_seconds_ = 0;
 };
 
 // What became of one run of the extractor.
@@ -124,6 +131,8 @@ struct Run {
     std::string out;
     std::string err;
     int status = 0;             // waitpid status (valid when started and not timed out)
+    double cpu_seconds = 0;     // processor time it used
+    double cpu_limit = 0;       // its RLIMIT_CPU (soft)
     bool started = false;
     std::string start_error;    // why it could not be started
     bool timed_out = false;
@@ -179,8 +188,10 @@ Run run_extractor(const std::string& extractor, const std::string& path,
     std::string file = path;
     char* argv[] = {program.data(), file.data(), nullptr};
     const rlimit memory{options.pdf_memory_bytes, options.pdf_memory_bytes};
-    const auto cpu_seconds = static_cast<rlim_t>(std::ceil(options.pdf_seconds)) + kCpuSecondsAboveWall;
+    const auto cpu_seconds =
+        static_cast<rlim_t>(std::ceil(options.pdf_seconds)) + kCpuSecondsAboveWall;
     const rlimit cpu{cpu_seconds, cpu_seconds + 1};  // soft: SIGXCPU; hard: SIGKILL
+    run.cpu_limit = static_cast<double>(cpu_seconds);
     rlimit files{};
     ::getrlimit(RLIMIT_NOFILE, &files);
     const int max_fd = static_cast<int>(std::min<rlim_t>(files.rlim_cur, 65536));
@@ -204,7 +215,8 @@ Run run_extractor(const std::string& extractor, const std::string& path,
     char buffer[64 * 1024];
     bool out_open = true, err_open = true;
     while (out_open || err_open) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) {
             run.timed_out = true;
             break;
@@ -213,7 +225,8 @@ Run run_extractor(const std::string& extractor, const std::string& path,
         nfds_t n = 0;
         if (out_open) fds[n++] = {out_read.get(), POLLIN, 0};
         if (err_open) fds[n++] = {err_read.get(), POLLIN, 0};
-        const int ready = ::poll(fds, n, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
+        const auto wait_ms = static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30));
+        const int ready = ::poll(fds, n, wait_ms);
         if (ready < 0 && errno != EINTR) {
             run.start_error = std::string("poll: ") + std::strerror(errno);
             break;
@@ -229,7 +242,8 @@ Run run_extractor(const std::string& extractor, const std::string& path,
             }
             std::string& sink = is_out ? run.out : run.err;
             const std::size_t room = is_out ? max_out : kMaxStderrBytes;
-            sink.append(buffer, std::min(static_cast<std::size_t>(got), room - std::min(room, sink.size())));
+            const std::size_t keep = room - std::min(room, sink.size());
+            sink.append(buffer, std::min(static_cast<std::size_t>(got), keep));
             if (is_out && run.out.size() >= max_out) run.too_much_output = true;
         }
         if (run.too_much_output) break;
@@ -237,6 +251,7 @@ Run run_extractor(const std::string& extractor, const std::string& path,
 
     if (run.timed_out || run.too_much_output || !run.start_error.empty()) {
         run.status = child.kill_and_reap();
+        run.cpu_seconds = child.cpu_seconds();
         return run;
     }
     // Output closed: it is about to exit (or it closed its output and went on: the deadline
@@ -244,6 +259,7 @@ Run run_extractor(const std::string& extractor, const std::string& path,
     for (;;) {
         if (const auto status = child.reap(WNOHANG)) {
             run.status = *status;
+            run.cpu_seconds = child.cpu_seconds();
             return run;
         }
         if (Clock::now() >= deadline) {
@@ -294,15 +310,21 @@ std::string run_error(const Run& run, const std::string& extractor, const std::s
     if (run.timed_out) {
         return "PDF extraction took more than " + seconds_text(options.pdf_seconds) + " s; skipped";
     }
-    if (run.too_much_output) return "PDF extractor wrote more than the document size limit; skipped";
+    if (run.too_much_output) {
+        return "PDF extractor wrote more than the document size limit; skipped";
+    }
     if (WIFSIGNALED(run.status)) {
         const int sig = WTERMSIG(run.status);
-        if (sig == SIGXCPU || sig == SIGKILL) {
+        if (sig == SIGXCPU || (sig == SIGKILL && run.cpu_seconds >= run.cpu_limit)) {
             // The CPU limit (soft, then hard): the same bound as the wall time, in CPU.
             return "PDF extraction took more than " + seconds_text(options.pdf_seconds) +
                    " s of processor time; skipped";
         }
         if (says_out_of_memory(run.err)) return memory;
+        if (sig == SIGKILL) {  // not by this reader, nor by its CPU limit
+            return "PDF extractor was killed (signal 9, SIGKILL), perhaps by the system for "
+                   "want of memory";
+        }
         const char* name = ::sigabbrev_np(sig);
         return "PDF extractor crashed (signal " + std::to_string(sig) +
                (name ? std::string(", SIG") + name : std::string()) + ")";
@@ -312,7 +334,8 @@ std::string run_error(const Run& run, const std::string& extractor, const std::s
     if (code == kExitUnreadable) return "cannot read PDF: " + extractor_message(run.err, path);
     if (code == kExitOutOfMemory || says_out_of_memory(run.err)) return memory;
     if (code == kExitCannotExec) {  // exec failed, or the loader could not start it
-        return "cannot read PDF: cannot run " + extractor + " (" + extractor_message(run.err, path) + ")";
+        return "cannot read PDF: cannot run " + extractor + " (" +
+               extractor_message(run.err, path) + ")";
     }
     return "PDF extractor failed (exit code " + std::to_string(code) + ": " +
            extractor_message(run.err, path) + ")";
@@ -398,7 +421,9 @@ std::string title_from_text(std::string_view text) {
 }  // namespace
 
 std::string pdf_extractor_path() {
-    const auto executable = [](const std::string& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; };
+    const auto executable = [](const std::string& p) {
+        return !p.empty() && ::access(p.c_str(), X_OK) == 0;
+    };
     if (const char* env = std::getenv("LUPE_PDF_EXTRACT"); env && *env) {
         return executable(env) ? env : "";  // set: the user means this one, or none
     }
@@ -428,8 +453,8 @@ void read_pdf_file(const std::filesystem::path& path, const std::string& id,
     }
     Record record;
     if (!parse_record(run.out, record)) {
-        return callbacks.on_error(0, "cannot read PDF: " + extractor +
-                                         " wrote something other than its record (a different version?)");
+        return callbacks.on_error(0, "cannot read PDF: " + extractor + " wrote something other " +
+                                         "than its record (a different version?)");
     }
     if (record.text.find_first_not_of(" \t\r\n") == std::string::npos) {
         return callbacks.on_error(0, "PDF has no text (scanned? lupe does no OCR)");
