@@ -19,6 +19,9 @@ std::string pdf_extractor_path();
 /// (creation date, ISO 8601), language left to detection. An encrypted, damaged,
 /// truncated or textless PDF, an extractor that runs past options.pdf_seconds or
 /// options.pdf_memory_bytes, or crashes, is an error for this file only.
+/// Limits: the text of the first 5,000 pages, and at most kMaxDocumentBytes of it; a PDF
+/// cut at either is read with a note (on_note) saying so. A title from the first line is
+/// cut at 200 bytes. Each call starts one process (a few tens of milliseconds).
 void read_pdf_file(const std::filesystem::path& path, const std::string& id,
                    const ReadCallbacks& callbacks, const ReadOptions& options = {});
 
