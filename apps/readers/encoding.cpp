@@ -153,6 +153,8 @@ std::optional<std::string> bom_charset(std::string_view bytes) {
 }
 
 bool known_charset(const std::string& charset) {
+    // iconv reads "" as the locale's charset: no name is not a charset.
+    if (charset.find_first_not_of(" \"'") == std::string::npos) return false;
     return Converter(canonical_charset(charset)).ok();
 }
 
