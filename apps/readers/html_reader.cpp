@@ -33,9 +33,9 @@ namespace {
 // Browsers look for a <meta> charset declaration only this far into a page (the HTML
 // standard's prescan); a declaration further in is ignored by them and by us.
 constexpr std::size_t kCharsetPrescanBytes = 1024;
-// A title suffix is a site name ("Story - Golem.de") only when it is at most this many
-// characters and the part before it is longer: "Fazit: Haushalt - Teil 2" keeps "Teil 2"
-// because the part after the dash is not shorter than... see site_suffix_start().
+// Longest suffix after a title's last separator that is taken for a site's name ("Story -
+// Golem.de", "Story | Ars Technica"): site names are short; a longer suffix is more likely
+// the second half of the headline.
 constexpr std::size_t kMaxSiteNameChars = 30;
 
 std::string lower(std::string_view s) {
@@ -211,16 +211,18 @@ std::size_t site_suffix_start(std::string_view title) {
     return best;
 }
 
-// Title text: HTML that found its way into it turned into text, whitespace collapsed.
+// Title text: markup that found its way into it (og:title="&lt;b&gt;...") turned into
+// text, whitespace collapsed. Without '<' its entities are decoded already: not again.
 std::string clean_title(std::string_view raw) {
-    std::string text = html_fragment_to_text(raw);
-    for (char& c : text) {
-        if (c == '\n') c = ' ';
-    }
+    const std::string text =
+        raw.find('<') != std::string_view::npos ? html_fragment_to_text(raw) : std::string(raw);
     std::string out;
     for (const char c : text) {
-        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-        out += c;
+        if (is_space(c)) {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
     }
     return std::string(trim(out));
 }

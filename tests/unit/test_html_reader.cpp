@@ -111,6 +111,8 @@ TEST_CASE("html: title") {
         CHECK(page("title-markup.html").title.find('<') == std::string::npos);
         CHECK(html("<meta property=og:title content=\"&lt;b&gt;Bold&lt;/b&gt; news\"><p>x")
                   .title == "Bold news");
+        // Entities are decoded once: "&amp;amp;" is "&amp;" to a reader.
+        CHECK(html("<title>Fish &amp;amp; Chips</title><p>x").title == "Fish &amp; Chips");
     }
     SUBCASE("without og:title or <title>: the first <h1>") {
         const auto doc = page("h1-only.html");
