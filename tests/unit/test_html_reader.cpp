@@ -248,6 +248,9 @@ TEST_CASE("html_fragment_to_text") {
     CHECK(html_fragment_to_text("<p>One</p><p>Two <b>bold</b></p><script>x()</script>") ==
           "One\n\nTwo bold");
     CHECK(html_fragment_to_text("") == "");
+    // Not UTF-8 after all (a mis-declared feed): read as Windows-1252, never an error.
+    CHECK(html_fragment_to_text("\xFF\xFE<p>Gr\xF6\xDF" "e</p>") ==
+          "\xC3\xBF\xC3\xBE\n\nGr\xC3\xB6\xC3\x9F" "e");
     CHECK(html_fragment_to_text("<br>") == "");
 }
 
