@@ -54,6 +54,16 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// A name read from the page, for a message: printable ASCII only (a charset name is), at
+// most kMaxNameInMessage bytes, so that a note is valid UTF-8 and one short line.
+constexpr std::size_t kMaxNameInMessage = 40;
+std::string printable(std::string_view name) {
+    std::string out;
+    for (const char c : name.substr(0, kMaxNameInMessage)) out += c >= ' ' && c <= '~' ? c : '?';
+    if (name.size() > kMaxNameInMessage) out += "...";
+    return out;
+}
+
 // ---- Charset prescan ------------------------------------------------------------------
 
 // The attributes of the tag whose name ends at `pos` in `head`, as lower-case names and
@@ -151,14 +161,14 @@ std::string page_to_utf8(std::string_view bytes, const std::string& forced,
         declared = "UTF-8";
     if (!declared.empty()) {
         if (!known_charset(declared)) {
-            notes.push_back("the page declares the unknown character encoding \"" + declared +
-                            "\"; ignored");
+            notes.push_back("the page declares the unknown character encoding \"" +
+                            printable(declared) + "\"; ignored");
         } else {
             try {
                 return to_utf8(bytes, declared);
             } catch (const DocumentError& e) {
-                notes.push_back("the page declares " + declared + " but is not (" + e.what() +
-                                "); encoding guessed");
+                notes.push_back("the page declares " + printable(declared) + " but is not (" +
+                                e.what() + "); encoding guessed");
             }
         }
     }

@@ -194,6 +194,12 @@ TEST_CASE("html: charsets") {
         CHECK(doc.body == "ok");
         REQUIRE(notes.size() == 1);
         CHECK(has(notes[0], "unknown character encoding \"x-klingon\""));
+        // A name with bytes no charset name has is shown as printable ASCII (fuzzing found
+        // a note that was not valid UTF-8).
+        notes.clear();
+        parse_html_document("<meta charset=\"iso\x94-8859\"><p>ok</p>", "", notes);
+        REQUIRE(notes.size() == 2);  // and the page is not UTF-8
+        CHECK(has(notes[0], "\"iso?-8859\""));
     }
     SUBCASE("an unknown forced encoding is an error naming it") {
         CHECK_THROWS_WITH_AS(parse_html_document("<p>x</p>", "x-klingon", notes),
