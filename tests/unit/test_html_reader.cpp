@@ -121,6 +121,14 @@ TEST_CASE("html: title") {
     }
 }
 
+TEST_CASE("html: language") {
+    CHECK(html("<html lang=\"de-AT\"><p>x").lang == "de-AT");  // kept; the engine reads "de"
+    CHECK(html("<html xml:lang=\"de\"><p>x").lang == "de");    // XHTML
+    CHECK(html("<html lang=en><meta http-equiv=content-language content=de><p>x").lang == "en");
+    CHECK(html("<meta http-equiv=Content-Language content=\"de, en\"><p>x").lang == "de");
+    CHECK(html("<p>x").lang.empty());  // left to the engine's detection
+}
+
 TEST_CASE("html: dates from each source, in order") {
     CHECK(page("title-markup.html").date == "2023-11-30");           // dcterms.date
     CHECK(page("iso-8859-1-http-equiv.html").date == "2019-03-04");  // DC.date
