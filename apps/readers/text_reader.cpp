@@ -2,14 +2,16 @@
 //
 // Front matter is the Jekyll/Hugo convention: a first line "---", then "key: value" lines,
 // then a closing "---" (or "..."). Without a closing line the file has no front matter
-// (a Markdown file may well start with a horizontal rule).
+// (a Markdown file may well start with a horizontal rule). Bytes become UTF-8 first
+// (encoding.hpp): a file that is not valid UTF-8 is read as Windows-1252, with a note.
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <system_error>
 
-#include "lupe/utf8.hpp"
+#include "encoding.hpp"
+#include "lupe/error.hpp"
 #include "readers.hpp"
 
 namespace lupe::readers {
@@ -118,20 +120,30 @@ bool read_whole_file(const std::filesystem::path& path, std::uint64_t limit, std
 }
 
 void read_text_file(const std::filesystem::path& path, const std::string& id, bool markdown,
-                    const ReadCallbacks& callbacks, const ReadOptions& /*options*/) {
+                    const ReadCallbacks& callbacks, const ReadOptions& options) {
     std::string content;
     if (!read_whole_file(path, kMaxTextFileBytes, content, callbacks)) return;
-    if (const auto nul = content.find('\0'); nul != std::string::npos) {
-        return callbacks.on_error(0, "binary file (NUL byte at offset " + std::to_string(nul) +
-                                         "), not text");
+    const auto binary = [&](const std::string& where) {
+        callbacks.on_error(0, "binary file (NUL " + where + "), not text");
+    };
+    // UTF-16 and UTF-32 text is full of NUL bytes: only bytes that are not declared (by a
+    // BOM or --encoding) as such are checked before decoding.
+    if (options.encoding.empty() && !bom_charset(content)) {
+        if (const auto nul = content.find('\0'); nul != std::string::npos) {
+            return binary("byte at offset " + std::to_string(nul));
+        }
     }
-    if (const auto bad = find_invalid_utf8(content)) {
-        const TextPosition lc = text_position(content, *bad);
-        return callbacks.on_error(lc.line, "invalid UTF-8 at line " + std::to_string(lc.line) +
-                                               ", column " + std::to_string(lc.column) +
-                                               " (byte offset " + std::to_string(*bad) + ")");
+    Decoded decoded;
+    try {
+        decoded = decode_text(content, options.encoding);
+    } catch (const DocumentError& e) {
+        return callbacks.on_error(0, e.what());
     }
-    Document doc = parse_text_document(content, markdown);
+    if (const auto nul = decoded.text.find('\0'); nul != std::string::npos) {
+        return binary("character at byte offset " + std::to_string(nul) + " of the text decoded from " + decoded.charset);
+    }
+    if (!decoded.note.empty() && callbacks.on_note) callbacks.on_note(0, decoded.note);
+    Document doc = parse_text_document(decoded.text, markdown);
     doc.id = id;
     callbacks.on_document(std::move(doc), 0);
 }
