@@ -467,11 +467,10 @@ public:
         doc.id = prefix_ + "#" + key;
         const std::string* const fields[] = {&doc.title, &doc.body,   &doc.url,   &doc.author,
                                              &doc.date,  &doc.lang,   &doc.source};
-        for (const std::string* field : fields) {
-            if (find_invalid_utf8(*field)) {
-                return cb_.on_error(line, "item has text that is not valid UTF-8 after decoding");
-            }
-        }
+        bool valid = true;
+        for (const std::string* field : fields) valid = valid && !find_invalid_utf8(*field);
+        for (const auto& category : doc.categories) valid = valid && !find_invalid_utf8(category);
+        if (!valid) return cb_.on_error(line, "item has text that is not valid UTF-8 after decoding");
         cb_.on_document(std::move(doc), line);
         ++count_;
     }
