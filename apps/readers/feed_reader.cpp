@@ -570,6 +570,12 @@ std::string parse_error(xmlParserCtxt* ctxt) {
            std::to_string(err->int2) + ": " + message;
 }
 
+// Whether the parse failed on bytes that are not UTF-8 in a document read as UTF-8.
+bool not_utf8(xmlParserCtxt* ctxt) {
+    const xmlError* err = xmlCtxtGetLastError(ctxt);
+    return err && err->message && std::strstr(err->message, "not proper UTF-8") != nullptr;
+}
+
 }  // namespace
 
 bool looks_like_feed(std::string_view head) {
@@ -634,10 +640,22 @@ void parse_feed(std::string_view bytes, const std::string& id_prefix, const std:
                         XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
     std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
     if (!ctxt) return callbacks.on_error(0, "out of memory for the XML parser");
-    std::unique_ptr<xmlDoc, DocFree> doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(),
-                                                           static_cast<int>(bytes.size()), nullptr,
-                                                           forced.empty() ? nullptr : forced.c_str(),
-                                                           options));
+    const auto read = [&](const char* encoding) {
+        return std::unique_ptr<xmlDoc, DocFree>(xmlCtxtReadMemory(
+            ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), nullptr, encoding, options));
+    };
+    auto doc = read(forced.empty() ? nullptr : forced.c_str());
+    if (!doc && forced.empty() && not_utf8(ctxt.get())) {
+        // A feed that says (or is taken to be) UTF-8 but is not: most often Latin-1 or
+        // Windows-1252 text from an old CMS. Read as Windows-1252, as feed readers do,
+        // rather than losing the feed; the note says so.
+        const xmlError* err = xmlCtxtGetLastError(ctxt.get());
+        const std::string where = "line " + std::to_string(err->line) + ", column " + std::to_string(err->int2);
+        doc = read("windows-1252");
+        if (doc && callbacks.on_note) {
+            callbacks.on_note(0, "not valid UTF-8 (first bad byte at " + where + "); read as Windows-1252");
+        }
+    }
     if (!doc) return callbacks.on_error(0, parse_error(ctxt.get()));
     const xmlNode* root = xmlDocGetRootElement(doc.get());
     const auto kind = root ? feed_kind(root) : std::nullopt;

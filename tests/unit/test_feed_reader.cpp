@@ -331,6 +331,16 @@ TEST_CASE("feeds: declared charsets, a BOM, and a forced encoding") {
         REQUIRE(f.docs.size() == 1);
         CHECK(f.doc(0).title == "Stra\xC3\x9F" "e mit BOM");
     }
+    SUBCASE("declared UTF-8 but Latin-1: read as Windows-1252, with a note") {
+        const Feed f = parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss><channel><item>"
+                             "<title>Stra\xDF" "e</title></item></channel></rss>");
+        CHECK(f.errors.empty());
+        REQUIRE(f.docs.size() == 1);
+        CHECK(f.doc(0).title == "Stra\xC3\x9F" "e");
+        REQUIRE(f.notes.size() == 1);
+        CHECK(f.notes[0].second == "not valid UTF-8 (first bad byte at line 2, column 32); read as Windows-1252");
+        CHECK(f.notes[0].second.find("read as Windows-1252") != std::string::npos);
+    }
     SUBCASE("forced: overrides the declaration") {
         const Feed f = read("iso-8859-1.rss", "f", "UTF-8");
         REQUIRE(f.errors.size() == 1);
