@@ -25,241 +25,24 @@
 #include <string>
 #include <vector>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/entities.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/uri.h>
 
 #include "feed_reader.hpp"
-#include "html_reader.hpp"
+#include "feed_xml.hpp"
 #include "lupe/utf8.hpp"
 
 namespace lupe::readers {
 namespace {
 
+using namespace feed_xml;
+
 // Largest feed file read: as large as one document may be. Real feeds are well under
 // 1 MiB; a bigger "feed" is a dump better split, and the whole tree is held in memory.
 constexpr std::uint64_t kMaxFeedFileBytes = kMaxDocumentBytes;
-// Longest text one element may expand to through internal entities: a document's limit.
-// libxml2 refuses the classic "billion laughs" itself; this bounds what is left.
-constexpr std::size_t kMaxFieldBytes = kMaxDocumentBytes;
 // Longest id the engine takes (document.hpp: Xapian's term limit less the prefix). A
 // longer guid is replaced by its hash, so that the item still gets a stable id.
 constexpr std::size_t kMaxIdBytes = 200;
-
-constexpr const char* kRss10 = "http://purl.org/rss/1.0/";
-constexpr const char* kRss090 = "http://my.netscape.com/rdf/simple/0.9/";
-constexpr const char* kRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-constexpr const char* kAtom10 = "http://www.w3.org/2005/Atom";
-constexpr const char* kAtom03 = "http://purl.org/atom/ns#";
-constexpr const char* kDc = "http://purl.org/dc/elements/1.1/";
-constexpr const char* kContent = "http://purl.org/rss/1.0/modules/content/";
-constexpr const char* kXhtml = "http://www.w3.org/1999/xhtml";
-
-struct FieldTooLong {};
-
-std::string too_long_message() {
-    return "an element expands to more than " + std::to_string(kMaxFieldBytes >> 20) +
-           " MiB of text (entity expansion?)";
-}
-
-const char* chars(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
-const xmlChar* xml(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
-
-// A string libxml2 allocated, copied and freed.
-std::string take(xmlChar* s) {
-    std::string out = s ? chars(s) : "";
-    xmlFree(s);
-    return out;
-}
-
-bool named(const xmlNode* n, const char* uri, const char* local) {
-    if (n->type != XML_ELEMENT_NODE || std::strcmp(chars(n->name), local) != 0) return false;
-    if (uri == nullptr) return n->ns == nullptr;
-    return n->ns != nullptr && std::strcmp(chars(n->ns->href), uri) == 0;
-}
-
-// RSS's own elements: no namespace (0.9x, 2.0), or RSS 1.0's / 0.90's.
-bool rss_named(const xmlNode* n, const char* local) {
-    return named(n, nullptr, local) || named(n, kRss10, local) || named(n, kRss090, local);
-}
-
-template <typename Match>
-const xmlNode* child(const xmlNode* parent, Match match) {
-    for (const xmlNode* c = parent->children; c; c = c->next) {
-        if (match(c)) return c;
-    }
-    return nullptr;
-}
-
-std::string attr(const xmlNode* n, const char* name) { return take(xmlGetNoNsProp(n, xml(name))); }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// One line: whitespace runs as one space, no control characters, trimmed (ids, titles,
-// names and categories are shown one per line).
-std::string one_line(std::string_view s) {
-    std::string out;
-    bool space = false;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (is_space(c) || u < 0x20 || u == 0x7F) {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
-// The text of an element with internal entities expanded (children of the entity's
-// declaration) and undeclared ones looked up as HTML entities; markup inside is dropped.
-void gather_text(const xmlNode* parent, std::string& out) {
-    for (const xmlNode* c = parent->children; c; c = c->next) {
-        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-            if (c->content) out += chars(c->content);
-        } else if (c->type == XML_ELEMENT_NODE) {
-            gather_text(c, out);
-        } else if (c->type == XML_ENTITY_REF_NODE) {
-            const xmlEntity* ent = xmlGetDocEntity(c->doc, c->name);
-            if (ent && ent->etype == XML_INTERNAL_GENERAL_ENTITY) {
-                gather_text(reinterpret_cast<const xmlNode*>(ent), out);
-            } else if (!ent) {
-                if (const htmlEntityDesc* html = htmlEntityLookup(c->name)) {
-                    xmlChar utf8[8];
-                    const int n = xmlCopyCharMultiByte(utf8, static_cast<int>(html->value));
-                    out.append(chars(utf8), static_cast<std::size_t>(n > 0 ? n : 0));
-                }
-            }  // an external entity is never read (XXE)
-        }
-        if (out.size() > kMaxFieldBytes) throw FieldTooLong{};
-    }
-}
-
-std::string text_of(const xmlNode* n) {
-    std::string out;
-    if (n) gather_text(n, out);
-    return out;
-}
-
-bool has_element_child(const xmlNode* n) {
-    return child(n, [](const xmlNode* c) { return c->type == XML_ELEMENT_NODE; }) != nullptr;
-}
-
-// The markup inside an element, as XML (Atom xhtml content, or unescaped HTML that a feed
-// put straight into its description).
-std::string inner_markup(const xmlNode* n) {
-    std::unique_ptr<xmlBuffer, decltype(&xmlBufferFree)> buf(xmlBufferCreate(), &xmlBufferFree);
-    if (!buf) return "";
-    for (xmlNode* c = n->children; c; c = c->next) xmlNodeDump(buf.get(), n->doc, c, 0, 0);
-    return std::string(chars(xmlBufferContent(buf.get())),
-                       static_cast<std::size_t>(xmlBufferLength(buf.get())));
-}
-
-// An element holding HTML, escaped (the usual) or as markup, as text.
-std::string html_text(const xmlNode* n) {
-    if (!n) return "";
-    return html_fragment_to_text(has_element_child(n) ? inner_markup(n) : text_of(n));
-}
-
-std::string base64_decode(std::string_view in) {
-    std::string out;
-    unsigned bits = 0;
-    int count = 0;
-    for (const char c : in) {
-        int v = -1;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '+') v = 62;
-        else if (c == '/') v = 63;
-        if (v < 0) continue;  // padding, line breaks
-        bits = (bits << 6) | static_cast<unsigned>(v);
-        count += 6;
-        if (count >= 8) {
-            count -= 8;
-            out += static_cast<char>((bits >> count) & 0xFF);
-        }
-    }
-    return out;
-}
-
-// An Atom text construct (title, summary, content) as text. Atom 1.0: type text, html or
-// xhtml (a div whose inner markup is the content); Atom 0.3: a MIME type and a mode
-// (xml, escaped or base64). Content given by reference (src) or as binary has no text.
-std::string atom_text(const xmlNode* n, bool atom03) {
-    if (!n || !attr(n, "src").empty()) return "";
-    const std::string type = attr(n, "type");
-    if (atom03) {
-        const std::string mode = attr(n, "mode");
-        std::string raw;
-        if (mode == "base64") raw = base64_decode(text_of(n));
-        else if (mode == "escaped") raw = text_of(n);
-        else raw = has_element_child(n) ? inner_markup(n) : text_of(n);
-        if (find_invalid_utf8(raw)) return "";
-        const bool html = type.find("html") != std::string::npos || mode == "escaped" ||
-                          has_element_child(n);
-        return html ? html_fragment_to_text(raw) : raw;
-    }
-    if (type.empty() || type == "text" || type.rfind("text/", 0) == 0) {
-        return type == "text/html" ? html_fragment_to_text(text_of(n)) : text_of(n);
-    }
-    if (type == "html") return html_fragment_to_text(text_of(n));
-    if (type == "xhtml" || type.find("xml") != std::string::npos) {
-        const xmlNode* div = child(n, [](const xmlNode* c) { return named(c, kXhtml, "div"); });
-        return html_fragment_to_text(inner_markup(div ? div : n));
-    }
-    return "";  // base64 of a binary type
-}
-
-// Whether a URL is absolute: "scheme:" before anything else (RFC 3986 section 3.1).
-bool has_scheme(const std::string& url) {
-    for (std::size_t i = 0; i < url.size(); ++i) {
-        const char c = url[i];
-        if (c == ':') return i > 0;
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
-    }
-    return false;
-}
-
-bool is_web_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
-
-// `href` found at `at`, resolved against the xml:base in scope (themselves relative to
-// the ones above them), then against the feed's own link when still relative.
-std::string resolve(const xmlNode* at, const std::string& href, const std::string& feed_link) {
-    std::string url = one_line(href);
-    if (url.empty()) return url;
-    if (xmlChar* base = xmlNodeGetBase(at->doc, at)) {
-        if (xmlChar* r = xmlBuildURI(xml(url.c_str()), base)) url = take(r);
-        xmlFree(base);
-    }
-    if (!has_scheme(url) && !feed_link.empty()) {
-        if (xmlChar* r = xmlBuildURI(xml(url.c_str()), xml(feed_link.c_str()))) url = take(r);
-    }
-    return url;
-}
-
-// An Atom element's alternate link: rel "alternate" or none, HTML (or no type) preferred.
-const xmlNode* atom_alternate(const xmlNode* parent, const char* ns) {
-    const xmlNode* any = nullptr;
-    for (const xmlNode* c = parent->children; c; c = c->next) {
-        if (!named(c, ns, "link")) continue;
-        const std::string rel = attr(c, "rel");
-        if (!rel.empty() && rel != "alternate") continue;
-        const std::string type = attr(c, "type");
-        if (type.empty() || type == "text/html" || type == "application/xhtml+xml") return c;
-        if (!any) any = c;
-    }
-    return any;
-}
-
-std::string link_href(const xmlNode* link, const std::string& feed_link) {
-    return link ? resolve(link, attr(link, "href"), feed_link) : "";
-}
 
 // RSS's <author> is "email (Name)" by the spec, often "Name <email>": the name is what a
 // reader shows and searches; an author given only as an address is kept.
@@ -570,6 +353,35 @@ std::string parse_error(xmlParserCtxt* ctxt) {
            std::to_string(err->int2) + ": " + message;
 }
 
+// libxml2 reports some errors (failed encoding conversions, I/O) through the thread's
+// error handler whatever XML_PARSE_NOERROR says, and its default handler prints to
+// stderr; lupe's readers report through their callbacks only. Silenced for one parse,
+// whose own error (xmlCtxtGetLastError) is reported instead.
+class QuietErrors {
+public:
+    QuietErrors() : handler_(xmlStructuredError), context_(xmlStructuredErrorContext) {
+        xmlSetStructuredErrorFunc(this, &keep_conversion_error);
+    }
+    ~QuietErrors() { xmlSetStructuredErrorFunc(context_, handler_); }
+    QuietErrors(const QuietErrors&) = delete;
+    QuietErrors& operator=(const QuietErrors&) = delete;
+
+    /// The first failed conversion from the input's encoding (which the parser's own error,
+    /// "Premature end of data", would hide), or "".
+    const std::string& conversion_error() const { return conversion_; }
+
+private:
+    static void keep_conversion_error(void* self, xmlErrorPtr err) {
+        auto& conversion = static_cast<QuietErrors*>(self)->conversion_;
+        if (conversion.empty() && err && err->domain == XML_FROM_I18N && err->message) {
+            conversion = one_line(err->message);
+        }
+    }
+    std::string conversion_;
+    xmlStructuredErrorFunc handler_;
+    void* context_;
+};
+
 // Whether the parse failed on bytes that are not UTF-8 in a document read as UTF-8.
 bool not_utf8(xmlParserCtxt* ctxt) {
     const xmlError* err = xmlCtxtGetLastError(ctxt);
@@ -634,6 +446,7 @@ void parse_feed(std::string_view bytes, const std::string& id_prefix, const std:
         if (!handler) return callbacks.on_error(0, "unknown encoding \"" + forced + "\"");
         xmlCharEncCloseFunc(handler);
     }
+    const QuietErrors quiet;
     // No NOENT, no DTDLOAD, NONET: see the design note. BIG_LINES: lines past 65535 are
     // reported as they are. NOCDATA: CDATA is text like any other.
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
@@ -655,6 +468,15 @@ void parse_feed(std::string_view bytes, const std::string& id_prefix, const std:
         if (doc && callbacks.on_note) {
             callbacks.on_note(0, "not valid UTF-8 (first bad byte at " + where + "); read as Windows-1252");
         }
+    }
+    if (!doc && !quiet.conversion_error().empty()) {
+        const xmlError* err = xmlCtxtGetLastError(ctxt.get());
+        const std::string where = err ? " near line " + std::to_string(err->line) + ", column " +
+                                            std::to_string(err->int2)
+                                      : "";
+        return callbacks.on_error(0, "bytes that are not valid " +
+                                         (forced.empty() ? std::string("in the declared encoding") : forced) +
+                                         where + " (" + quiet.conversion_error() + ")");
     }
     if (!doc) return callbacks.on_error(0, parse_error(ctxt.get()));
     const xmlNode* root = xmlDocGetRootElement(doc.get());

@@ -3,6 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
 #include <string>
 #include <utility>
 #include <vector>
@@ -340,6 +345,29 @@ TEST_CASE("feeds: declared charsets, a BOM, and a forced encoding") {
         REQUIRE(f.notes.size() == 1);
         CHECK(f.notes[0].second == "not valid UTF-8 (first bad byte at line 2, column 32); read as Windows-1252");
         CHECK(f.notes[0].second.find("read as Windows-1252") != std::string::npos);
+    }
+    SUBCASE("bytes the forced encoding has not: an error for the file, nothing printed") {
+        // libxml2 prints conversion errors to stderr unless told otherwise; a reader must not.
+        std::fflush(stderr);
+        const std::string capture = (std::filesystem::temp_directory_path() /
+                                     ("lupe-test-stderr-" + std::to_string(::getpid()))).string();
+        const int saved = ::dup(2);
+        std::FILE* file = std::fopen(capture.c_str(), "w");
+        REQUIRE(file);
+        ::dup2(::fileno(file), 2);
+        const Feed f = parse("<rss><channel><item><title>a\x9D" "b</title></item></channel></rss>", "windows-1252");
+        std::fflush(stderr);
+        ::dup2(saved, 2);
+        ::close(saved);
+        std::fclose(file);
+        std::stringstream printed;
+        printed << std::ifstream(capture).rdbuf();
+        std::remove(capture.c_str());
+        CHECK(printed.str().empty());
+        CHECK(f.docs.empty());
+        REQUIRE(f.errors.size() == 1);
+        CHECK(f.errors[0].second.rfind("bytes that are not valid windows-1252 near line 1, column 29 (", 0) == 0);
+        CHECK(f.errors[0].second.find("0x9D") != std::string::npos);
     }
     SUBCASE("forced: overrides the declaration") {
         const Feed f = read("iso-8859-1.rss", "f", "UTF-8");
