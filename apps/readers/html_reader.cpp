@@ -33,9 +33,9 @@ namespace {
 // Browsers look for a <meta> charset declaration only this far into a page (the HTML
 // standard's prescan); a declaration further in is ignored by them and by us.
 constexpr std::size_t kCharsetPrescanBytes = 1024;
-// A title suffix is a site name ("Story - Golem.de") only when it is at most this many
-// characters and the part before it is longer: "Fazit: Haushalt - Teil 2" keeps "Teil 2"
-// because the part after the dash is not shorter than... see site_suffix_start().
+// Longest suffix after a title's last separator that is taken for a site's name ("Story -
+// Golem.de", "Story | Ars Technica"): site names are short; a longer suffix is more likely
+// the second half of the headline.
 constexpr std::size_t kMaxSiteNameChars = 30;
 
 std::string lower(std::string_view s) {
@@ -52,6 +52,16 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
+}
+
+// A name read from the page, for a message: printable ASCII only (a charset name is), at
+// most kMaxNameInMessage bytes, so that a note is valid UTF-8 and one short line.
+constexpr std::size_t kMaxNameInMessage = 40;
+std::string printable(std::string_view name) {
+    std::string out;
+    for (const char c : name.substr(0, kMaxNameInMessage)) out += c >= ' ' && c <= '~' ? c : '?';
+    if (name.size() > kMaxNameInMessage) out += "...";
+    return out;
 }
 
 // ---- Charset prescan ------------------------------------------------------------------
@@ -151,14 +161,14 @@ std::string page_to_utf8(std::string_view bytes, const std::string& forced,
         declared = "UTF-8";
     if (!declared.empty()) {
         if (!known_charset(declared)) {
-            notes.push_back("the page declares the unknown character encoding \"" + declared +
-                            "\"; ignored");
+            notes.push_back("the page declares the unknown character encoding \"" +
+                            printable(declared) + "\"; ignored");
         } else {
             try {
                 return to_utf8(bytes, declared);
             } catch (const DocumentError& e) {
-                notes.push_back("the page declares " + declared + " but is not (" + e.what() +
-                                "); encoding guessed");
+                notes.push_back("the page declares " + printable(declared) + " but is not (" +
+                                e.what() + "); encoding guessed");
             }
         }
     }
@@ -211,16 +221,18 @@ std::size_t site_suffix_start(std::string_view title) {
     return best;
 }
 
-// Title text: HTML that found its way into it turned into text, whitespace collapsed.
+// Title text: markup that found its way into it (og:title="&lt;b&gt;...") turned into
+// text, whitespace collapsed. Without '<' its entities are decoded already: not again.
 std::string clean_title(std::string_view raw) {
-    std::string text = html_fragment_to_text(raw);
-    for (char& c : text) {
-        if (c == '\n') c = ' ';
-    }
+    const std::string text =
+        raw.find('<') != std::string_view::npos ? html_fragment_to_text(raw) : std::string(raw);
     std::string out;
     for (const char c : text) {
-        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-        out += c;
+        if (is_space(c)) {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
     }
     return std::string(trim(out));
 }

@@ -181,7 +181,7 @@ std::string html_fragment_to_text(std::string_view utf8_html) {
     // Windows-1252 rather than handed to libxml2, which would guess on its own.
     std::string decoded;
     if (find_invalid_utf8(utf8_html)) {
-        decoded = decode_text(utf8_html).text;
+        decoded = to_utf8(utf8_html, "windows-1252");  // never fails: every byte decodes
         utf8_html = decoded;
     }
     if (plain(utf8_html)) return std::string(utf8_html);

@@ -133,15 +133,15 @@ TEST_CASE("bad input: invalid UTF-8 in every field, NUL bytes, control character
     add_good("last");
     dir.write("src/fields.jsonl", jsonl);
 
-    // Markdown: invalid UTF-8 in each front-matter field and in the body; one good file.
-    std::size_t md_errors = 0;
+    // Markdown: invalid UTF-8 in each front-matter field and in the body. Since 0.6 such a
+    // file is read as Windows-1252 (a note, not an error): every one is indexed.
     for (const std::string field : {"title", "date", "lang", "url", "source"}) {
         dir.write("src/md/bad-" + field + ".md",
                   "---\n" + field + ": x\xFF" + "y\n---\ngoodmarker body\n");
-        ++md_errors;
+        good.insert("md/bad-" + field + ".md");
     }
     dir.write("src/md/bad-body.md", "---\ntitle: T\n---\ngoodmarker \xC3( body\n");
-    ++md_errors;
+    good.insert("md/bad-body.md");
     dir.write("src/md/good.md", "---\ntitle: Good md\nlang: en\n---\ngoodmarker body\n");
     good.insert("md/good.md");
     // Text: a NUL byte makes a file binary; one good file.
@@ -160,12 +160,11 @@ TEST_CASE("bad input: invalid UTF-8 in every field, NUL bytes, control character
         REQUIRE(at != std::string::npos);
         CHECK(r.err.substr(at, r.err.find('\n', at) - at).find(fragment) != std::string::npos);
     }
-    for (const std::string field : {"title", "date", "lang", "url", "source"}) {
-        CHECK(has(r.err, dir / ("src/md/bad-" + field + ".md") + ":2: invalid UTF-8 at line 2"));
+    for (const std::string field : {"title", "date", "lang", "url", "source", "body"}) {
+        CHECK_FALSE(has(r.err, "error: " + dir / ("src/md/bad-" + field + ".md")));
     }
-    CHECK(has(r.err, dir / "src/md/bad-body.md" + ":4: invalid UTF-8 at line 4, column 12"));
     CHECK(has(r.err, dir / "src/txt/binary.txt" + ": binary file (NUL byte at offset 10), not text"));
-    const std::size_t failures = expected_errors.size() + md_errors + 1;
+    const std::size_t failures = expected_errors.size() + 1;
     CHECK(has(r.out + r.err, "failed: " + std::to_string(failures) + ","));
     CHECK(r.err.find('\x1b') == std::string::npos);  // messages are terminal-safe
 

@@ -49,9 +49,12 @@ namespace {
 struct Collected {
     std::vector<lupe::Document> docs;
     std::vector<std::pair<std::size_t, std::string>> errors;
+    std::vector<std::string> notes;
     ReadCallbacks callbacks() {
-        return {[this](lupe::Document&& d, std::size_t) { docs.push_back(std::move(d)); },
-                [this](std::size_t line, const std::string& r) { errors.emplace_back(line, r); }};
+        ReadCallbacks c{[this](lupe::Document&& d, std::size_t) { docs.push_back(std::move(d)); },
+                        [this](std::size_t line, const std::string& r) { errors.emplace_back(line, r); }};
+        c.on_note = [this](std::size_t, const std::string& n) { notes.push_back(n); };
+        return c;
     }
 };
 }  // namespace
@@ -81,14 +84,62 @@ TEST_CASE("read_text_file: good and bad files") {
         REQUIRE(c.errors.size() == 1);
         CHECK(c.errors[0].second.find("binary file") == 0);
     }
-    SUBCASE("invalid UTF-8 names line and column") {
+    SUBCASE("not UTF-8: read as Windows-1252, with a note naming line and column") {
         Collected c;
-        read_text_file(dir.write("u.txt", "Title\nok line\nbad \xFF here\n"), "u.txt", false,
+        read_text_file(dir.write("u.txt", "Titel\nok line\nStra\xDF" "e \x93zitiert\x94\n"),
+                       "u.txt", false, c.callbacks());
+        CHECK(c.errors.empty());
+        REQUIRE(c.docs.size() == 1);
+        CHECK(c.docs[0].body == "ok line\nStra\xC3\x9F" "e \xE2\x80\x9Czitiert\xE2\x80\x9D");
+        REQUIRE(c.notes.size() == 1);
+        CHECK(c.notes[0] ==
+              "not valid UTF-8 (first bad byte at line 3, column 5); read as Windows-1252");
+    }
+    SUBCASE("without on_note the file is read all the same") {
+        Collected c;
+        ReadCallbacks callbacks = c.callbacks();
+        callbacks.on_note = nullptr;
+        read_text_file(dir.write("u.txt", "Gr\xF6\xDF" "e\n"), "u.txt", false, callbacks);
+        REQUIRE(c.docs.size() == 1);
+        CHECK(c.docs[0].title == "Gr\xC3\xB6\xC3\x9F" "e");
+    }
+    SUBCASE("UTF-16 with a BOM is read, though full of NUL bytes") {
+        Collected c;
+        const std::string utf16("\xFF\xFE" "T\0i\0t\0e\0l\0\n\0\xE4\0", 16);
+        read_text_file(dir.write("w.md", utf16), "w.md", true, c.callbacks());
+        CHECK(c.errors.empty());
+        REQUIRE(c.docs.size() == 1);
+        CHECK(c.docs[0].title == "Titel");
+        CHECK(c.docs[0].body == "\xC3\xA4");
+        CHECK(c.notes.empty());
+    }
+    SUBCASE("UTF-16 that decodes to a NUL character is binary") {
+        Collected c;
+        read_text_file(dir.write("n.txt", std::string("\xFF\xFE" "a\0\0\0", 6)), "n.txt", false,
                        c.callbacks());
         CHECK(c.docs.empty());
         REQUIRE(c.errors.size() == 1);
-        CHECK(c.errors[0].first == 3);
-        CHECK(c.errors[0].second == "invalid UTF-8 at line 3, column 5 (byte offset 18)");
+        CHECK(c.errors[0].second ==
+              "binary file (NUL character at byte offset 1 of the text decoded from UTF-16LE), "
+              "not text");
+    }
+    SUBCASE("a forced encoding, known and unknown") {
+        Collected c;
+        ReadOptions options;
+        options.encoding = "ISO-8859-15";
+        read_text_file(dir.write("f.txt", "Preis\n5 \xA4\n"), "f.txt", false, c.callbacks(),
+                       options);
+        REQUIRE(c.docs.size() == 1);
+        CHECK(c.docs[0].body == "5 \xE2\x82\xAC");
+        CHECK(c.notes.empty());
+        options.encoding = "x-klingon";
+        read_text_file(dir / "f.txt", "f.txt", false, c.callbacks(), options);
+        REQUIRE(c.errors.size() == 1);
+        CHECK(c.errors[0].second.find("unknown character encoding \"x-klingon\"") == 0);
+        options.encoding = "UTF-8";
+        read_text_file(dir / "f.txt", "f.txt", false, c.callbacks(), options);
+        REQUIRE(c.errors.size() == 2);
+        CHECK(c.errors[1].second == "byte sequence not valid in UTF-8 at byte offset 8");
     }
     SUBCASE("unreadable") {
         Collected c;
