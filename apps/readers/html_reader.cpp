@@ -23,6 +23,7 @@
 #include <libxml/tree.h>
 
 #include "encoding.hpp"
+#include "feed_reader.hpp"
 #include "html_text.hpp"
 #include "lupe/error.hpp"
 #include "lupe/utf8.hpp"
@@ -366,7 +367,10 @@ Document parse_html_document(std::string_view bytes, const std::string& forced,
     if (date.empty() && content != parts.body && parts.body != nullptr) date = first_time(parts.body);
     if (date.empty()) date = parts.dc_date;
     if (date.empty()) date = parts.meta_date;
-    out.date = std::move(date);
+    // As feed dates are: in UTC when it has a time ("2025-08-14T10:00:00+02:00" ->
+    // "2025-08-14T08:00:00Z"), also in the forms of RFC 822; as given when neither parses.
+    const std::string iso = feed_date_to_iso(date);
+    out.date = iso.empty() ? std::move(date) : iso;
     out.url = !parts.canonical.empty() ? parts.canonical : parts.og_url;
 
     if (out.body.empty() && out.title.empty()) throw DocumentError("no text");

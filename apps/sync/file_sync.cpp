@@ -253,6 +253,36 @@ void FileSync::check_rebuild(bool guard_rebuild) {
     }
     guard(plan_, d, options_, "the rebuilt index was not published, the published one is "
                               "as it was");
+    keep_feed_archives(published);
+}
+
+// A feed's archive, the items that scrolled out of it, is in the published index and in no
+// file: a rebuild reads each feed as it is now, and would drop the archive without a word.
+// Refused unless the run mirrors feeds or allows mass deletes. (At least the count given:
+// a feed's new items hide as many lost ones.)
+void FileSync::keep_feed_archives(const PublishedIndexCounts& published) {
+    if (options_.mirror_feeds || options_.allow_mass_delete) return;
+    std::unordered_set<std::string> feeds;
+    for (const Entry& e : plan_.entries) {
+        if (e.kind == Entry::Kind::File && e.format == Format::Feed) feeds.insert(e.key);
+    }
+    std::size_t lost = 0;
+    std::string names;
+    for (const auto& [file, count] : published.tag_documents) {
+        if (!feeds.count(file)) continue;
+        const std::size_t kept = writer_.count_tagged(file);
+        if (count <= kept) continue;
+        lost += count - kept;
+        names += (names.empty() ? "" : ", ") + file + " (" + std::to_string(count - kept) + ")";
+    }
+    if (lost == 0) return;
+    throw MassDeleteError(
+        "the rebuilt index would lose at least " + std::to_string(lost) +
+        " archived feed items, items that are no longer in their feed files (" + names +
+        ") and exist only in the published index; the rebuilt index was not published, the "
+        "published one is as it was. To rebuild without them, mirror the feeds "
+        "(IndexRunOptions::mirror_feeds) or allow the deletion "
+        "(IndexRunOptions::allow_mass_delete)");
 }
 
 bool FileSync::owns(const std::string& id) const {

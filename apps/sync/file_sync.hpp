@@ -128,6 +128,9 @@ private:
     // refused (the published index stays as it is).
     void check_rebuild(bool guard_rebuild);
 
+    // A rebuild that would drop feed items kept only in the published index: refused.
+    void keep_feed_archives(const PublishedIndexCounts& published);
+
     // Whether the run may index this document: the first with its id in this run, or a
     // later line of the same JSONL file (which replaces the earlier, with a warning).
     bool first_of_id(const std::string& id, std::size_t line);

@@ -232,6 +232,28 @@ TEST_CASE("feeds: --mirror-feeds keeps only the current window") {
     CHECK(sorted_ids(search(idx, "windowword")) == window_ids(6, 10));
 }
 
+// A rebuild reads each feed as it is now: the archive would be lost, and is not.
+TEST_CASE("feeds: --full does not silently drop the archive of a feed") {
+    TempDir dir;
+    const std::string idx = dir / "idx";
+    dir.write("src/filler.jsonl", filler_jsonl());
+    dir.write("src/news.rss", window_feed(1, 5));
+    index_ok(idx, {dir / "src"});
+    dir.write("src/news.rss", window_feed(4, 8));
+    index_ok(idx, {dir / "src"});
+    REQUIRE(sorted_ids(search(idx, "windowword")) == window_ids(1, 8));
+
+    const Run refused = index(idx, {"--full", dir / "src"});
+    CHECK(refused.status == 2);
+    CHECK(refused.err.find("would lose at least 3 archived feed items") != std::string::npos);
+    CHECK(refused.err.find("--mirror-feeds") != std::string::npos);
+    CHECK(sorted_ids(search(idx, "windowword")) == window_ids(1, 8));  // as it was
+
+    const json j = index_ok(idx, {"--full", "--mirror-feeds", dir / "src"});
+    CHECK(j.at("deleted") == 3);
+    CHECK(sorted_ids(search(idx, "windowword")) == window_ids(4, 8));
+}
+
 // ---------------------------------------------------------------------------------------
 // (b) The seed's articles as the sites' feeds
 
