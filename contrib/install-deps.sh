@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev                  # .jsonl.gz input, stored snippet text
   libxml2-dev                 # HTML pages and RSS/Atom feeds
   libpoppler-cpp-dev          # PDF text (lupe-pdf-extract)
+  curl                        # tests: the feed recipe (contrib/feeds/lupe-fetch-feeds)
   libmimalloc-dev             # allocator of lupe-index (faster parallel indexing)
   wngerman                    # German word list for compound splitting
   doctest-dev                 # tests
