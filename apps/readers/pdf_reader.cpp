@@ -432,6 +432,11 @@ std::string pdf_extractor_path() {
     if (!ec) {
         const std::string beside = (self.parent_path() / kExtractorName).string();
         if (executable(beside)) return beside;
+        // Installed: bin/lupe-index and libexec/lupe/lupe-pdf-extract under one prefix,
+        // wherever the prefix was moved to.
+        const std::string relative =
+            (self.parent_path().parent_path() / LUPE_LIBEXEC_RELATIVE / kExtractorName).string();
+        if (executable(relative)) return relative;
     }
 #ifdef LUPE_LIBEXEC_DIR
     const std::string installed = std::string(LUPE_LIBEXEC_DIR) + "/" + kExtractorName;

@@ -11,7 +11,9 @@
 namespace lupe::readers {
 
 /// The extractor program: $LUPE_PDF_EXTRACT if set, else lupe-pdf-extract next to the
-/// running program, else the installed one (libexec). "" when none is found.
+/// running program (a build tree), else in libexec/lupe under the running program's prefix
+/// (an installed one, also after the prefix was moved), else in the libexec folder it was
+/// installed to. "" when none is found.
 std::string pdf_extractor_path();
 
 /// Read a PDF as one document with the given id: text in page order (a blank line

@@ -83,6 +83,14 @@ TEST_CASE("install: find_package(lupe) and pkg-config lupe both build and run th
         CHECK(text.find("libcld2") == std::string::npos);
     }
 
+    // The installed lupe-index finds its PDF extractor (libexec/lupe) in the moved prefix.
+    CHECK(fs::exists(fs::path(prefix) / "libexec/lupe/lupe-pdf-extract"));
+    const lupe::test::Run pdf = run({prefix + "/bin/lupe-index", "--dry-run", "--jsonl",
+                         LUPE_SOURCE_DIR "/tests/fixtures/pdf/titled.pdf"});
+    CAPTURE(pdf.err);
+    CHECK(pdf.status == 0);
+    CHECK(pdf.out.find("\"id\":\"titled.pdf\"") != std::string::npos);
+
     // An index for the examples, made by the installed tool.
     const std::string index = tmp / "index";
     require_ok(run({prefix + "/bin/lupe-index", "--quiet", "--index", index,
