@@ -232,9 +232,10 @@ int dry_run_sources(const std::vector<std::string>& sources, const lupe::IndexRu
                                     {"notes", warnings_json(notes)}};
         std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else if (!jsonl) {
-        std::printf("Dry run, no index touched: %zu documents read from %zu files\n"
+        std::printf("Dry run, no index touched: %s read from %s\n"
                     "  skipped: %s\n  failed: %zu, notes: %zu\n",
-                    documents, s.files_read, skipped_line(s).c_str(), s.failed, notes.size());
+                    count_of(documents, "document").c_str(), count_of(s.files_read, "file").c_str(),
+                    skipped_line(s).c_str(), s.failed, notes.size());
     }
     std::cout.flush();
     return s.failed ? kExitSomeFailed : kExitOk;

@@ -125,9 +125,9 @@ Plan plan_run(const std::vector<std::string>& given, const IndexRunOptions& opti
                                    " is out of range 0..1");
     }
     if (!options.encoding.empty() && !readers::known_charset(options.encoding)) {
-        throw InvalidArgumentError("IndexRunOptions::encoding \"" + options.encoding +
-                                   "\" is not an encoding this system knows (iconv -l lists "
-                                   "them)");
+        throw InvalidArgumentError("encoding \"" + options.encoding +
+                                   "\" (IndexRunOptions::encoding) is not one this system "
+                                   "knows (iconv -l lists them)");
     }
     if (!(options.pdf_seconds > 0.0) || options.pdf_memory_bytes < (16ull << 20)) {
         throw InvalidArgumentError("IndexRunOptions::pdf_seconds must be above 0 and "
