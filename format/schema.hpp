@@ -63,12 +63,11 @@ inline constexpr Xapian::valueno kOldestFirstSlot = 3;
 /// kOldestFirstSlot's value for an undated document: after every date.
 inline constexpr std::string_view kUndatedSortKey = "\xff";
 
-/// Value slot holding the document's syndication key (since lupe 0.6): documents with the
-/// same key are copies of one story (the same item in two feeds, say), and a search shows
-/// one of them (Xapian's collapse key). The key is "t" + a hash of the normalised title
-/// and the date's day when the document has both, otherwise "u" + a hash of its url, and
-/// no value when it has neither (see format::duplicate_key()). Documents indexed before
-/// 0.6 have none and are never collapsed.
+/// Value slot holding the document's duplicate key (Document::duplicate_key, since lupe
+/// 0.6) as format::duplicate_key_value() stores it: documents with the same key are copies
+/// of one story (the same item in two feeds, say), and a search shows one of them
+/// (Xapian's collapse key). No value for a document without a key, and for documents
+/// indexed before 0.6: they are never collapsed.
 inline constexpr Xapian::valueno kDuplicateKeySlot = 4;
 /// XD<key>: the kDuplicateKeySlot value as a boolean term, so that a search can count a
 /// hit's copies exactly (the term's frequency) rather than by the matcher's lower bound.

@@ -81,6 +81,10 @@ std::string content_hash(const Document& doc, std::string_view default_lang,
     }
     h = format3_hash(std::to_string(title_weight), h);
     // Since lupe 0.6; a document without them keeps the hash it had.
+    if (!doc.duplicate_key.empty()) {
+        h = format3_hash(std::string_view("duplicate_key\0", 14), h);
+        h = format3_hash(doc.duplicate_key, h);
+    }
     if (!doc.author.empty() || !doc.categories.empty()) {
         h = format3_hash(std::string_view("author\0", 7), h);
         h = format3_hash(doc.author, h);

@@ -51,7 +51,7 @@ bool is_blank(const std::string& s) {
 void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang) {
     xdoc.set_data(format::encode_fields(
         {doc.id, doc.title, lang, doc.date, doc.url, doc.source, doc.author, doc.categories}));
-    if (const std::string key = format::duplicate_key(doc); !key.empty()) {
+    if (const std::string key = format::duplicate_key_value(doc.duplicate_key); !key.empty()) {
         xdoc.add_value(schema::kDuplicateKeySlot, key);
         xdoc.add_boolean_term(std::string(schema::kDuplicateKeyPrefix) + key);
     }
@@ -72,7 +72,8 @@ void check_document(const Document& doc) {
     try {
         const std::size_t size = doc.id.size() + doc.title.size() + doc.body.size() +
                                  doc.lang.size() + doc.date.size() + doc.url.size() +
-                                 doc.source.size() + doc.author.size();
+                                 doc.source.size() + doc.author.size() +
+                                 doc.duplicate_key.size();
         std::size_t categories = 0;
         for (const std::string& category : doc.categories) categories += category.size() + 1;
         if (size + categories > kMaxDocumentBytes) {
@@ -86,6 +87,7 @@ void check_document(const Document& doc) {
         check_utf8(doc.url, "url");
         check_utf8(doc.source, "source");
         check_utf8(doc.author, "author");
+        check_utf8(doc.duplicate_key, "duplicate_key");
         for (const std::string& category : doc.categories) check_utf8(category, "categories");
         if (is_blank(doc.title) && is_blank(doc.body)) throw DocumentError("no text (title and body are empty)");
     } catch (const DocumentError& e) {

@@ -212,7 +212,7 @@ int dry_run_sources(const std::vector<std::string>& sources, const lupe::IndexRu
             const std::pair<const char*, const std::string*> fields[] = {
                 {"title", &doc.title}, {"body", &doc.body},     {"lang", &doc.lang},
                 {"date", &doc.date},   {"url", &doc.url},       {"source", &doc.source},
-                {"author", &doc.author}};
+                {"author", &doc.author}, {"duplicate_key", &doc.duplicate_key}};
             for (const auto& [name, value] : fields) {
                 if (!value->empty()) line[name] = *value;
             }
@@ -348,7 +348,8 @@ int main(int argc, char** argv) {
                  "prints what would be read, or with --jsonl the documents themselves");
     app.add_flag("--jsonl", jsonl,
                  "With --dry-run: write each document to stdout as one JSON object per line "
-                 "(id, title, body, lang, date, url, source, author, categories), in source "
+                 "(id, title, body, lang, date, url, source, author, categories, "
+                 "duplicate_key), in source "
                  "order: to check what lupe extracts, or to convert files to JSONL");
     app.add_flag("-v,--verbose", verbose,
                  "Name each file that is skipped, with the reason (a format lupe does not "

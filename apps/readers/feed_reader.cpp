@@ -254,6 +254,9 @@ public:
         for (const std::string* field : fields) valid = valid && !find_invalid_utf8(*field);
         for (const auto& category : doc.categories) valid = valid && !find_invalid_utf8(category);
         if (!valid) return cb_.on_error(line, "item has text that is not valid UTF-8 after decoding");
+        // The same story in another feed (or another fetch under a new guid) shows as one
+        // hit: the same title on the same day, or the same link.
+        doc.duplicate_key = story_key(doc.title, doc.date, doc.url);
         cb_.on_document(std::move(doc), line);
         ++count_;
     }

@@ -372,6 +372,9 @@ Document parse_html_document(std::string_view bytes, const std::string& forced,
     const std::string iso = feed_date_to_iso(date);
     out.date = iso.empty() ? std::move(date) : iso;
     out.url = !parts.canonical.empty() ? parts.canonical : parts.og_url;
+    // Two saved copies of one page name the same canonical page: one hit. (Not by title and
+    // date: pages of one site share titles.)
+    out.duplicate_key = story_key("", "", out.url);
 
     if (out.body.empty() && out.title.empty()) throw DocumentError("no text");
     return out;

@@ -1,5 +1,6 @@
 // Reader for .jsonl and .jsonl.gz: one JSON object per line, as in ../shared/data:
-// {"id", "title", "body", "lang", "date", "url", "source", "author", "categories", ...};
+// {"id", "title", "body", "lang", "date", "url", "source", "author", "categories",
+// "duplicate_key", ...};
 // unknown keys are ignored.
 #include <optional>
 
@@ -99,6 +100,7 @@ Document parse_jsonl_document(std::string_view line) {
     take_string(object, "date", doc.date);
     take_string(object, "url", doc.url);
     take_string(object, "source", doc.source);
+    take_string(object, "duplicate_key", doc.duplicate_key);
     take_string_or_list(object, "author", doc.author, nullptr);
     take_string_or_list(object, "categories", doc.author, &doc.categories);
     return doc;

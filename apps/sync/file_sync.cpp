@@ -256,6 +256,15 @@ void FileSync::check_rebuild(bool guard_rebuild) {
     keep_feed_archives(published);
 }
 
+void FileSync::guard_feed_archives() {
+    if (!writer_.rebuilding() || options_.mirror_feeds || options_.allow_mass_delete) return;
+    const bool any_feed = std::any_of(plan_.entries.begin(), plan_.entries.end(),
+                                      [](const Entry& e) { return e.format == Format::Feed; });
+    if (!any_feed) return;
+    writer_.wait();
+    keep_feed_archives(writer_.published_counts(true));
+}
+
 // A feed's archive, the items that scrolled out of it, is in the published index and in no
 // file: a rebuild reads each feed as it is now, and would drop the archive without a word.
 // Refused unless the run mirrors feeds or allows mass deletes. (At least the count given:

@@ -83,6 +83,11 @@ public:
     // finish() in two steps, for a sharded run: the writer published, then the counts.
     void finish_writing(bool guard_rebuild);
 
+    // A rebuild that would drop feed items kept only in the published index is refused
+    // (MassDeleteError; see keep_feed_archives()). For a sharded run, whose shards publish
+    // in turn: called on every shard before any publishes. (finish() checks it itself.)
+    void guard_feed_archives();
+
     // The counts so far.
     const IndexRunSummary& summary() const { return summary_; }
 

@@ -191,7 +191,9 @@ IndexRunSummary index_sources_sharded(const std::string& dir, IndexWriterOptions
             });
         for (const std::size_t k : reading) runs[k]->end_file(e);
     }
-    // Published in turn (a sharded run is guarded by its planning pass alone).
+    // Published in turn (a sharded run is guarded by its planning pass, and for feed
+    // archives on every shard before the first publishes).
+    for (const auto& run : runs) run->guard_feed_archives();
     for (const auto& run : runs) run->finish_writing(/*guard_rebuild=*/false);
 
     IndexRunSummary total = combined(runs);

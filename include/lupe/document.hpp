@@ -4,7 +4,10 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "lupe/export.hpp"
 
 namespace lupe {
 
@@ -52,6 +55,23 @@ struct Document {
     /// display (not indexed, as `author`).
     /// @since 0.6
     std::vector<std::string> categories;
+    /// Copies of one story share a key (the same item in two feeds): a search shows one
+    /// of them, with the number of the others (SearchOptions::collapse_duplicates,
+    /// Result::duplicates). Any string; empty: the document is never collapsed. lupe's
+    /// feed reader gives each item story_key() of its title, date and link; its HTML
+    /// reader gives a page with a canonical link story_key("", "", link).
+    /// @since 0.6
+    std::string duplicate_key;
 };
+
+/// @brief The duplicate key of a news item (Document::duplicate_key): its normalised title
+/// (its words, case and diacritics folded) with the day of its date when it has a title and
+/// a date with a day (copies of a story keep its title, and two stories rarely share a
+/// title on one day), else its url (without scheme, "www.", fragment or trailing "/"),
+/// else "". Meant for feed items and web pages: in other collections titles repeat on one
+/// day (the sections of one law) and one url can name many documents (a law's page).
+/// @since 0.6
+LUPE_API std::string story_key(std::string_view title, std::string_view date,
+                               std::string_view url);
 
 }  // namespace lupe

@@ -254,6 +254,24 @@ TEST_CASE("feeds: --full does not silently drop the archive of a feed") {
     CHECK(sorted_ids(search(idx, "windowword")) == window_ids(4, 8));
 }
 
+// The same for a sharded index, whose shards publish one after the other: every shard is
+// checked before the first publishes.
+TEST_CASE("feeds: --full on a sharded index does not drop the archive either") {
+    TempDir dir;
+    const std::string idx = dir / "sharded";
+    dir.write("src/filler.jsonl", filler_jsonl());
+    dir.write("src/news.rss", window_feed(1, 5));
+    index_ok(idx, {"--shards", "2", dir / "src"});
+    dir.write("src/news.rss", window_feed(4, 8));
+    index_ok(idx, {dir / "src"});
+    REQUIRE(sorted_ids(search(idx, "windowword")) == window_ids(1, 8));
+
+    const Run refused = index(idx, {"--full", dir / "src"});
+    CHECK(refused.status == 2);
+    CHECK(refused.err.find("archived feed items") != std::string::npos);
+    CHECK(sorted_ids(search(idx, "windowword")) == window_ids(1, 8));  // every shard as it was
+}
+
 // ---------------------------------------------------------------------------------------
 // (b) The seed's articles as the sites' feeds
 

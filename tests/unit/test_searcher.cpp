@@ -422,3 +422,49 @@ TEST_CASE("searcher: a wildcard cut to its most frequent terms says so, over-lim
     CHECK_FALSE(retried.syntax_error.empty());
     CHECK(has(retried, "other"));
 }
+
+// Issue 15: the same story from two feeds is one hit that counts the other copies; the
+// library's Document::duplicate_key, SearchOptions::collapse_duplicates and
+// Result::duplicates, author, categories.
+TEST_CASE("searcher: copies of one story collapse into one hit with an exact count") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "idx";
+    {
+        lupe::IndexWriter w(path);
+        const lupe::Document story{.id = "ars.rss#1", .title = "Drone with all-round view",
+                                   .body = "A drone with an all-round view and a VR headset.",
+                                   .lang = "en", .date = "2025-08-14", .author = "Peter",
+                                   .categories = {"Drones", "Cameras"},
+                                   .duplicate_key = "story-1"};
+        w.add_document(story);
+        lupe::Document copy = story;  // another feed
+        copy.id = "tech.rss#9";
+        copy.title = "Drone: all-round view";
+        w.add_document(copy);
+        lupe::Document third = story;
+        third.id = "wire.rss#x";
+        w.add_document(third);
+        // Same title and day, no key: never collapsed (the engine derives no keys).
+        lupe::Document keyless = story;
+        keyless.id = "section";
+        keyless.duplicate_key = "";
+        w.add_document(keyless);
+        w.commit();
+    }
+    Searcher s(path);
+    SearchOptions options;
+    const auto collapsed = s.search("drone view", options);
+    REQUIRE(collapsed.results.size() == 2);
+    CHECK(collapsed.total_estimate == 2);
+    for (const auto& r : collapsed.results) {
+        CHECK(r.author == "Peter");
+        CHECK(r.categories == std::vector<std::string>{"Drones", "Cameras"});
+        CHECK(r.duplicates == (r.id == "section" ? 0u : 2u));
+    }
+    CHECK(ids(collapsed) != std::vector<std::string>{});
+    options.collapse_duplicates = false;
+    const auto all = s.search("drone view", options);
+    CHECK(all.results.size() == 4);
+    CHECK(all.total_estimate == 4);
+    for (const auto& r : all.results) CHECK(r.duplicates == (r.id == "section" ? 0u : 2u));
+}
