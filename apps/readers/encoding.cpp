@@ -31,15 +31,8 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::size_t kConvertChunk = 16 * 1024;
 constexpr std::string_view kWindows1252 = "windows-1252";
 
-// A charset name as given, for a message: printable ASCII only (every charset name is),
-// at most kMaxNameInMessage bytes, so that the message is valid UTF-8 and one short line.
+// The longest charset name printable_charset() shows.
 constexpr std::size_t kMaxNameInMessage = 40;
-std::string printable(std::string_view name) {
-    std::string out;
-    for (const char c : name.substr(0, kMaxNameInMessage)) out += c >= ' ' && c <= '~' ? c : '?';
-    if (name.size() > kMaxNameInMessage) out += "...";
-    return out;
-}
 
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
@@ -152,6 +145,13 @@ void convert(std::string_view bytes, const std::string& from, const std::string&
 
 }  // namespace
 
+std::string printable_charset(std::string_view name) {
+    std::string out;
+    for (const char c : name.substr(0, kMaxNameInMessage)) out += c >= ' ' && c <= '~' ? c : '?';
+    if (name.size() > kMaxNameInMessage) out += "...";
+    return out;
+}
+
 std::optional<std::string> bom_charset(std::string_view bytes) {
     // UTF-32LE's BOM starts with UTF-16LE's: look at four bytes first.
     if (bytes.substr(0, 4) == std::string_view("\xFF\xFE\0\0", 4)) return "UTF-32LE";
@@ -182,12 +182,12 @@ std::string to_utf8(std::string_view bytes, const std::string& charset) {
         }
         return std::string(bytes);
     }
-    convert(bytes, from, printable(charset), out);
+    convert(bytes, from, printable_charset(charset), out);
     // UTF-16LE/BE and UTF-32LE/BE keep a BOM as U+FEFF; "UTF-16" consumes it.
     if (std::string_view(out).substr(0, 3) == kUtf8Bom) out.erase(0, 3);
     if (const auto bad = find_invalid_utf8(out)) {
         // iconv produced something IndexWriter would refuse (should not happen with glibc).
-        throw DocumentError("text in " + printable(charset) + " does not convert to valid UTF-8 (at byte " +
+        throw DocumentError("text in " + printable_charset(charset) + " does not convert to valid UTF-8 (at byte " +
                             std::to_string(*bad) + " of the converted text)");
     }
     return out;
@@ -198,7 +198,7 @@ Decoded decode_text(std::string_view bytes, const std::string& forced) {
     if (!forced.empty()) {
         decoded.charset = canonical_charset(forced);
         if (!known_charset(decoded.charset)) {
-            throw DocumentError("unknown character encoding \"" + printable(forced) +
+            throw DocumentError("unknown character encoding \"" + printable_charset(forced) +
                                 "\" (any name iconv knows, such as UTF-8, windows-1252, "
                                 "ISO-8859-15 or UTF-16; `iconv --list` shows them all)");
         }

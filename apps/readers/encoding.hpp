@@ -22,6 +22,11 @@ struct Decoded {
 /// "UTF-32LE", "UTF-32BE", or nullopt.
 std::optional<std::string> bom_charset(std::string_view bytes);
 
+/// A charset name as given (by a user, or read from a file), for a message: printable
+/// ASCII only (every charset name is), at most 40 bytes, so that the message is valid UTF-8
+/// and one short line.
+std::string printable_charset(std::string_view name);
+
 /// Whether iconv can convert from `charset` to UTF-8.
 bool known_charset(const std::string& charset);
 

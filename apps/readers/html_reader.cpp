@@ -55,15 +55,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// A name read from the page, for a message: printable ASCII only (a charset name is), at
-// most kMaxNameInMessage bytes, so that a note is valid UTF-8 and one short line.
-constexpr std::size_t kMaxNameInMessage = 40;
-std::string printable(std::string_view name) {
-    std::string out;
-    for (const char c : name.substr(0, kMaxNameInMessage)) out += c >= ' ' && c <= '~' ? c : '?';
-    if (name.size() > kMaxNameInMessage) out += "...";
-    return out;
-}
 
 // ---- Charset prescan ------------------------------------------------------------------
 
@@ -163,12 +154,12 @@ std::string page_to_utf8(std::string_view bytes, const std::string& forced,
     if (!declared.empty()) {
         if (!known_charset(declared)) {
             notes.push_back("the page declares the unknown character encoding \"" +
-                            printable(declared) + "\"; ignored");
+                            printable_charset(declared) + "\"; ignored");
         } else {
             try {
                 return to_utf8(bytes, declared);
             } catch (const DocumentError& e) {
-                notes.push_back("the page declares " + printable(declared) + " but is not (" +
+                notes.push_back("the page declares " + printable_charset(declared) + " but is not (" +
                                 e.what() + "); encoding guessed");
             }
         }
