@@ -13,6 +13,8 @@ packages=(
   zlib1g-dev                  # .jsonl.gz input, stored snippet text
   libxml2-dev                 # HTML pages and RSS/Atom feeds
   libpoppler-cpp-dev          # PDF text (lupe-pdf-extract)
+  libmicrohttpd-dev           # HTTP server of lupe-serve
+  chromium chromium-driver    # tests: the search page in a real headless browser (WebDriver)
   curl                        # tests: the feed recipe (contrib/feeds/lupe-fetch-feeds)
   libmimalloc-dev             # allocator of lupe-index (faster parallel indexing)
   wngerman                    # German word list for compound splitting

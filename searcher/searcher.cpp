@@ -147,6 +147,23 @@ SearchResults Searcher::search(std::string_view query, const SearchOptions& opti
     }
 }
 
+// Placeholders until the engine work of issue 16 lands (helper "engine").
+std::vector<Completion> Searcher::complete(std::string_view, std::size_t) {
+    throw RuntimeError("Searcher::complete is not implemented yet");
+}
+
+std::optional<Document> Searcher::document(std::string_view) {
+    throw RuntimeError("Searcher::document is not implemented yet");
+}
+
+std::optional<SearchResults> Searcher::similar(std::string_view, const SearchOptions&) {
+    throw RuntimeError("Searcher::similar is not implemented yet");
+}
+
+IndexStatus Searcher::status() {
+    throw RuntimeError("Searcher::status is not implemented yet");
+}
+
 void Searcher::reopen() {
     try {
         Borrowed handle(*impl_);

@@ -5,6 +5,7 @@
 #include "lupe/export.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +73,38 @@ struct Result {
     bool matched_all = true;
 };
 
+/// @brief One value of a facet and the number of matching documents that have it.
+/// @since 0.6
+struct FacetValue {
+    std::string value;      ///< the language code, the source as given, or the year ("2025")
+    std::size_t count = 0;  ///< matching documents with this value (see Facets::exact)
+};
+
+/// @brief The matching documents counted by language, source and year of their date
+/// (SearchOptions::facets). Copies of one story (SearchOptions::collapse_duplicates) are
+/// each counted: facets count documents, not hits.
+///
+/// Exact when the matcher looked at every matching document (Facets::exact): then the
+/// counts of `lang` add up to `counted`, which is the number of matching documents. A
+/// larger match set is counted on the first SearchOptions::facet_documents matches the
+/// matcher looked at, and each count is scaled by (SearchResults::total_estimate /
+/// counted) and rounded: an estimate, and `exact` is false.
+///
+/// Documents indexed before lupe 0.6 have no language or source value to count (a full
+/// rebuild, `lupe-index --full`, gives them one); their years are counted.
+/// @since 0.6
+struct Facets {
+    std::vector<FacetValue> lang;    ///< by language, most documents first, ties by value
+    std::vector<FacetValue> source;  ///< by source, most first; at most
+                                     ///< SearchOptions::facet_values of them
+    std::vector<FacetValue> year;    ///< by year of the date, newest first; undated
+                                     ///< documents are not counted here
+    /// Matching documents the counts were taken from (before scaling).
+    std::size_t counted = 0;
+    /// Every matching document was counted: the counts are exact, not scaled.
+    bool exact = true;
+};
+
 /// @brief The answer to one search.
 /// @since 0.1
 struct SearchResults {
@@ -115,6 +148,37 @@ struct SearchResults {
     /// last, unless SearchOptions::sort asks for oldest first.
     /// @since 0.5
     bool ranked = true;
+    /// Counts of the matching documents by language, source and year; empty (all lists
+    /// empty, counted 0) unless SearchOptions::facets asked for them.
+    /// @since 0.6
+    Facets facets;
+};
+
+/// @brief A completion of a word prefix from the index's vocabulary
+/// (Searcher::complete).
+/// @since 0.6
+struct Completion {
+    std::string word;           ///< the whole word, as the vocabulary holds it (lower case)
+    std::size_t documents = 0;  ///< documents that use it (see docs/index-format.md)
+};
+
+/// @brief Where a Searcher reads from, for health checks (Searcher::status).
+/// @since 0.6
+struct ShardStatus {
+    std::string name;        ///< the index directory, or the shard as its shard list names it
+    /// The published generation open (its directory's name, e.g. "gen-000003"); empty
+    /// for a remote shard and for an index without generations
+    std::string generation;
+    std::uint64_t revision = 0;  ///< the Xapian revision open (0 for a remote shard)
+    std::size_t documents = 0;   ///< documents in it
+};
+
+/// @brief What a Searcher has open (Searcher::status).
+/// @since 0.6
+struct IndexStatus {
+    std::size_t documents = 0;         ///< documents in all shards together
+    std::vector<ShardStatus> shards;   ///< one per shard (one for a plain index)
+    std::vector<std::string> missing;  ///< shards of a shard list that could not be opened
 };
 
 }  // namespace lupe

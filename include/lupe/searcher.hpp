@@ -6,9 +6,12 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
+#include "lupe/document.hpp"
 #include "lupe/results.hpp"
 
 namespace lupe {
@@ -155,6 +158,27 @@ struct SearchOptions {
     /// on is the better default (see docs/relevance.md).
     /// @since 0.5
     bool all_words_first = true;
+    /// Count the matching documents by language, source and year (SearchResults::facets).
+    /// @since 0.6
+    bool facets = false;
+    /// With `facets`: the matcher looks at least this many matching documents (all of
+    /// them when there are no more), and the counts are exact when it saw all; beyond, they
+    /// are scaled estimates (see Facets). Larger is exacter and slower.
+    /// @since 0.6
+    std::size_t facet_documents = 10000;
+    /// With `facets`: most sources listed (the most frequent); languages and years are
+    /// all listed.
+    /// @since 0.6
+    std::size_t facet_values = 20;
+    /// Only documents whose language is exactly this code ("en", "de", "fr", "und"), as
+    /// the query syntax's `lang:`; unlike `lang`, the query is analysed as without it.
+    /// Empty: no filter.
+    /// @since 0.6
+    std::string filter_lang;
+    /// Only documents whose source is exactly this string, as Facets::source lists it
+    /// (documents indexed before 0.6 have none and never match). Empty: no filter.
+    /// @since 0.6
+    std::string filter_source;
 };
 
 /// @brief How a Searcher reaches the shards of a shard list, and the German word list it
@@ -241,6 +265,41 @@ public:
     ///         above 10000, or date_from/date_to is not an ISO 8601 date
     /// @throws RuntimeError the index could not be read
     SearchResults search(std::string_view query, const SearchOptions& options = {});
+
+    /// @brief Completions of a word prefix from the index's vocabulary (the words of every
+    /// document, German compounds whole as well as their parts, lower case), the words used
+    /// by most documents first, ties in alphabetical order: "rundum" gives "rundumsicht".
+    /// The prefix is normalised as query words are (lower case; folded on a folded index).
+    /// Fast enough to call on every keystroke.
+    /// @param prefix the start of a word (UTF-8); an empty prefix gives nothing
+    /// @param limit most completions returned
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.6
+    std::vector<Completion> complete(std::string_view prefix, std::size_t limit = 10);
+
+    /// @brief The stored fields of the document with this id: id, title, lang, date, url,
+    /// source, author, categories, and as `body` the text stored for snippets (the
+    /// body's first 64 KiB, white space as given). duplicate_key is left empty.
+    /// @return nullopt when no document has this id
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.6
+    std::optional<Document> document(std::string_view id);
+
+    /// @brief Documents like the one with this id ("more like this", as Omega's MORELIKE):
+    /// the most telling terms of the document (Xapian's expand set, with the document as
+    /// the relevance set) are searched as a query, and the document itself is left out.
+    /// SearchResults::query lists those terms. The options apply as to search() (limit,
+    /// offset, language filters, dates, snippets, facets).
+    /// @return nullopt when no document has this id
+    /// @throws InvalidArgumentError as search(); RuntimeError the index could not be read
+    /// @since 0.6
+    std::optional<SearchResults> similar(std::string_view id, const SearchOptions& options = {});
+
+    /// @brief What is open, after picking up changes committed or published since (as
+    /// reopen()): documents, and each shard's generation and revision.
+    /// @throws RuntimeError the index could not be read
+    /// @since 0.6
+    IndexStatus status();
 
     /// @brief Pick up changes committed or published since the last search (search() does
     /// this itself; this is for document_count()).

@@ -1,0 +1,2 @@
+// Placeholder: lupe-serve's command line (helper "core").
+int main() { return 2; }

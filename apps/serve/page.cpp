@@ -1,0 +1,2 @@
+// Placeholder: written by the issue-16 helper that owns apps/serve/page.cpp.
+#include "page.hpp"
