@@ -7,12 +7,14 @@ cmake_minimum_required(VERSION 3.25)  # script mode: IN_LIST, cmake_path
 #         -DINCLUDES_<t>=a|b -DLINKS_<t>=a|b ...] [-DEXPECT=<file> -> <include>|...]
 #         -P check_layering.cmake
 #
-# Each .cpp under ROOT, and each .hpp that no .cpp includes, is compiled on its own
-# (-fsyntax-only) with only the public include path: the engine's include/ and the build's
+# Each .cpp under ROOT, and each .hpp that no .cpp includes, is preprocessed on its own
+# (-E: which headers a file reaches is all the check looks at, and preprocessing finds it
+# at a fifth of the CPU time of -fsyntax-only, 11 s instead of 59 s here) with only the
+# public include path: the engine's include/ and the build's
 # generated include/, apps/include/,
 # and the system folders of the libraries the applications use (CLI11, nlohmann_json,
-# doctest). A file that includes an engine-internal header then fails to compile; one that
-# reaches it by a relative path ("../../format/schema.hpp") compiles, so the headers the
+# doctest). A file that includes an engine-internal header then fails to preprocess; one that
+# reaches it by a relative path ("../../format/schema.hpp") is found, so the headers the
 # compiler opened (-H) are checked too: none may lie in the source or build tree outside
 # include/, apps/ and the build's include/, and none may be Xapian's (the engine hides it).
 # INCLUDES_<t> and LINKS_<t> hold the include folders and link items of the application
@@ -34,7 +36,7 @@ if(EXISTS "${SOURCE_DIR}/apps/include")
 endif()
 # Where the headers an application opens may lie inside lupe's trees (and apps/ itself).
 set(allowed_prefixes ${public_dirs} "${SOURCE_DIR}/apps" "${ROOT}")
-set(flags -std=c++20 -fsyntax-only -H)
+set(flags -std=c++20 -E -H)
 foreach(dir IN LISTS public_dirs)
   list(APPEND flags "-I${dir}")
 endforeach()
