@@ -125,12 +125,12 @@ public:
     // them, and boolean terms (id, language, source, duplicate key) say nothing of the
     // content.
     std::optional<SearchResults> run_similar(std::string_view id) {
+        SearchResults out;
+        check_shards(out);  // first: the document may be in a missing shard
         const Xapian::Database& db = shards_.db();
         const std::string id_term = std::string(schema::kIdPrefix).append(id);
         const Xapian::PostingIterator found = db.postlist_begin(id_term);
         if (found == db.postlist_end(id_term)) return std::nullopt;
-        SearchResults out;
-        check_shards(out);
         Xapian::Enquire enquire(db);
         Xapian::RSet rset;
         rset.add_document(*found);
