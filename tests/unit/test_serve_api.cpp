@@ -455,4 +455,5 @@ TEST_CASE("api: /metrics is Prometheus text with the index's series") {
           std::string::npos);
     CHECK(r.body.find("lupe_search_time_limited_total") != std::string::npos);
     CHECK(r.body.back() == '\n');
+    CHECK(r.body.find("lupe-test-") == std::string::npos);  // shard labels without paths
 }
