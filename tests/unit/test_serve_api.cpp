@@ -281,8 +281,11 @@ TEST_CASE("api: /api/search is lupe-search --json's object plus the API's fields
     }
 
     const auto call_options = parsed({{"q", "training chips"}, {"limit", "3"}, {"offset", "1"}});
-    const auto expected =
-        json::parse(lupe::format_json(f.searcher().search(call_options.q, call_options.options)));
+    const auto results = f.searcher().search(call_options.q, call_options.options);
+    const auto expected = json::parse(lupe::format_json(results));
+    const auto compact = lupe::format_json(results, lupe::JsonLayout::Compact);
+    CHECK(json::parse(compact) == expected);
+    CHECK(compact.find('\n') == std::string::npos);
     for (const char* key : {"api_version", "offset", "limit", "facets"}) j.erase(key);
     CHECK(j == expected);
     CHECK(j["results"].size() == 3);
