@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
         ->check(lupe::apps::in_range(std::size_t{0}, std::size_t{100000}))
         ->group(kLimitOptions);
     app.add_option("--max-connections", server.max_connections,
-                   "Open connections at most; beyond, new ones are refused")
+                   "Open connections at most; beyond, new ones wait until one closes")
         ->type_name("N")
         ->capture_default_str()
         ->check(lupe::apps::in_range(std::size_t{1}, std::size_t{1000000}))
