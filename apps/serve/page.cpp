@@ -208,13 +208,13 @@ std::string document_html(const Request& request, std::string_view title, const 
     return html;
 }
 
+/// An HTML response; the core adds its Content-Security-Policy (kContentSecurityPolicy) and
+/// the other security headers.
 Response html_response(int status, std::string body) {
     Response response;
     response.status = status;
     response.content_type = "text/html; charset=utf-8";
     response.body = std::move(body);
-    response.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
-    response.headers.emplace_back("Cache-Control", "no-cache");
     return response;
 }
 
@@ -316,7 +316,8 @@ std::string results_html(const Request& request, const SearchCall& call, const S
     }
     if (!results.suggestion.empty()) {
         html += "<p class=\"notice suggestion\">Did you mean <a href=\"" +
-                page_link(request, {{"q", results.suggestion}, {"offset", ""}}) + "\">" +
+                page_link(request, {{"q", results.suggestion}, {"offset", ""}}) + "\" data-q=\"" +
+                html_escape(results.suggestion) + "\">" +
                 html_escape(results.suggestion) + "</a>?</p>\n";
     }
     for (const auto& notice : results.notices) {

@@ -52,12 +52,12 @@ constexpr auto kWait = std::chrono::seconds(20);
 
 /// The documents of the test, next to corpus/: "zorblax" is a word of theirs alone.
 constexpr std::string_view kFixtureJsonl =
-    R"({"id":"zorblax-hostile","title":"<script>alert(1)</script><img src=x onerror=alert(2)>","body":"The zorblax survey counted the birds at the lake.","lang":"en","date":"2021-03-01","url":"javascript:alert(3)","source":"Fixture Wire"}
+    R"jsonl({"id":"zorblax-hostile","title":"<script>alert(1)</script><img src=x onerror=alert(2)>","body":"The zorblax survey counted the birds at the lake.","lang":"en","date":"2021-03-01","url":"javascript:alert(3)","source":"Fixture Wire"}
 {"id":"zorblax-spring","title":"Zorblax sightings rise in spring","body":"More zorblax were seen this spring than in any year before.","lang":"en","date":"2021-06-10","url":"https://example.org/zorblax-spring","source":"Fixture Wire"}
 {"id":"zorblax-colony","title":"A zorblax colony found by the river","body":"Walkers found a zorblax colony of forty nests by the river.","lang":"en","date":"2022-01-05","url":"https://example.org/zorblax-colony","source":"Lake Times"}
 {"id":"zorblax-kolonie","title":"Zorblax-Kolonie am See entdeckt","body":"Spaziergänger haben am See eine Kolonie der Zorblax gefunden.","lang":"de","date":"2022-02-01","url":"https://example.org/zorblax-kolonie","source":"Seebote"}
 {"id":"zorblax-migration","title":"Where the zorblax go in winter","body":"The zorblax migration follows the coast to the south.","lang":"en","date":"2023-11-20","url":"https://example.org/zorblax-migration","source":"Lake Times"}
-)";
+)jsonl";
 
 std::uint16_t free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
