@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -257,11 +258,13 @@ struct Setup {
                                      kChromedriver + " (Debian's chromium and chromium-driver): "
                                      "install them with contrib/install-deps.sh");
         }
+        // The browser starts (seconds) while the index is built.
+        auto starting = std::async(std::launch::async, [this] { return std::make_unique<Browser>(dir); });
         dir.write("fixtures/zorblax.jsonl", kFixtureJsonl);
         const auto indexed = lupe::test::lupe_index({"--index", index, LUPE_CORPUS_DIR, dir / "fixtures", "--quiet"});
+        browser = starting.get();
         if (indexed.status != 0) throw std::runtime_error("lupe-index failed: " + indexed.err);
         server = std::make_unique<Server>(index, dir / "serve.err");
-        browser = std::make_unique<Browser>(dir);
     }
     ~Setup() {
         browser.reset();  // the browser first: it may still be asking the server
