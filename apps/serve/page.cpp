@@ -163,7 +163,8 @@ std::string document_html(const Request& request, std::string_view title, const 
             "<meta name=\"color-scheme\" content=\"light dark\">\n"
             "<meta name=\"referrer\" content=\"no-referrer\">\n<title>";
     html += html_escape(title);
-    html += "</title>\n<link rel=\"stylesheet\" href=\"/assets/style.css\">\n"
+    // An empty icon: browsers otherwise ask for /favicon.ico, a 404 on every page.
+    html += "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/assets/style.css\">\n"
             "<script src=\"/assets/app.js\" defer></script>\n</head>\n<body>\n"
             "<header class=\"top\">\n<a class=\"brand\" href=\"/\" aria-label=\"lupe: new search\">"
             "lupe</a>\n<form id=\"search\" class=\"search\" role=\"search\" method=\"get\" action=\"/\">\n"
