@@ -141,7 +141,9 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
     return out;
 }
 
-std::string format_json(const SearchResults& results) {
+namespace {
+
+nlohmann::json results_object(const SearchResults& results) {
     nlohmann::json out = {{"query", results.query}, {"total_estimate", results.total_estimate}};
     if (!results.syntax_error.empty()) out["syntax_error"] = results.syntax_error;
     if (!results.suggestion.empty()) out["suggestion"] = results.suggestion;
@@ -167,9 +169,21 @@ std::string format_json(const SearchResults& results) {
         hits.push_back(std::move(hit));
     }
     out["results"] = std::move(hits);
+    return out;
+}
+
+}  // namespace
+
+std::string format_json(const SearchResults& results) {
+    return format_json(results, JsonLayout::Pretty);
+}
+
+std::string format_json(const SearchResults& results, JsonLayout layout) {
     // Invalid UTF-8 cannot reach here from an index (documents are checked), but a query
     // can: replaced rather than thrown.
-    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const auto replace = nlohmann::json::error_handler_t::replace;
+    if (layout == JsonLayout::Compact) return results_object(results).dump(-1, ' ', false, replace);
+    return results_object(results).dump(2, ' ', false, replace) + "\n";
 }
 
 std::string format_trec(std::string_view qid, const SearchResults& results,

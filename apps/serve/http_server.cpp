@@ -157,6 +157,7 @@ struct Server::Impl {
     MHD_Daemon* daemon = nullptr;
     std::uint16_t bound_port = 0;
     std::string start_error;  // libmicrohttpd's message while starting
+    std::atomic<bool> started{false};  // libmicrohttpd's messages: start_error, or stderr
 
     // Connections (the watchdog's view); guarded by connections_mutex.
     std::mutex connections_mutex;
@@ -166,7 +167,7 @@ struct Server::Impl {
     // The worker pool; guarded by pool_mutex.
     std::mutex pool_mutex;
     std::condition_variable pool_wakeup;     // a job, or the workers' end
-    std::condition_variable pool_drained;    // pooled_in_flight fell
+    std::condition_variable pool_drained;    // pooled_in_flight or running fell
     std::deque<std::shared_ptr<PooledCall>> queue;
     std::size_t running = 0;
     std::size_t pooled_in_flight = 0;  // from suspension to the response's completion
@@ -551,7 +552,7 @@ void Server::start() {
         // Requests libmicrohttpd refused (a head too big, bad syntax): the access log has
         // their status already, and a message each would let a client flood the journal.
         if (text.starts_with("Error processing request")) return;
-        if (self->daemon == nullptr) {
+        if (!self->started) {
             self->start_error = text;  // said once, in start()'s exception
         } else {
             std::lock_guard lock(self->log_mutex);
@@ -593,6 +594,7 @@ void Server::start() {
     }
     const MHD_DaemonInfo* info = MHD_get_daemon_info(impl.daemon, MHD_DAEMON_INFO_BIND_PORT);
     impl.bound_port = info != nullptr ? info->port : options.port;
+    impl.started = true;
     for (unsigned i = 0; i < threads; ++i) impl.workers.emplace_back([&impl] { impl.work(); });
     impl.watchdog = std::thread([&impl] { impl.guard_heads(); });
 }

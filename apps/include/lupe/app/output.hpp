@@ -38,6 +38,22 @@ LUPE_API std::string format_text(const SearchResults& results, std::size_t offse
 /// @since 0.2
 LUPE_API std::string format_json(const SearchResults& results);
 
+/// @brief How format_json lays out its text.
+/// @since 0.6
+enum class JsonLayout {
+    Pretty,   ///< indented by two spaces, one member a line, ending in a newline (lupe-search)
+    Compact,  ///< one line without spaces between tokens and without a final newline
+};
+
+/// @brief format_json's object, laid out as asked: JsonLayout::Pretty gives exactly
+/// format_json(results); JsonLayout::Compact the same object in fewer bytes, for programs
+/// that send it on (lupe-serve's /api/search).
+/// @param results what Searcher::search returned
+/// @param layout the layout of the text
+/// @return the JSON text
+/// @since 0.6
+LUPE_API std::string format_json(const SearchResults& results, JsonLayout layout);
+
 /// @brief TREC run lines, "qid Q0 docid rank score run_tag", one per hit; scores are
 /// written exactly (shortest round-trip form), so that ties are real ties.
 ///
