@@ -246,23 +246,29 @@ std::variant<SearchCall, Response> Api::parse_search(const Request& request) con
     if (auto e = flag("title_only", title_only)) return *e;
     if (title_only) o.fields = SearchField::Title;
 
+    // lang narrows to the documents of one language, exactly as its facet counted them
+    // (so that a click on a facet value gives as many matches as it showed); query_lang
+    // analyses the query as one language, as lupe-search --lang (its words stemmed for
+    // it alone, and only documents in it match).
     if (const auto* lang = request.param("lang"); lang && !lang->empty()) {
         const bool code = (lang->size() == 2 || lang->size() == 3) &&
                           std::all_of(lang->begin(), lang->end(),
                                       [](char c) { return c >= 'a' && c <= 'z'; });
         if (!code) {
             return parameter_error(400, "lang",
-                                   "parameter lang must be \"en\" or \"de\" (the query's "
-                                   "language) or another 2-3 letter code such as \"fr\" or "
-                                   "\"und\" (documents in that language)");
+                                   "parameter lang must be a language code of 2-3 lower-case "
+                                   "letters such as \"en\", \"de\", \"fr\" or \"und\" "
+                                   "(documents in that language)");
         }
-        // en and de also choose the stemmer of the query's words; without words there
-        // is nothing to stem, and the language is a filter only.
-        if ((*lang == "en" || *lang == "de") && !blank(call.q)) {
-            o.lang = *lang;
-        } else {
-            o.filter_lang = *lang;
+        o.filter_lang = *lang;
+    }
+    if (const auto* lang = request.param("query_lang"); lang && !lang->empty()) {
+        if (*lang != "en" && *lang != "de") {
+            return parameter_error(400, "query_lang",
+                                   "parameter query_lang must be \"en\" or \"de\" (the "
+                                   "language the query is analysed as)");
         }
+        if (!blank(call.q)) o.lang = *lang;
     }
     if (const auto* sort = request.param("sort"); sort && !sort->empty()) {
         if (*sort == "relevance") {

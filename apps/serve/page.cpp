@@ -41,7 +41,7 @@ constexpr std::string_view kRetryAfterSeconds = "2";
 constexpr std::size_t kPageSize = 10;
 
 /// The parameters a page link carries over (the narrowing ones and the query).
-constexpr std::string_view kCarried[] = {"q", "lang", "source", "year", "from", "to", "sort"};
+constexpr std::string_view kCarried[] = {"q", "lang", "query_lang", "source", "year", "from", "to", "sort"};
 
 std::string url_encode(std::string_view text) {
     static constexpr char kHex[] = "0123456789ABCDEF";

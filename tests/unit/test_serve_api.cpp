@@ -156,8 +156,12 @@ TEST_CASE("api: search parameters, good values") {
     CHECK(parsed({{"q", "x"}, {"limit", "1"}}).options.limit == 1);
     CHECK(parsed({{"q", "x"}, {"limit", "100"}}).options.limit == 100);
     CHECK(parsed({{"q", "x"}, {"offset", "10000"}}).options.offset == 10000);
-    CHECK(parsed({{"q", "x"}, {"lang", "en"}}).options.lang == "en");
-    CHECK(parsed({{"q", "x"}, {"lang", "de"}}).options.filter_lang.empty());
+    // lang narrows by document language only (as its facet counted); query_lang stems.
+    CHECK(parsed({{"q", "x"}, {"lang", "en"}}).options.filter_lang == "en");
+    CHECK(parsed({{"q", "x"}, {"lang", "en"}}).options.lang.empty());
+    CHECK(parsed({{"q", "x"}, {"query_lang", "de"}}).options.lang == "de");
+    CHECK(parsed({{"q", "x"}, {"query_lang", "de"}}).options.filter_lang.empty());
+    CHECK(parsed({{"q", ""}, {"lang", "en"}, {"query_lang", "de"}}).options.lang.empty());
     CHECK(parsed({{"q", "x"}, {"lang", "fr"}}).options.filter_lang == "fr");
     CHECK(parsed({{"q", "x"}, {"lang", "und"}}).options.filter_lang == "und");
     CHECK(parsed({{"q", "x"}, {"lang", "fr"}}).options.lang.empty());
@@ -209,6 +213,10 @@ TEST_CASE("api: search parameters, bad values name the parameter and the range")
     for (const char* bad : {"EN", "english", "e", "d3", "de-DE"}) {
         CAPTURE(bad);
         CHECK(refused({{"q", "x"}, {"lang", bad}}, 400)["parameter"] == "lang");
+    }
+    for (const char* bad : {"fr", "EN", "und", "english"}) {
+        CAPTURE(bad);
+        CHECK(refused({{"q", "x"}, {"query_lang", bad}}, 400)["parameter"] == "query_lang");
     }
     CHECK(refused({{"q", "x"}, {"sort", "date"}}, 400)["message"] ==
           "parameter sort must be relevance, newest or oldest");

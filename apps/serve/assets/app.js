@@ -8,7 +8,7 @@
 (() => {
   const DEBOUNCE_MS = 150;
   const PAGE_SIZE = 10;
-  const CARRIED = ["q", "lang", "source", "year", "from", "to", "sort", "offset", "similar"];
+  const CARRIED = ["q", "lang", "query_lang", "source", "year", "from", "to", "sort", "offset", "similar"];
 
   const box = document.getElementById("q");
   const form = document.getElementById("search");
@@ -60,7 +60,7 @@
 
   function apiUrl() {
     const params = new URLSearchParams();
-    for (const name of ["lang", "source", "year", "from", "to", "sort", "offset"]) {
+    for (const name of ["lang", "query_lang", "source", "year", "from", "to", "sort", "offset"]) {
       if (state[name]) params.set(name, state[name]);
     }
     params.set("limit", String(PAGE_SIZE));
