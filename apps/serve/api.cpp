@@ -158,6 +158,24 @@ std::pair<std::size_t, std::size_t> last_word(std::string_view q) {
     return {start, q.size()};
 }
 
+// /api/search's object: lupe-search --json's, taken from its own formatter so that the
+// two cannot drift apart (a re-parse costs microseconds next to a search), plus the API's.
+json search_object(const SearchCall& call, const SearchResults& results) {
+    auto out = json::parse(format_json(results));
+    out["api_version"] = kApiVersion;
+    out["offset"] = call.options.offset;
+    out["limit"] = call.options.limit;
+    if (call.options.facets) {
+        const auto& f = results.facets;
+        out["facets"] = {{"exact", f.exact},
+                         {"counted", f.counted},
+                         {"lang", facet_list(f.lang)},
+                         {"source", facet_list(f.source)},
+                         {"year", facet_list(f.year)}};
+    }
+    return out;
+}
+
 }  // namespace
 
 Response json_error(int status, std::string_view message, std::string_view extra_json) {
@@ -278,6 +296,12 @@ std::variant<SearchCall, Response> Api::parse_search(const Request& request) con
     if (const auto* source = request.param("source"); source && !source->empty()) {
         o.filter_source = *source;
     }
+    // The engine takes a language or source filter alone as a query that only filters,
+    // but dates only narrow a query: dates alone are asked for in the query syntax.
+    if (blank(call.q) && o.filter_lang.empty() && o.filter_source.empty() &&
+        (!o.date_from.empty() || !o.date_to.empty())) {
+        call.q = "date:" + o.date_from + ".." + o.date_to;
+    }
     return call;
 }
 
@@ -300,21 +324,7 @@ std::variant<SearchResults, Response> Api::run(const SearchCall& call) {
 }
 
 std::string Api::search_json(const SearchCall& call, const SearchResults& results) const {
-    // lupe-search --json's object, taken from its own formatter so that the two cannot
-    // drift apart; a re-parse costs microseconds next to a search.
-    auto out = json::parse(format_json(results));
-    out["api_version"] = kApiVersion;
-    out["offset"] = call.options.offset;
-    out["limit"] = call.options.limit;
-    if (call.options.facets) {
-        const auto& f = results.facets;
-        out["facets"] = {{"exact", f.exact},
-                         {"counted", f.counted},
-                         {"lang", facet_list(f.lang)},
-                         {"source", facet_list(f.source)},
-                         {"year", facet_list(f.year)}};
-    }
-    return dump(out);
+    return dump(search_object(call, results));
 }
 
 std::vector<Route> Api::routes() {
@@ -324,9 +334,9 @@ std::vector<Route> Api::routes() {
         auto parsed = parse_search(request);
         if (auto* error = std::get_if<Response>(&parsed)) return std::move(*error);
         auto& call = std::get<SearchCall>(parsed);
+        // (parse_search turned dates alone into a query.)
         if (blank(call.q) && call.options.filter_lang.empty() &&
-            call.options.filter_source.empty() && call.options.date_from.empty() &&
-            call.options.date_to.empty()) {
+            call.options.filter_source.empty()) {
             return parameter_error(400, "q",
                                    "parameter q is required (it may be empty only with a "
                                    "filter: lang, source, year, from or to)");
@@ -412,7 +422,7 @@ std::vector<Route> Api::routes() {
             const auto results = searcher_.similar(*id, call.options);
             if (!results) return parameter_error(404, "id", "no document has the id \"" + *id + "\"");
             if (results->time_limited) metrics_.search_time_limited();
-            auto body = json::parse(search_json(call, *results));
+            auto body = search_object(call, *results);
             body["id"] = *id;
             return json_response(body);
         } catch (const InvalidArgumentError& e) {

@@ -245,6 +245,18 @@ TEST_CASE("api: /api/search requires q unless a filter is given") {
         CHECK(r.status == 400);
         CHECK(body(r)["error"]["parameter"] == "q");
     }
+
+    // Dates alone are a query that only filters too, in the query syntax.
+    const auto dated = parsed({{"q", ""}, {"year", "2025"}});
+    CHECK(dated.q == "date:2025..2025");
+    CHECK(parsed({{"from", "2024-06"}}).q == "date:2024-06..");
+    const auto y = body(call("/api/search", {{"year", "2025"}}));
+    CHECK(y["ranked"] == false);
+    std::vector<std::string> ids;
+    for (const auto& hit : y["results"]) ids.push_back(hit["id"]);
+    CHECK(ids == std::vector<std::string>{"deepseek", "drone", "puces", "chips2"});  // newest first
+
+    // A language or a source alone is one for the engine.
     const auto r = call("/api/search", {{"q", ""}, {"lang", "fr"}});
     CHECK(r.status == 200);
     const auto j = body(r);
