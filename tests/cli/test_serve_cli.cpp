@@ -41,6 +41,8 @@ using namespace lupe::test;
 using namespace std::chrono_literals;
 
 const std::string kServeBin = LUPE_SERVE_BIN;
+// The index the running server serves: no response may name it.
+std::string g_served_index;
 const std::string kCorpusDir = LUPE_CORPUS_DIR;
 
 // The request parameter that asks /api/search for facets.
@@ -77,6 +79,7 @@ public:
     Serve(const std::string& index, const std::vector<std::string>& extra = {}) {
         std::vector<std::string> argv = {kServeBin, "--index", index, "--listen", "127.0.0.1:0"};
         argv.insert(argv.end(), extra.begin(), extra.end());
+        g_served_index = index;
         err_file_ = logs_ / "stderr";
         child_ = std::make_unique<Child>(argv, logs_ / "stdout", err_file_);
         const std::string marker = "lupe-serve: listening on http://127.0.0.1:";
@@ -159,6 +162,7 @@ json get_json(std::uint16_t port, const std::string& target) {
     INFO(show(r));
     REQUIRE(r.status == 200);
     CHECK(r.header("content-type").find("application/json") == 0);
+    check_no_disk_paths(r, g_served_index);
     json j = body_json(r);
     CHECK(j.value("api_version", 0) == 1);
     return j;
@@ -171,6 +175,7 @@ json check_error(const HttpResponse& r, int status, const std::string& what) {
     INFO(show(r));
     // not REQUIRE: a wrong status is reported, and the test goes on to the next case
     CHECK(r.status == status);
+    check_no_disk_paths(r, g_served_index);
     CHECK(r.header("content-type").find("application/json") == 0);
     const json j = json::parse(r.body, nullptr, false);
     CHECK(j.is_object());
@@ -706,13 +711,7 @@ TEST_CASE("lupe-serve: every error status as JSON, and hostile requests get thei
         check_healthy(port, "a slowloris client");
     }
 
-    SUBCASE("a client that sends nothing is cut") {
-        HttpConnection silent(port);
-        CHECK(silent.closed_within(30));
-        check_healthy(port, "a silent client");
-    }
-
-    SUBCASE("1,000 idle connections: /healthz answers meanwhile, and they are cut") {
+    SUBCASE("1,000 clients that connect and send nothing: /healthz answers, they are cut") {
         std::vector<std::unique_ptr<HttpConnection>> idle;
         for (int i = 0; i < 1000; ++i) idle.push_back(std::make_unique<HttpConnection>(port));
         check_healthy(port, "opening 1,000 idle connections");
@@ -721,7 +720,7 @@ TEST_CASE("lupe-serve: every error status as JSON, and hostile requests get thei
         std::size_t cut = 0;
         for (auto& c : idle) cut += c->closed_within(30) ? 1 : 0;
         CHECK(cut == idle.size());
-        check_healthy(port, "1,000 idle connections were cut");
+        check_healthy(port, "1,000 silent connections were cut");
     }
 
     serve.require_stopped_cleanly();
