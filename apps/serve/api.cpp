@@ -479,6 +479,9 @@ std::vector<Route> Api::routes() {
             // The counters are still worth scraping; the index series are left out.
             std::cerr << "lupe-serve: metrics: " << e.what() << '\n';
         }
+        // Shard names become labels: no paths of the server's disk there either.
+        for (auto& shard : status.shards) shard.name = public_name(shard.name);
+        for (auto& name : status.missing) name = public_name(name);
         Response response;
         response.content_type = std::string(kMetricsType);
         response.body = metrics_.prometheus(status);

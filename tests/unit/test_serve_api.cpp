@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -455,4 +456,33 @@ TEST_CASE("api: /metrics is Prometheus text with the index's series") {
           std::string::npos);
     CHECK(r.body.find("lupe_search_time_limited_total") != std::string::npos);
     CHECK(r.body.back() == '\n');
+    CHECK(r.body.find("lupe-test-") == std::string::npos);  // shard labels without paths
+}
+
+TEST_CASE("api: an index that cannot be read is 503 with Retry-After, without its path") {
+    lupe::test::TempDir dir;
+    const auto path = dir / "gone";
+    {
+        lupe::IndexWriter w(path);
+        w.add_document({.id = "a", .title = "chips", .body = "chips and more chips", .lang = "en"});
+        w.commit();
+    }
+    lupe::Searcher searcher(path);
+    lupe::serve::Metrics metrics;
+    Api api(searcher, metrics, ApiOptions{});
+    std::filesystem::remove_all(path);
+    for (auto& route : api.routes()) {
+        CAPTURE(route.path);
+        const auto r = route.handler(request(route.path, {{"q", "chips"}, {"id", "a"}}));
+        if (route.path == "/metrics") {  // the counters are still served
+            CHECK(r.status == 200);
+            CHECK(r.body.find("lupe_search_time_limited_total") != std::string::npos);
+            continue;
+        }
+        CHECK(r.status == 503);
+        CHECK(std::find(r.headers.begin(), r.headers.end(),
+                        std::pair<std::string, std::string>{"Retry-After", "2"}) != r.headers.end());
+        CHECK(r.body.find(path) == std::string::npos);
+        CHECK(r.body.find("lupe-test-") == std::string::npos);
+    }
 }
