@@ -513,6 +513,24 @@ TEST_CASE("lupe-serve: every endpoint, as lupe-search --json answers on the same
         check_no_disk_paths(text, index.path);
     }
 
+    SUBCASE("/metrics: a search stopped at the time limit is counted") {
+        // A server of its own whose time limit every search has passed after its first
+        // documents: the matcher stops after the first 256 of a query that matches more.
+        Serve hasty(index.path, {"--time-limit", "0.000001"});
+        const json j = get_json(hasty.port(),
+                                "/api/search?q=" + url_encode("the OR der OR die OR und OR and"));
+        CHECK(j.value("time_limited", false));
+        CHECK(j.at("total_estimate").get<std::size_t>() > 256);
+        double counted = 0;
+        const auto deadline = Clock::now() + 30s;
+        while (counted < 1 && Clock::now() < deadline) {
+            counted = sample(metrics(hasty.port()), "lupe_search_time_limited_total");
+        }
+        CHECK(counted == 1);
+        CHECK(sample(metrics(port), "lupe_search_time_limited_total") == 0);
+        hasty.require_stopped_cleanly();
+    }
+
     SUBCASE("/: the search page, with its security headers; /?q= works without JavaScript") {
         const HttpResponse page = get(port, "/");
         INFO(show(page));
