@@ -18,8 +18,6 @@
 #include <future>
 #include <map>
 #include <memory>
-#include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,9 +39,10 @@ using namespace lupe::test;
 using namespace std::chrono_literals;
 
 const std::string kServeBin = LUPE_SERVE_BIN;
-// The index the running server serves: no response may name it.
-std::string g_served_index;
 const std::string kCorpusDir = LUPE_CORPUS_DIR;
+
+// The index of the server started last: no JSON response may name it (nor /tmp).
+std::string g_served_index;
 
 // The request parameter that asks /api/search for facets.
 const std::string kFacetsOn = "facets=1";
