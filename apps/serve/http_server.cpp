@@ -339,7 +339,9 @@ struct Server::Impl {
             // libmicrohttpd keeps a connection alive only when the response comes after
             // the whole request was read, that is from the second call on; other methods
             // are refused at once (405), their body unread, and the connection closed.
-            if (state->method == "GET" || state->method == "HEAD") return MHD_YES;
+            if (state->method == "GET" || state->method == "HEAD" || state->method == "OPTIONS") {
+                return MHD_YES;
+            }
         }
         Request request;
         const Route* route = nullptr;
@@ -599,22 +601,29 @@ void Server::stop() {
     Impl& impl = *impl_;
     if (impl.daemon == nullptr || impl.stopped) return;
     impl.stopped = true;
-    // No new connections; those open may still finish their requests.
+    // No new connections: the listening socket closes now, so that clients are refused at
+    // once instead of waiting in its backlog; connections open may finish their requests.
     const MHD_socket listener = MHD_quiesce_daemon(impl.daemon);
+    if (listener != MHD_INVALID_SOCKET) ::close(listener);
+    std::deque<std::shared_ptr<PooledCall>> late;
     {
         std::unique_lock lock(impl.pool_mutex);
         impl.accepting = false;
         const auto grace = std::chrono::duration<double>(impl.options.shutdown_grace_seconds);
         impl.pool_drained.wait_for(lock, grace, [&] { return impl.pooled_in_flight == 0; });
-        // Past the grace, requests still queued get 503 now; those running are bounded by
-        // the search time limit, and their connections must be resumed before the daemon
-        // stops (a suspended connection cannot be closed).
-        for (auto& call : impl.queue) {
-            Response busy = json_error(503, "the server is shutting down");
-            busy.headers.emplace_back("Retry-After", "1");
-            impl.finish(*call, std::move(busy));
-        }
-        impl.queue.clear();
+        late.swap(impl.queue);
+    }
+    // Past the grace, requests still queued get 503 now; those running are bounded by the
+    // search time limit, and their connections must be resumed before the daemon stops (a
+    // suspended connection cannot be closed). Resumed without pool_mutex held, as
+    // libmicrohttpd's thread takes it in its callbacks.
+    for (auto& call : late) {
+        Response busy = json_error(503, "the server is shutting down");
+        busy.headers.emplace_back("Retry-After", "1");
+        impl.finish(*call, std::move(busy));
+    }
+    {
+        std::unique_lock lock(impl.pool_mutex);
         impl.pool_drained.wait(lock, [&] { return impl.running == 0; });
         impl.workers_end = true;
     }
@@ -631,7 +640,6 @@ void Server::stop() {
         impl.daemon_gone = true;
     }
     MHD_stop_daemon(impl.daemon);
-    if (listener != MHD_INVALID_SOCKET) ::close(listener);
 }
 
 }  // namespace lupe::serve
