@@ -441,6 +441,20 @@ TEST_CASE("lupe-serve: every endpoint, as lupe-search --json answers on the same
         check_error(get(port, "/api/similar?id=no-such-document"), 404, "unknown id");
     }
 
+    SUBCASE("keep-alive: several requests on one connection") {
+        HttpConnection connection(port);
+        for (const auto& [target, status] : std::vector<std::pair<std::string, int>>{
+                 {"/healthz", 200}, {"/api/search?q=Stadt", 200}, {"/api/doc?id=x", 404},
+                 {"/api/suggest?q=Rund", 200}, {"/", 200}}) {
+            CAPTURE(target);
+            REQUIRE(connection.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            const HttpResponse r = connection.read_response(60);
+            INFO(show(r));
+            CHECK(r.status == status);
+            CHECK(!r.timed_out);
+        }
+    }
+
     SUBCASE("/healthz: the index's document count and generation") {
         const HttpResponse r = get(port, "/healthz");
         check_no_disk_paths(r, index.path);
@@ -741,6 +755,11 @@ TEST_CASE("lupe-serve: every error status as JSON, and hostile requests get thei
         check_healthy(port, "opening 1,000 idle connections");
         const auto s = metrics(port);
         CHECK(sample(s, "lupe_http_connections_open") >= 1000);
+        // and one that asked once and keeps its connection open: cut at the idle timeout
+        HttpConnection kept(port);
+        REQUIRE(kept.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        CHECK(kept.read_response(60).status == 200);
+        CHECK(kept.closed_within(30));
         std::size_t cut = 0;
         for (auto& c : idle) cut += c->closed_within(30) ? 1 : 0;
         CHECK(cut == idle.size());
