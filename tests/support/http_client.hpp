@@ -176,6 +176,15 @@ inline HttpResponse http_get(std::uint16_t port, const std::string& target,
     return connection.read_response(timeout_s, method == "HEAD");
 }
 
+/// Raw bytes on a new connection (a request as no client library would send it), then one
+/// response: status 0 when the server cut the connection instead of answering. A send the
+/// server refuses midway (it closed the connection) still reads what it answered.
+inline HttpResponse http_raw(std::uint16_t port, std::string_view bytes, double timeout_s = 10) {
+    HttpConnection connection(port);
+    connection.send(bytes);
+    return connection.read_response(timeout_s);
+}
+
 /// Percent-encode a query parameter value (RFC 3986 unreserved characters kept).
 inline std::string url_encode(std::string_view text) {
     static const char* kHex = "0123456789ABCDEF";
