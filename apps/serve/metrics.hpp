@@ -35,6 +35,7 @@ public:
     /// lupe_http_request_duration_seconds (histogram, by endpoint),
     /// lupe_search_time_limited_total, lupe_http_rejected_busy_total,
     /// lupe_http_connections_open, lupe_http_requests_in_pool, lupe_index_documents,
+    /// lupe_index_shards_missing,
     /// lupe_index_revision{shard,generation} and lupe_index_info{generation} from `index`,
     /// lupe_start_time_seconds. Ends in a newline.
     std::string prometheus(const IndexStatus& index) const;

@@ -29,6 +29,10 @@ bool has(const std::string& haystack, const std::string& needle) {
 }
 
 Run tool(const std::string& name, std::vector<std::string> args) {
+    if (name == "lupe-serve") {
+        args.insert(args.begin(), LUPE_SERVE_BIN);
+        return run(args);
+    }
     return name == "lupe-index" ? lupe_index(std::move(args)) : lupe_search(std::move(args));
 }
 
@@ -67,7 +71,7 @@ TEST_CASE("the man pages render with man -l and name every option of --help") {
     // the terminal the tests run in.
     ::setenv("MANWIDTH", "80", 1);
     const TempDir tmp;
-    for (const std::string name : {"lupe-index", "lupe-search"}) {
+    for (const std::string name : {"lupe-index", "lupe-search", "lupe-serve"}) {
         CAPTURE(name);
         const Run page = tool(name, {"--help-man"});
         REQUIRE(page.status == kOk);
