@@ -73,6 +73,20 @@ inline constexpr Xapian::valueno kDuplicateKeySlot = 4;
 /// hit's copies exactly (the term's frequency) rather than by the matcher's lower bound.
 inline constexpr std::string_view kDuplicateKeyPrefix = "XD";
 
+/// Value slot holding the document's language code as stored ("en", "de", "fr", "und"),
+/// since lupe 0.6: what facets count (Xapian's ValueCountMatchSpy counts value slots, and
+/// works for remote shards too). The `L` term (kLangPrefix) is what filters.
+inline constexpr Xapian::valueno kLangSlot = 5;
+
+/// Value slot holding the document's source as given (since lupe 0.6), cut to
+/// kMaxSourceValueBytes at a UTF-8 boundary; no value when the source is empty. Facets
+/// count it, and SearchOptions::filter_source matches it exactly (a value range whose two
+/// ends are the same string, which the remote backend serves too).
+inline constexpr Xapian::valueno kSourceSlot = 6;
+/// Longest source value: a source is a name ("Ars Technica", "Golem.de"); a longer one is
+/// a mistake in the input, and a facet listing it whole would be unreadable.
+inline constexpr std::size_t kMaxSourceValueBytes = 200;
+
 /// Value slot holding the start of the body for snippets (schema::kMaxStoredTextBytes),
 /// zlib-compressed: see format/stored_document.hpp.
 inline constexpr Xapian::valueno kTextSlot = 2;

@@ -55,6 +55,13 @@ void store(Xapian::Document& xdoc, const Document& doc, const std::string& lang)
         xdoc.add_value(schema::kDuplicateKeySlot, key);
         xdoc.add_boolean_term(std::string(schema::kDuplicateKeyPrefix) + key);
     }
+    // What facets count and filter_source matches (schema::kLangSlot, kSourceSlot).
+    xdoc.add_value(schema::kLangSlot, lang);
+    if (const std::string_view source =
+            analysis::truncate_utf8(doc.source, schema::kMaxSourceValueBytes);
+        !source.empty()) {
+        xdoc.add_value(schema::kSourceSlot, std::string(source));
+    }
     const std::string_view text = analysis::truncate_utf8(doc.body, schema::kMaxStoredTextBytes);
     if (!text.empty()) xdoc.add_value(schema::kTextSlot, format::compress_text(text));
 }

@@ -58,4 +58,23 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
     }
 }
 
+std::optional<Document> stored_document(const Xapian::Database& db, std::string_view id) {
+    const std::string id_term = std::string(schema::kIdPrefix).append(id);
+    const Xapian::PostingIterator found = db.postlist_begin(id_term);
+    if (found == db.postlist_end(id_term)) return std::nullopt;
+    const Xapian::Document doc = db.get_document(*found);
+    format::StoredFields fields = format::decode_fields(doc.get_data());
+    Document out;
+    out.id = std::move(fields.id);
+    out.title = std::move(fields.title);
+    out.body = format::decompress_text(doc.get_value(schema::kTextSlot));
+    out.lang = std::move(fields.lang);
+    out.date = std::move(fields.date);
+    out.url = std::move(fields.url);
+    out.source = std::move(fields.source);
+    out.author = std::move(fields.author);
+    out.categories = std::move(fields.categories);
+    return out;
+}
+
 }  // namespace lupe::searcher

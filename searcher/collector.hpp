@@ -1,14 +1,17 @@
 // Result collection: a page of Xapian's matches turned into lupe Results, from each
 // document's stored fields (format/stored_document), with a snippet of its text in which
-// the query's words are highlighted.
+// the query's words are highlighted; and one document's stored fields by its id.
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
 
 #include "analysis/analyzer.hpp"
+#include "lupe/document.hpp"
 #include "lupe/results.hpp"
 #include "lupe/searcher.hpp"
 #include "searcher/deadline.hpp"
@@ -26,5 +29,10 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
                      const SearchOptions& options, const HighlightTerms& highlights,
                      analysis::Analyzer& analyzer, const Deadline& deadline,
                      SearchResults& out, std::vector<Xapian::docid>& docids);
+
+/// The stored fields of the document with id `id` (Searcher::document), its stored text
+/// as the body; nullopt when no document has this id.
+/// @throws Xapian::Error (callers translate at the library boundary)
+std::optional<Document> stored_document(const Xapian::Database& db, std::string_view id);
 
 }  // namespace lupe::searcher

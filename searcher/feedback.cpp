@@ -4,18 +4,10 @@
 #include <vector>
 
 namespace lupe::searcher {
-namespace {
 
-// Pseudo-relevance feedback takes only stem terms of the body field ("ZE...", "ZD...",
-// "ZX..."): title terms ("S...") repeat them, and boolean terms (id, language) mean nothing.
-class StemTermsOnly : public Xapian::ExpandDecider {
-public:
-    bool operator()(const std::string& term) const override {
-        return term.size() > 2 && term[0] == 'Z';
-    }
-};
-
-}  // namespace
+bool StemTermsOnly::operator()(const std::string& term) const {
+    return term.size() > 2 && term[0] == 'Z';
+}
 
 Xapian::Query expand_query(Xapian::Enquire& enquire, const Xapian::Query& query,
                            const SearchOptions& options, const MatcherDeadline& matcher) {

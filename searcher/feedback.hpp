@@ -2,12 +2,22 @@
 // the best terms of its top documents, Rocchio-style, through Xapian's RSet and ESet.
 #pragma once
 
+#include <string>
+
 #include <xapian.h>
 
 #include "lupe/searcher.hpp"
 #include "searcher/deadline.hpp"
 
 namespace lupe::searcher {
+
+/// Expand terms worth searching for: only stem terms of the body field ("ZE...", "ZD...",
+/// "ZX..."); title terms ("S...") repeat them, and boolean terms (id, language, source,
+/// duplicate key) mean nothing.
+class StemTermsOnly : public Xapian::ExpandDecider {
+public:
+    bool operator()(const std::string& term) const override;
+};
 
 /// The query or'ed with the best terms of its top documents (SearchOptions::feedback_terms
 /// of the top SearchOptions::feedback_documents), scaled by SearchOptions::feedback_weight.

@@ -11,6 +11,7 @@
 #include "format/schema.hpp"
 #include "lupe/error.hpp"
 #include "searcher/collector.hpp"
+#include "searcher/facets.hpp"
 #include "searcher/feedback.hpp"
 #include "searcher/query_builder.hpp"
 #include "searcher/query_parser.hpp"
@@ -28,10 +29,58 @@ namespace {
 /// there is no ranking work to save by stopping early; counting is a plain scan.
 constexpr Xapian::doccount kExactCountForFilters = 100000;
 
+/// Most documents facets may ask the matcher to look at (SearchOptions::facet_documents):
+/// as many as a query that only filters counts, so that facets of a large match set
+/// cannot make one search read the whole of a huge index.
+constexpr std::size_t kMaxFacetDocuments = kExactCountForFilters;
+
 /// Xapian's own time limit for a shard list with remote shards, where lupe's DeadlineSource
 /// cannot go (xapian-tcpsrv does not know it): when the deadline has already passed, a
 /// limit this short (0 would mean none) stops the counting at once.
 constexpr double kShortestRemoteTimeLimit = 1e-6;
+
+/// Terms of a document searched for its similar documents (Searcher::similar): Omega's
+/// MORELIKE takes 40; the near-duplicates and documents on the same story that "more like
+/// this" is for share most of a document's 20 most telling terms, and fewer terms make a
+/// faster match.
+constexpr Xapian::termcount kSimilarTerms = 20;
+
+// The filters of SearchOptions::filter_lang and filter_source, or nullopt for none.
+std::optional<Xapian::Query> option_filters(const SearchOptions& options) {
+    std::vector<Xapian::Query> filters;
+    if (!options.filter_lang.empty()) {
+        filters.emplace_back(std::string(schema::kLangPrefix) + options.filter_lang);
+    }
+    if (!options.filter_source.empty()) {
+        // A range whose ends are one string: an exact match on the value, which the
+        // remote backend serves too (a MatchDecider it would not).
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSourceSlot,
+                             options.filter_source, options.filter_source);
+    }
+    if (filters.empty()) return std::nullopt;
+    return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+}
+
+// `query` narrowed by `filter` (unchanged in weight).
+void narrow(std::optional<Xapian::Query>& query, const Xapian::Query& filter) {
+    if (query) query = Xapian::Query(Xapian::Query::OP_FILTER, *query, filter);
+}
+
+// The words of expand terms ("ZEtrain", "ZDdrohn"), once each, in their order: what
+// Searcher::similar searched, readable.
+std::string readable_terms(const std::vector<std::string>& terms) {
+    std::vector<std::string> words;
+    for (const std::string& term : terms) {
+        std::string word = term.substr(schema::kEnglishStemPrefix.size());
+        if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
+    }
+    std::string out;
+    for (const std::string& word : words) {
+        if (!out.empty()) out += ' ';
+        out += word;
+    }
+    return out;
+}
 
 // What the index holds decides what a query needs to look at: the families of which
 // it has documents, and whether a language filter can exclude anything. A few term
@@ -61,13 +110,7 @@ public:
     SearchResults run(std::string_view query) {
         SearchResults out;
         out.query = std::string(query);
-        out.missing_shards = shards_.missing();
-        if (!out.missing_shards.empty() && !options_.allow_partial) {
-            throw ShardUnavailableError("index " + shards_.path() + ": " +
-                                        shards_.describe_missing() +
-                                        "; to search the other shards, allow partial results "
-                                        "(SearchOptions::allow_partial)");
-        }
+        check_shards(out);
         std::vector<std::string> parse_notices;  // unknown fields searched as words
         const QueryNode root = parse(query, parse_notices, out);
         BuiltQuery built = build(root, std::move(parse_notices), out);
@@ -76,7 +119,74 @@ public:
         return out;
     }
 
+    // "More like this": the most telling terms of the document (Xapian's expand set with
+    // the document as the relevance set) searched as one ranked OR, the document itself
+    // left out. Only stem terms of the body count (as for feedback): title terms repeat
+    // them, and boolean terms (id, language, source, duplicate key) say nothing of the
+    // content.
+    std::optional<SearchResults> run_similar(std::string_view id) {
+        const Xapian::Database& db = shards_.db();
+        const std::string id_term = std::string(schema::kIdPrefix).append(id);
+        const Xapian::PostingIterator found = db.postlist_begin(id_term);
+        if (found == db.postlist_end(id_term)) return std::nullopt;
+        SearchResults out;
+        check_shards(out);
+        Xapian::Enquire enquire(db);
+        Xapian::RSet rset;
+        rset.add_document(*found);
+        const StemTermsOnly decider;
+        const Xapian::ESet eset = enquire.get_eset(kSimilarTerms, rset, &decider);
+        BuiltQuery built;
+        std::vector<std::string> terms;
+        for (auto it = eset.begin(); it != eset.end(); ++it) {
+            terms.push_back(*it);
+            built.highlights.stem_terms.insert(*it);
+        }
+        out.query = readable_terms(terms);
+        if (terms.empty()) return out;  // a document without words has no likes
+        built.query = Xapian::Query(
+            Xapian::Query::OP_AND_NOT,
+            Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+            Xapian::Query(id_term));
+        if (!options_.lang.empty()) {
+            narrow(built.query, Xapian::Query(std::string(schema::kLangPrefix) + options_.lang));
+        }
+        restrict(built);
+        match(built, out);
+        return out;
+    }
+
 private:
+    void check_shards(SearchResults& out) const {
+        out.missing_shards = shards_.missing();
+        if (!out.missing_shards.empty() && !options_.allow_partial) {
+            throw ShardUnavailableError("index " + shards_.path() + ": " +
+                                        shards_.describe_missing() +
+                                        "; to search the other shards, allow partial results "
+                                        "(SearchOptions::allow_partial)");
+        }
+    }
+
+    // The filters of the options (language, source, dates) on the query and on its first
+    // tier, which stays within the query's matches. With language or source filters, a
+    // query with nothing to search for is those filters alone (a query that only filters).
+    void restrict(BuiltQuery& built) const {
+        if (const std::optional<Xapian::Query> filters = option_filters(options_)) {
+            if (!built.query) {
+                built.query = *filters;
+                built.unranked = true;
+            } else {
+                narrow(built.query, *filters);
+                narrow(built.all_words, *filters);
+            }
+        }
+        if (built.query && (!options_.date_from.empty() || !options_.date_to.empty())) {
+            const Xapian::Query dates = date_filter(options_.date_from, options_.date_to);
+            narrow(built.query, dates);
+            narrow(built.all_words, dates);
+        }
+    }
+
     // The query parsed; after a syntax error (when the options allow), the retry that
     // keeps the exclusions it can parse and drops the broken syntax (recover_query):
     // out.query then says what it searched.
@@ -121,14 +231,7 @@ private:
         out.notices = std::move(parse_notices);
         out.notices.insert(out.notices.end(), built.notices.begin(), built.notices.end());
         if (word_list_notice) out.notices.push_back(*word_list_notice);
-        if (built.query && (!options_.date_from.empty() || !options_.date_to.empty())) {
-            const Xapian::Query dates = date_filter(options_.date_from, options_.date_to);
-            built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query, dates);
-            // The first tier stays within the query's matches.
-            if (built.all_words) {
-                built.all_words = Xapian::Query(Xapian::Query::OP_FILTER, *built.all_words, dates);
-            }
-        }
+        restrict(built);
         return built;
     }
 
@@ -177,6 +280,15 @@ private:
         // Counts are exact up to the end of the page (+1, to know whether more follow).
         auto check_at_least = static_cast<Xapian::doccount>(options_.offset + options_.limit + 1);
         if (built.unranked) check_at_least = std::max(check_at_least, kExactCountForFilters);
+        // Facets count what the matcher looks at: at least facet_documents (facets.hpp).
+        std::optional<FacetCounter> facets;
+        if (options_.facets) {
+            facets.emplace();
+            facets->attach(enquire);
+            check_at_least = std::max(
+                check_at_least, static_cast<Xapian::doccount>(std::min<std::size_t>(
+                                    options_.facet_documents, kMaxFacetDocuments)));
+        }
 
         // Two tiers (see ranking.hpp): documents that have every plain word, then the rest.
         const bool tiers =
@@ -187,6 +299,7 @@ private:
         const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(options_.offset),
                                                    static_cast<Xapian::doccount>(options_.limit),
                                                    check_at_least);
+        enquire.clear_matchspies();  // a recount after a time limit must not count again
         count(enquire, ranked, mset, matcher, out);
         // Collapsing, Xapian's estimate stays loose (its upper bound counts every match as
         // if none were collapsed) even when the matcher saw every match: then its lower
@@ -194,6 +307,14 @@ private:
         if (options_.collapse_duplicates && !out.time_limited &&
             mset.get_uncollapsed_matches_lower_bound() < check_at_least) {
             out.total_estimate = mset.get_matches_lower_bound();
+        }
+        if (facets) {
+            // Facets count copies: scaled by the matches before collapsing.
+            const std::size_t documents = options_.collapse_duplicates
+                                              ? mset.get_uncollapsed_matches_estimated()
+                                              : out.total_estimate;
+            out.facets = facets->facets(mset, check_at_least, out.time_limited, documents,
+                                        options_.facet_values);
         }
 
         std::vector<Xapian::docid> docids;
@@ -254,6 +375,12 @@ private:
 SearchResults execute_query(ShardSet& shards, std::string_view query,
                             const SearchOptions& options, const Deadline& deadline) {
     return Execution(shards, options, deadline).run(query);
+}
+
+std::optional<SearchResults> execute_similar(ShardSet& shards, std::string_view id,
+                                             const SearchOptions& options,
+                                             const Deadline& deadline) {
+    return Execution(shards, options, deadline).run_similar(id);
 }
 
 }  // namespace lupe::searcher

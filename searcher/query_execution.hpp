@@ -10,6 +10,7 @@
 // Searcher::search's.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "lupe/results.hpp"
@@ -29,5 +30,12 @@ namespace lupe::searcher {
 /// @throws Xapian::Error reading the index failed (Searcher::search retries or translates)
 SearchResults execute_query(ShardSet& shards, std::string_view query,
                             const SearchOptions& options, const Deadline& deadline);
+
+/// Documents like the one with id `id` (Searcher::similar), with the options of a search.
+/// @return nullopt when no document has this id
+/// @throws as execute_query()
+std::optional<SearchResults> execute_similar(ShardSet& shards, std::string_view id,
+                                             const SearchOptions& options,
+                                             const Deadline& deadline);
 
 }  // namespace lupe::searcher

@@ -13,6 +13,8 @@
 
 #include "common/xapian_error.hpp"
 #include "lupe/error.hpp"
+#include "searcher/collector.hpp"
+#include "searcher/completion.hpp"
 #include "searcher/deadline.hpp"
 #include "searcher/query_execution.hpp"
 #include "searcher/shard_set.hpp"
@@ -44,6 +46,12 @@ struct Searcher::Impl {
     SearcherOptions settings;
     std::mutex mutex;
     std::vector<std::unique_ptr<Handle>> idle;
+    // The vocabulary for complete(), and the state of the index it was read from
+    // (ShardSet::state_key): read again by the first completion after a change. Loads
+    // are serialised (a second thread waits for the first's instead of loading too).
+    std::mutex vocabulary_mutex;
+    std::string vocabulary_key;
+    std::shared_ptr<const searcher::CompletionVocabulary> vocabulary;
 
     std::unique_ptr<Handle> acquire() {
         {
@@ -83,6 +91,52 @@ private:
     std::unique_ptr<Handle> handle_;
 };
 
+void check_options(const SearchOptions& options) {
+    if (!options.lang.empty() && options.lang != "en" && options.lang != "de") {
+        throw InvalidArgumentError("search language \"" + options.lang +
+                                   "\" is not supported; use \"en\", \"de\" or none");
+    }
+    if (!(options.time_limit_seconds >= 0)) {
+        throw InvalidArgumentError("time limit " + std::to_string(options.time_limit_seconds) +
+                                   " s is negative");
+    }
+    if (options.limit == 0 || options.limit > kMaxLimit) {
+        throw InvalidArgumentError("limit " + std::to_string(options.limit) +
+                                   " is out of range 1.." + std::to_string(kMaxLimit));
+    }
+}
+
+// Runs `fn` on a borrowed, refreshed handle. A writer committing while we read makes
+// Xapian throw DatabaseModifiedError (the revision we read was discarded), and under a
+// fast stream of commits a block of it may already be reused, which reads as
+// DatabaseCorruptError. Both are cured by reopening on the new revision and running
+// again; a corruption that outlives kMaxSearchAttempts reopenings is real and reported.
+template <class Pool, class Fn>
+auto with_retries(Pool& impl, Fn&& fn) {
+    Borrowed handle(impl);
+    for (int attempt = 1;; ++attempt) {
+        try {
+            handle->refresh();
+            return fn(*handle);
+        } catch (const Xapian::DatabaseModifiedError& e) {
+            if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl.context());
+        } catch (const Xapian::DatabaseCorruptError& e) {
+            if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl.context());
+        } catch (const Xapian::NetworkError& e) {
+            // A remote shard went away during the call: run again without it (which
+            // fails naming it, unless the search allows partial results).
+            if (attempt >= kMaxSearchAttempts || !handle->drop_dead_shards()) {
+                detail::rethrow_xapian(e, impl.context());
+            }
+            continue;
+        } catch (const Xapian::Error& e) {
+            detail::rethrow_xapian(e, impl.context());
+        }
+        // Let the writer finish what it is committing before we read again.
+        std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
+    }
+}
+
 }  // namespace
 
 Searcher::Searcher(const std::string& path) : Searcher(path, SearcherOptions{}) {}
@@ -106,62 +160,44 @@ Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 SearchResults Searcher::search(std::string_view query, const SearchOptions& options) {
     // The time limit counts from here: opening, reopening and every stage of the search.
     const searcher::Deadline deadline(std::chrono::steady_clock::now(), options.time_limit_seconds);
-    if (!options.lang.empty() && options.lang != "en" && options.lang != "de") {
-        throw InvalidArgumentError("search language \"" + options.lang +
-                                   "\" is not supported; use \"en\", \"de\" or none");
-    }
-    if (!(options.time_limit_seconds >= 0)) {
-        throw InvalidArgumentError("time limit " + std::to_string(options.time_limit_seconds) +
-                                   " s is negative");
-    }
-    if (options.limit == 0 || options.limit > kMaxLimit) {
-        throw InvalidArgumentError("limit " + std::to_string(options.limit) +
-                                   " is out of range 1.." + std::to_string(kMaxLimit));
-    }
-    Borrowed handle(*impl_);
-    // A writer committing while we read makes Xapian throw DatabaseModifiedError (the
-    // revision we read was discarded), and under a fast stream of commits a block of it
-    // may already be reused, which reads as DatabaseCorruptError. Both are cured by
-    // reopening on the new revision and searching again; a corruption that outlives
-    // kMaxSearchAttempts reopenings is real and reported.
-    for (int attempt = 1;; ++attempt) {
-        try {
-            handle->refresh();
-            return searcher::execute_query(*handle, query, options, deadline);
-        } catch (const Xapian::DatabaseModifiedError& e) {
-            if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());
-        } catch (const Xapian::DatabaseCorruptError& e) {
-            if (attempt >= kMaxSearchAttempts) detail::rethrow_xapian(e, impl_->context());
-        } catch (const Xapian::NetworkError& e) {
-            // A remote shard went away during the search: search again without it (which
-            // fails naming it, unless the search allows partial results).
-            if (attempt >= kMaxSearchAttempts || !handle->drop_dead_shards()) {
-                detail::rethrow_xapian(e, impl_->context());
-            }
-            continue;
-        } catch (const Xapian::Error& e) {
-            detail::rethrow_xapian(e, impl_->context());
+    check_options(options);
+    return with_retries(*impl_, [&](Handle& handle) {
+        return searcher::execute_query(handle, query, options, deadline);
+    });
+}
+
+std::vector<Completion> Searcher::complete(std::string_view prefix, std::size_t limit) {
+    const std::string word = searcher::completion_prefix(prefix);
+    if (word.empty() || limit == 0) return {};
+    const auto vocabulary = with_retries(*impl_, [&](Handle& handle) {
+        const std::string key = handle.state_key();
+        const std::lock_guard<std::mutex> lock(impl_->vocabulary_mutex);
+        if (!impl_->vocabulary || impl_->vocabulary_key != key) {
+            impl_->vocabulary =
+                std::make_shared<const searcher::CompletionVocabulary>(handle.vocabulary());
+            impl_->vocabulary_key = key;
         }
-        // Let the writer finish what it is committing before we read again.
-        std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
-    }
+        return impl_->vocabulary;
+    });
+    return vocabulary->complete(word, limit);
 }
 
-// Placeholders until the engine work of issue 16 lands (helper "engine").
-std::vector<Completion> Searcher::complete(std::string_view, std::size_t) {
-    throw RuntimeError("Searcher::complete is not implemented yet");
+std::optional<Document> Searcher::document(std::string_view id) {
+    return with_retries(*impl_, [&](Handle& handle) {
+        return searcher::stored_document(handle.db(), id);
+    });
 }
 
-std::optional<Document> Searcher::document(std::string_view) {
-    throw RuntimeError("Searcher::document is not implemented yet");
-}
-
-std::optional<SearchResults> Searcher::similar(std::string_view, const SearchOptions&) {
-    throw RuntimeError("Searcher::similar is not implemented yet");
+std::optional<SearchResults> Searcher::similar(std::string_view id, const SearchOptions& options) {
+    const searcher::Deadline deadline(std::chrono::steady_clock::now(), options.time_limit_seconds);
+    check_options(options);
+    return with_retries(*impl_, [&](Handle& handle) {
+        return searcher::execute_similar(handle, id, options, deadline);
+    });
 }
 
 IndexStatus Searcher::status() {
-    throw RuntimeError("Searcher::status is not implemented yet");
+    return with_retries(*impl_, [](Handle& handle) { return handle.status(); });
 }
 
 void Searcher::reopen() {

@@ -193,6 +193,44 @@ void ShardSet::combine() {
     vocabulary_ = format::VocabularyReader(std::move(open));
 }
 
+IndexStatus ShardSet::status() const {
+    IndexStatus out;
+    out.documents = db_.get_doccount();
+    for (const Shard& shard : shards_) {
+        if (!shard.open) {
+            out.missing.push_back(shard.name);
+            continue;
+        }
+        ShardStatus s;
+        s.name = shard.name;
+        s.generation = shard.generation.value_or("");
+        // A remote database has no revision to give (xapian-tcpsrv keeps it).
+        if (!shard.remote) s.revision = shard.db.get_revision();
+        s.documents = shard.db.get_doccount();
+        out.shards.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::string ShardSet::state_key() const {
+    std::string key;
+    for (const Shard& shard : shards_) {
+        if (!shard.open) continue;
+        key += shard.name;
+        key += '\n';
+        if (shard.remote) {
+            // No revision remotely: what the documents are is the best sign of a change.
+            key += std::to_string(shard.db.get_doccount()) + ' ' +
+                   std::to_string(shard.db.get_lastdocid()) + ' ' +
+                   std::to_string(shard.db.get_total_length());
+        } else {
+            key += shard.generation.value_or("") + ' ' + std::to_string(shard.db.get_revision());
+        }
+        key += '\n';
+    }
+    return key;
+}
+
 bool ShardSet::all_local() const {
     return std::none_of(shards_.begin(), shards_.end(),
                         [](const Shard& s) { return s.open && s.remote; });

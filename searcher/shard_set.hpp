@@ -71,6 +71,16 @@ public:
     /// The analysis the shards were built with.
     IndexAnalysis& analysis() { return analysis_; }
 
+    /// What is open (Searcher::status): each open shard's generation, revision and
+    /// documents, and the shards not open.
+    /// @throws Xapian::Error
+    IndexStatus status() const;
+    /// A string that changes whenever what is open changes (a new generation or commit
+    /// of a local shard, a remote shard's documents, a shard opened or lost): the key of
+    /// what the Searcher derives from the index and keeps (the completion vocabulary).
+    /// @throws Xapian::Error
+    std::string state_key() const;
+
     /// Whether every open shard is local (lupe's own deadline works only there).
     bool all_local() const;
     /// The names of the shards not open now.

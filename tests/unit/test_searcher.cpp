@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <set>
 #include <sstream>
@@ -467,4 +468,280 @@ TEST_CASE("searcher: copies of one story collapse into one hit with an exact cou
     CHECK(all.results.size() == 4);
     CHECK(all.total_estimate == 4);
     for (const auto& r : all.results) CHECK(r.duplicates == (r.id == "section" ? 0u : 2u));
+}
+
+namespace {
+
+std::size_t count_of(const std::vector<lupe::FacetValue>& values, const std::string& value) {
+    for (const auto& v : values) {
+        if (v.value == value) return v.count;
+    }
+    return 0;
+}
+
+std::size_t sum(const std::vector<lupe::FacetValue>& values) {
+    std::size_t n = 0;
+    for (const auto& v : values) n += v.count;
+    return n;
+}
+
+std::vector<std::string> words(const std::vector<lupe::Completion>& completions) {
+    std::vector<std::string> out;
+    for (const auto& c : completions) out.push_back(c.word);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("searcher: facets count the matches exactly by language, source and year") {
+    Fixture f;
+    Searcher s(f.path());
+    CHECK(s.search("-xyzzyplugh").facets.counted == 0);  // only when asked for
+    const auto all = s.search("-xyzzyplugh", {.facets = true});
+    const lupe::Facets& facets = all.facets;
+    CHECK(facets.exact);
+    CHECK(facets.counted == 5);
+    CHECK(sum(facets.lang) == facets.counted);
+    CHECK(all.total_estimate == facets.counted);
+    REQUIRE(facets.lang.size() == 2);
+    CHECK(facets.lang[0].value == "en");
+    CHECK(facets.lang[0].count == 3);
+    CHECK(count_of(facets.lang, "de") == 2);
+    REQUIRE(facets.source.size() == 2);  // two documents have no source
+    CHECK(facets.source[0].value == "Ars Technica");
+    CHECK(facets.source[0].count == 2);
+    CHECK(count_of(facets.source, "Golem.de") == 1);
+    std::vector<std::string> years;
+    for (const auto& y : facets.year) years.push_back(y.value + "=" + std::to_string(y.count));
+    CHECK(years == std::vector<std::string>{"2025=2", "2024=1", "2023=1"});  // hamlet undated
+
+    // A ranked query of two tiers (all words first): every match is counted.
+    const auto ranked = s.search("Drohnen Rundumsicht training", {.facets = true});
+    CHECK(ranked.facets.exact);
+    CHECK(ranked.facets.counted == ranked.total_estimate);
+    CHECK(sum(ranked.facets.lang) == ranked.facets.counted);
+    CHECK(count_of(ranked.facets.lang, "de") == 2);
+    // facet_values limits the sources listed, the most frequent first.
+    const auto one = s.search("-xyzzyplugh", {.facets = true, .facet_values = 1});
+    REQUIRE(one.facets.source.size() == 1);
+    CHECK(one.facets.source[0].value == "Ars Technica");
+}
+
+TEST_CASE("searcher: a facet value used as a filter gives exactly its count") {
+    Fixture f;
+    Searcher s(f.path());
+    const auto all = s.search("-xyzzyplugh", {.facets = true});
+    for (const auto& source : all.facets.source) {
+        const auto narrowed = s.search("-xyzzyplugh", {.filter_source = source.value});
+        CHECK(narrowed.total_estimate == source.count);
+        for (const auto& hit : narrowed.results) CHECK(hit.source == source.value);
+    }
+    for (const auto& lang : all.facets.lang) {
+        CHECK(s.search("-xyzzyplugh", {.filter_lang = lang.value}).total_estimate == lang.count);
+    }
+    // Filters narrow ranked queries too, and the first tier with them.
+    CHECK(ids(s.search("Drohnen", {.filter_source = "Golem.de"})) ==
+          std::vector<std::string>{"drone"});
+    CHECK(ids(s.search("training chips", {.filter_lang = "en", .filter_source = "Ars Technica"}))
+              .size() == 2);
+    CHECK(s.search("Drohnen", {.filter_lang = "en"}).results.empty());
+    CHECK(s.search("training", {.filter_source = "Ars"}).results.empty());  // exact only
+    // A query with nothing to search for and a filter: the filter alone, unranked.
+    const auto only = s.search("", {.filter_lang = "de"});
+    CHECK(!only.ranked);
+    CHECK(ids(only) == std::vector<std::string>{"drone", "strasse"});  // newest first
+    const auto dated = s.search("", {.date_from = "2025", .filter_source = "Ars Technica"});
+    CHECK(ids(dated) == std::vector<std::string>{"deepseek"});
+}
+
+TEST_CASE("searcher: facets beyond facet_documents are scaled estimates") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "idx";
+    {
+        lupe::IndexWriter w(path);
+        // 20 documents with both words, which fill the page and outweigh any with one:
+        // the matcher stops looking at the others once it has seen facet_documents.
+        for (int i = 0; i < 20; ++i) {
+            w.add_document({.id = "both" + std::to_string(i), .body = "alpha beta alpha",
+                            .lang = i % 2 ? "en" : "de", .date = "2020-01-01"});
+        }
+        for (int i = 0; i < 200; ++i) {
+            w.add_document({.id = "beta" + std::to_string(i), .body = "beta and more words",
+                            .lang = i % 2 ? "en" : "de", .date = "2021"});
+        }
+        for (int i = 0; i < 300; ++i) {
+            w.add_document({.id = "other" + std::to_string(i), .body = "gamma", .lang = "en"});
+        }
+        w.commit();
+    }
+    Searcher s(path);
+    const auto exact = s.search("alpha beta", {.facets = true});
+    CHECK(exact.facets.exact);
+    CHECK(exact.facets.counted == 220);
+    CHECK(sum(exact.facets.lang) == 220);
+    CHECK(count_of(exact.facets.year, "2020") == 20);
+
+    for (const bool collapse : {true, false}) {
+        const auto r = s.search("alpha beta", {.collapse_duplicates = collapse, .facets = true,
+                                               .facet_documents = 30});
+        CHECK_FALSE(r.facets.exact);
+        CHECK(r.facets.counted >= 30);
+        CHECK(r.facets.counted < 220);
+        CHECK(sum(r.facets.lang) > r.facets.counted);  // scaled up
+        if (!collapse) {
+            // Scaled to the estimate of matching documents (total_estimate when nothing is
+            // collapsed): they add up to it, give or take rounding.
+            const double total = static_cast<double>(r.total_estimate);
+            CHECK(std::abs(static_cast<double>(sum(r.facets.lang)) - total) <= 2.0);
+        }
+    }
+}
+
+TEST_CASE("searcher: facets count each copy of a collapsed story") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "idx";
+    {
+        lupe::IndexWriter w(path);
+        const lupe::Document story{.id = "a", .title = "Drone with all-round view",
+                                   .body = "A drone.", .lang = "en", .date = "2025-08-14",
+                                   .source = "Ars", .duplicate_key = "story-1"};
+        w.add_document(story);
+        lupe::Document copy = story;
+        copy.id = "b";
+        copy.source = "Wire";
+        w.add_document(copy);
+        w.add_document({.id = "c", .title = "Another drone", .body = "Drone.", .lang = "de"});
+        w.commit();
+    }
+    Searcher s(path);
+    const auto r = s.search("drone", {.facets = true});
+    CHECK(r.results.size() == 2);  // collapsed
+    CHECK(r.facets.exact);
+    CHECK(r.facets.counted == 3);  // copies included
+    CHECK(count_of(r.facets.lang, "en") == 2);
+    CHECK(count_of(r.facets.source, "Ars") == 1);
+    CHECK(count_of(r.facets.source, "Wire") == 1);
+}
+
+TEST_CASE("searcher: complete() gives vocabulary words, most used first") {
+    Fixture f;
+    Searcher s(f.path());
+    // German compounds are whole words of the vocabulary; the prefix is lower-cased.
+    const auto rundum = s.complete("Rundum");
+    REQUIRE(!rundum.empty());
+    CHECK(rundum[0].word == "rundumsicht");
+    CHECK(rundum[0].documents == 1);
+    // "training" is in two documents, "train" in one.
+    const auto tr = s.complete("tr", 10);
+    REQUIRE(tr.size() >= 2);
+    CHECK(tr[0].word == "training");
+    CHECK(tr[0].documents == 2);
+    const auto d = s.complete("d", 100);
+    REQUIRE(d.size() > 3);
+    for (std::size_t i = 1; i < d.size(); ++i) {
+        CHECK(d[i].word.starts_with("d"));
+        const bool ordered = d[i - 1].documents > d[i].documents ||
+                             (d[i - 1].documents == d[i].documents && d[i - 1].word < d[i].word);
+        CHECK(ordered);
+    }
+    CHECK(s.complete("d", 2).size() == 2);
+    CHECK(words(s.complete("d", 2)) == std::vector<std::string>{d[0].word, d[1].word});
+    CHECK(s.complete("").empty());
+    CHECK(s.complete("the ").empty());  // no word being typed
+    CHECK(s.complete("xyzzyq").empty());
+    CHECK(words(s.complete("Elon Mu")) == std::vector<std::string>{"musk"});  // the last word
+    // A new commit is seen.
+    {
+        lupe::IndexWriter w(f.path());
+        w.add_document({.id = "zep", .title = "Zeppelin", .body = "Ein Luftschiff.", .lang = "de"});
+        w.commit();
+    }
+    CHECK(words(s.complete("zepp")) == std::vector<std::string>{"zeppelin"});
+}
+
+TEST_CASE("searcher: document() gives the stored fields and text") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "idx";
+    {
+        lupe::IndexWriter w(path);
+        w.add_document({.id = "ars#1", .title = "Drone with all-round view",
+                        .body = "A drone with an all-round view.\n\nAnd a VR headset.",
+                        .lang = "en", .date = "2025-08-14", .url = "https://ars.example/1",
+                        .source = "Ars Technica", .author = "Peter",
+                        .categories = {"Drones", "Cameras"}, .duplicate_key = "story-1"});
+        w.commit();
+    }
+    Searcher s(path);
+    const auto doc = s.document("ars#1");
+    REQUIRE(doc.has_value());
+    CHECK(doc->id == "ars#1");
+    CHECK(doc->title == "Drone with all-round view");
+    CHECK(doc->body == "A drone with an all-round view.\n\nAnd a VR headset.");
+    CHECK(doc->lang == "en");
+    CHECK(doc->date == "2025-08-14");
+    CHECK(doc->url == "https://ars.example/1");
+    CHECK(doc->source == "Ars Technica");
+    CHECK(doc->author == "Peter");
+    CHECK(doc->categories == std::vector<std::string>{"Drones", "Cameras"});
+    CHECK(doc->duplicate_key.empty());
+    CHECK_FALSE(s.document("ars#2").has_value());
+    CHECK_FALSE(s.document("").has_value());
+}
+
+TEST_CASE("searcher: similar() finds the near-duplicate first and leaves the document out") {
+    Fixture f;
+    {
+        lupe::IndexWriter w(f.path());
+        w.add_document({.id = "deepseek-copy", .title = "DeepSeek could not train on Huawei chips",
+                        .body = "The startup had persistent technical issues during its R2 "
+                                "training process on Ascend chips.",
+                        .lang = "en", .date = "2025-08-15", .source = "Wire"});
+        w.commit();
+    }
+    Searcher s(f.path());
+    const auto r = s.similar("deepseek", {.highlight_open = "[", .highlight_close = "]"});
+    REQUIRE(r.has_value());
+    REQUIRE(!r->results.empty());
+    CHECK(r->results[0].id == "deepseek-copy");
+    CHECK_FALSE(has(*r, "deepseek"));
+    CHECK(r->query.find("ascend") != std::string::npos);
+    CHECK(r->results[0].snippet_marked.find('[') != std::string::npos);
+    // The options apply: filters, facets.
+    const auto wire = s.similar("deepseek", {.facets = true, .filter_source = "Wire"});
+    REQUIRE(wire.has_value());
+    CHECK(ids(*wire) == std::vector<std::string>{"deepseek-copy"});
+    CHECK(wire->facets.counted == 1);
+    CHECK(s.similar("deepseek", {.filter_lang = "de"})->results.empty());
+    CHECK_FALSE(s.similar("nope").has_value());
+    CHECK_THROWS_AS(s.similar("deepseek", {.limit = 0}), lupe::InvalidArgumentError);
+}
+
+TEST_CASE("searcher: status() names the generation, and follows a rebuild") {
+    lupe::test::TempDir dir;
+    const std::string path = dir / "idx";
+    {
+        lupe::IndexWriter w(path, {.rebuild = true});
+        w.add_document({.id = "a", .body = "Drohnen fliegen", .lang = "de"});
+        w.publish();
+    }
+    Searcher s(path);
+    const lupe::IndexStatus before = s.status();
+    CHECK(before.documents == 1);
+    REQUIRE(before.shards.size() == 1);
+    CHECK(before.shards[0].name == path);
+    CHECK(before.shards[0].generation.starts_with("gen-"));
+    CHECK(before.shards[0].revision > 0);
+    CHECK(before.shards[0].documents == 1);
+    CHECK(before.missing.empty());
+    {
+        lupe::IndexWriter w(path, {.rebuild = true});
+        w.add_document({.id = "a", .body = "Drohnen fliegen", .lang = "de"});
+        w.add_document({.id = "b", .body = "Drohnen landen", .lang = "de"});
+        w.publish();
+    }
+    const lupe::IndexStatus after = s.status();
+    CHECK(after.documents == 2);
+    REQUIRE(after.shards.size() == 1);
+    CHECK(after.shards[0].generation != before.shards[0].generation);
+    CHECK(after.shards[0].generation.starts_with("gen-"));
 }

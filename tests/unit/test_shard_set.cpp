@@ -8,6 +8,7 @@
 #include "format/index_layout.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
+#include "lupe/searcher.hpp"
 #include "searcher/shard_set.hpp"
 #include "support/temp_dir.hpp"
 
@@ -119,4 +120,35 @@ TEST_CASE("shard set: shards that cannot be opened") {
     SUBCASE("an unsharded index that is missing throws its own error") {
         CHECK_THROWS_AS(ShardSet(dir / "nothing", {}), lupe::IndexNotFoundError);
     }
+}
+
+TEST_CASE("shard set: status, state key and completions over a shard list") {
+    lupe::test::TempDir dir;
+    write_index(dir / "a", "a", 1, {.rebuild = true});
+    write_index(dir / "b", "b", 2);
+    write_list(dir / "list", "auto a\nauto b\nauto gone\n");
+    ShardSet set(dir / "list", {});
+    const lupe::IndexStatus status = set.status();
+    CHECK(status.documents == 3);
+    REQUIRE(status.shards.size() == 2);
+    CHECK(status.shards[0].name.find('a') != std::string::npos);
+    CHECK(status.shards[0].generation.starts_with("gen-"));
+    CHECK(status.shards[0].revision > 0);
+    CHECK(status.shards[0].documents == 1);
+    CHECK(status.shards[1].documents == 2);
+    REQUIRE(status.missing.size() == 1);
+    CHECK(status.missing[0].find("gone") != std::string::npos);
+
+    // A commit to one shard changes the key the completion vocabulary is kept by.
+    const std::string key = set.state_key();
+    lupe::Searcher searcher(dir / "list");
+    // The vocabulary of every shard, counts added up (Xapian reads the first one's only).
+    const auto huawei = searcher.complete("Hua");
+    REQUIRE(huawei.size() == 1);
+    CHECK(huawei[0].word == "huawei");
+    CHECK(huawei[0].documents == 3);
+    write_index(dir / "b", "c", 1);
+    set.refresh();
+    CHECK(set.state_key() != key);
+    CHECK(searcher.complete("Hua")[0].documents == 4);
 }
