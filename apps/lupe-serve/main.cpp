@@ -49,9 +49,10 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Serve a lupe index over HTTP: a JSON API (/api/search, /api/suggest, /api/doc,\n"
-                 "/api/similar, /healthz, /metrics) and a search page at /. Read-only, on\n"
-                 "loopback unless --listen says otherwise; stops gracefully on SIGTERM."};
+    CLI::App app{"Serve a lupe index over HTTP: a JSON API and a search page.\n"
+                 "The API: /api/search, /api/suggest, /api/doc, /api/similar, /healthz, /metrics;\n"
+                 "the page: /. Read-only, on loopback unless --listen says otherwise; stops\n"
+                 "gracefully on SIGTERM."};
     std::string index;
     std::string listen = "127.0.0.1:7700";
     bool quiet = false;
@@ -80,7 +81,7 @@ int main(int argc, char** argv) {
         ->check(lupe::apps::in_range(std::size_t{0}, std::size_t{100000}))
         ->group(kLimitOptions);
     app.add_option("--max-connections", server.max_connections,
-                   "Open connections at most; beyond, new ones are refused")
+                   "Open connections at most; beyond, new ones wait until one closes")
         ->type_name("N")
         ->capture_default_str()
         ->check(lupe::apps::in_range(std::size_t{1}, std::size_t{1000000}))

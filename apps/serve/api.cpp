@@ -158,22 +158,31 @@ std::pair<std::size_t, std::size_t> last_word(std::string_view q) {
     return {start, q.size()};
 }
 
-// /api/search's object: lupe-search --json's, taken from its own formatter so that the
-// two cannot drift apart (a re-parse costs microseconds next to a search), plus the API's.
-json search_object(const SearchCall& call, const SearchResults& results) {
-    auto out = json::parse(format_json(results));
-    out["api_version"] = kApiVersion;
-    out["offset"] = call.options.offset;
-    out["limit"] = call.options.limit;
+// /api/search's object as text: lupe-search --json's, from its own formatter so that the
+// two cannot drift apart, with the API's members (`extra`, api_version, offset, limit,
+// facets) written in before its closing brace. Splicing costs a third of parsing the
+// formatter's text into an object and writing that out again (measured: 60 against
+// 200 us of CPU for ten hits).
+std::string search_text(const SearchCall& call, const SearchResults& results, json extra = {}) {
+    extra["api_version"] = kApiVersion;
+    extra["offset"] = call.options.offset;
+    extra["limit"] = call.options.limit;
     if (call.options.facets) {
         const auto& f = results.facets;
-        out["facets"] = {{"exact", f.exact},
-                         {"counted", f.counted},
-                         {"lang", facet_list(f.lang)},
-                         {"source", facet_list(f.source)},
-                         {"year", facet_list(f.year)}};
+        extra["facets"] = {{"exact", f.exact},
+                           {"counted", f.counted},
+                           {"lang", facet_list(f.lang)},
+                           {"source", facet_list(f.source)},
+                           {"year", facet_list(f.year)}};
     }
-    return out;
+    std::string text = format_json(results);  // "{\n  ...\n}\n", never an empty object
+    const std::string members = dump(extra);    // "{...}"
+    text.resize(text.rfind('}'));
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    text += ',';
+    text.append(members, 1, members.size() - 2);
+    text += "}";
+    return text;
 }
 
 }  // namespace
@@ -324,7 +333,7 @@ std::variant<SearchResults, Response> Api::run(const SearchCall& call) {
 }
 
 std::string Api::search_json(const SearchCall& call, const SearchResults& results) const {
-    return dump(search_object(call, results));
+    return search_text(call, results);
 }
 
 std::vector<Route> Api::routes() {
@@ -422,9 +431,10 @@ std::vector<Route> Api::routes() {
             const auto results = searcher_.similar(*id, call.options);
             if (!results) return parameter_error(404, "id", "no document has the id \"" + *id + "\"");
             if (results->time_limited) metrics_.search_time_limited();
-            auto body = search_object(call, *results);
-            body["id"] = *id;
-            return json_response(body);
+            Response response;
+            response.content_type = std::string(kJsonType);
+            response.body = search_text(call, *results, {{"id", *id}});
+            return response;
         } catch (const InvalidArgumentError& e) {
             return json_error(400, e.what());
         } catch (const RuntimeError& e) {

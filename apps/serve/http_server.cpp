@@ -157,6 +157,7 @@ struct Server::Impl {
     MHD_Daemon* daemon = nullptr;
     std::uint16_t bound_port = 0;
     std::string start_error;  // libmicrohttpd's message while starting
+    std::atomic<bool> started{false};  // libmicrohttpd's messages: start_error, or stderr
 
     // Connections (the watchdog's view); guarded by connections_mutex.
     std::mutex connections_mutex;
@@ -166,7 +167,7 @@ struct Server::Impl {
     // The worker pool; guarded by pool_mutex.
     std::mutex pool_mutex;
     std::condition_variable pool_wakeup;     // a job, or the workers' end
-    std::condition_variable pool_drained;    // pooled_in_flight fell
+    std::condition_variable pool_drained;    // pooled_in_flight or running fell
     std::deque<std::shared_ptr<PooledCall>> queue;
     std::size_t running = 0;
     std::size_t pooled_in_flight = 0;  // from suspension to the response's completion
@@ -339,7 +340,9 @@ struct Server::Impl {
             // libmicrohttpd keeps a connection alive only when the response comes after
             // the whole request was read, that is from the second call on; other methods
             // are refused at once (405), their body unread, and the connection closed.
-            if (state->method == "GET" || state->method == "HEAD") return MHD_YES;
+            if (state->method == "GET" || state->method == "HEAD" || state->method == "OPTIONS") {
+                return MHD_YES;
+            }
         }
         Request request;
         const Route* route = nullptr;
@@ -549,7 +552,7 @@ void Server::start() {
         // Requests libmicrohttpd refused (a head too big, bad syntax): the access log has
         // their status already, and a message each would let a client flood the journal.
         if (text.starts_with("Error processing request")) return;
-        if (self->daemon == nullptr) {
+        if (!self->started) {
             self->start_error = text;  // said once, in start()'s exception
         } else {
             std::lock_guard lock(self->log_mutex);
@@ -591,6 +594,7 @@ void Server::start() {
     }
     const MHD_DaemonInfo* info = MHD_get_daemon_info(impl.daemon, MHD_DAEMON_INFO_BIND_PORT);
     impl.bound_port = info != nullptr ? info->port : options.port;
+    impl.started = true;
     for (unsigned i = 0; i < threads; ++i) impl.workers.emplace_back([&impl] { impl.work(); });
     impl.watchdog = std::thread([&impl] { impl.guard_heads(); });
 }
@@ -599,22 +603,29 @@ void Server::stop() {
     Impl& impl = *impl_;
     if (impl.daemon == nullptr || impl.stopped) return;
     impl.stopped = true;
-    // No new connections; those open may still finish their requests.
+    // No new connections: the listening socket closes now, so that clients are refused at
+    // once instead of waiting in its backlog; connections open may finish their requests.
     const MHD_socket listener = MHD_quiesce_daemon(impl.daemon);
+    if (listener != MHD_INVALID_SOCKET) ::close(listener);
+    std::deque<std::shared_ptr<PooledCall>> late;
     {
         std::unique_lock lock(impl.pool_mutex);
         impl.accepting = false;
         const auto grace = std::chrono::duration<double>(impl.options.shutdown_grace_seconds);
         impl.pool_drained.wait_for(lock, grace, [&] { return impl.pooled_in_flight == 0; });
-        // Past the grace, requests still queued get 503 now; those running are bounded by
-        // the search time limit, and their connections must be resumed before the daemon
-        // stops (a suspended connection cannot be closed).
-        for (auto& call : impl.queue) {
-            Response busy = json_error(503, "the server is shutting down");
-            busy.headers.emplace_back("Retry-After", "1");
-            impl.finish(*call, std::move(busy));
-        }
-        impl.queue.clear();
+        late.swap(impl.queue);
+    }
+    // Past the grace, requests still queued get 503 now; those running are bounded by the
+    // search time limit, and their connections must be resumed before the daemon stops (a
+    // suspended connection cannot be closed). Resumed without pool_mutex held, as
+    // libmicrohttpd's thread takes it in its callbacks.
+    for (auto& call : late) {
+        Response busy = json_error(503, "the server is shutting down");
+        busy.headers.emplace_back("Retry-After", "1");
+        impl.finish(*call, std::move(busy));
+    }
+    {
+        std::unique_lock lock(impl.pool_mutex);
         impl.pool_drained.wait(lock, [&] { return impl.running == 0; });
         impl.workers_end = true;
     }
@@ -631,7 +642,6 @@ void Server::stop() {
         impl.daemon_gone = true;
     }
     MHD_stop_daemon(impl.daemon);
-    if (listener != MHD_INVALID_SOCKET) ::close(listener);
 }
 
 }  // namespace lupe::serve

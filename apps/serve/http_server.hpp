@@ -28,9 +28,13 @@ struct ServerOptions {
     std::uint16_t port = 7700;           ///< 0: any free port (see Server::port)
     unsigned threads = 0;                ///< worker pool size; 0: one per core
     std::size_t queue = 64;              ///< requests waiting for a worker; beyond: 503
-    std::size_t max_connections = 1024;  ///< open connections; beyond: refused
+    std::size_t max_connections = 1024;  ///< open connections; beyond: wait in the backlog
     std::size_t max_target_bytes = 8192; ///< request target (path and query); beyond: 414
-    std::size_t max_header_bytes = 16384;///< request line and headers together; beyond: 431
+    /// Request line and headers together, about: libmicrohttpd's memory per connection is
+    /// this plus room for the response's headers. Beyond, libmicrohttpd itself answers 431
+    /// (or 414 for a request line longer than the whole buffer), in HTML: its error bodies
+    /// cannot be replaced in 0.9.75.
+    std::size_t max_header_bytes = 16384;
     unsigned idle_timeout_seconds = 15;  ///< keep-alive idle or silent client: closed
     unsigned header_timeout_seconds = 10;///< from connect (or the last response) to a whole
                                          ///< request head: closed (slowloris)

@@ -163,7 +163,8 @@ std::string document_html(const Request& request, std::string_view title, const 
             "<meta name=\"color-scheme\" content=\"light dark\">\n"
             "<meta name=\"referrer\" content=\"no-referrer\">\n<title>";
     html += html_escape(title);
-    html += "</title>\n<link rel=\"stylesheet\" href=\"/assets/style.css\">\n"
+    // An empty icon: browsers otherwise ask for /favicon.ico, a 404 on every page.
+    html += "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/assets/style.css\">\n"
             "<script src=\"/assets/app.js\" defer></script>\n</head>\n<body>\n"
             "<header class=\"top\">\n<a class=\"brand\" href=\"/\" aria-label=\"lupe: new search\">"
             "lupe</a>\n<form id=\"search\" class=\"search\" role=\"search\" method=\"get\" action=\"/\">\n"
@@ -282,9 +283,11 @@ std::string result_html(const Result& result) {
     } else {
         html += "<span>" + title + "</span>";
     }
-    html += "</h2>\n<p class=\"meta\">";
+    html += "</h2>\n";
+    if (!result.url.empty()) html += "<p class=\"url\">" + html_escape(result.url) + "</p>\n";
+    if (!result.snippet.text.empty()) html += "<p class=\"snippet\">" + marked_snippet(result.snippet) + "</p>\n";
+    html += "<p class=\"meta\">";
     std::vector<std::string> parts;
-    if (!result.url.empty()) parts.push_back("<span class=\"url\">" + html_escape(result.url) + "</span>");
     if (!result.date.empty()) {
         parts.push_back("<time datetime=\"" + html_escape(result.date) + "\">" + html_escape(result.date) + "</time>");
     }
@@ -294,11 +297,8 @@ std::string result_html(const Result& result) {
         parts.push_back("<span class=\"dups\">+" + std::to_string(result.duplicates) + " more</span>");
     }
     for (std::size_t i = 0; i < parts.size(); ++i) html += (i ? " · " : "") + parts[i];
-    html += "</p>\n";
-    if (!result.snippet.text.empty()) html += "<p class=\"snippet\">" + marked_snippet(result.snippet) + "</p>\n";
-    html += "<p class=\"actions\"><a class=\"similar\" href=\"/?similar=" +
-            html_escape(url_encode(result.id)) + "\" data-id=\"" + html_escape(result.id) +
-            "\">More like this</a></p>\n</li>\n";
+    html += "<a class=\"similar\" href=\"/?similar=" + html_escape(url_encode(result.id)) + "\" data-id=\"" +
+            html_escape(result.id) + "\">More like this</a></p>\n</li>\n";
     return html;
 }
 

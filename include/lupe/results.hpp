@@ -85,10 +85,13 @@ struct FacetValue {
 /// each counted: facets count documents, not hits.
 ///
 /// Exact when the matcher looked at every matching document (Facets::exact): then the
-/// counts of `lang` add up to `counted`, which is the number of matching documents. A
-/// larger match set is counted on the first SearchOptions::facet_documents matches the
-/// matcher looked at, and each count is scaled by (SearchResults::total_estimate /
-/// counted) and rounded: an estimate, and `exact` is false.
+/// counts of `lang` add up to `counted`, which is the number of matching documents
+/// (SearchResults::total_estimate too, when no copies were collapsed). A larger match set
+/// is counted on the matches the matcher looked at (SearchOptions::facet_documents or a
+/// few more), and each count is scaled by (the matcher's estimate of matching documents,
+/// copies included, which is SearchResults::total_estimate when nothing is collapsed) /
+/// counted, and rounded: an estimate, and `exact` is false. A search stopped by its time
+/// limit (SearchResults::time_limited) has estimated facets too.
 ///
 /// Documents indexed before lupe 0.6 have no language or source value to count (a full
 /// rebuild, `lupe-index --full`, gives them one); their years are counted.

@@ -116,7 +116,7 @@ TEST_CASE("page: hostile document fields are text, never markup") {
     CHECK_FALSE(contains(html, "onerror=alert(2)>"));
     // A javascript: url is shown as text, not as a link.
     CHECK_FALSE(contains(html, "href=\"javascript:"));
-    CHECK(contains(html, "<span class=\"url\">javascript:alert(3)</span>"));
+    CHECK(contains(html, "<p class=\"url\">javascript:alert(3)</p>"));
     // An http(s) url is a link, escaped in its attribute.
     CHECK(contains(html, "<a href=\"https://example.org/pelicans?a=1&amp;b=2\""));
     // The snippet: markup in the body escaped, the highlights marked.
@@ -144,7 +144,7 @@ TEST_CASE("page: facets narrow by links that keep the query") {
     REQUIRE(response.status == 200);
     CHECK(contains(response.body, "href=\"/?q=pelican&amp;year=2024\""));
     CHECK(contains(response.body, "href=\"/?q=pelican&amp;source=%3CFeed%20%26%20Co%3E\""));
-    CHECK(contains(response.body, "<a href=\"/?similar=hostile\""));
+    CHECK(contains(response.body, "<a class=\"similar\" href=\"/?similar=hostile\""));
 
     const auto narrowed = f.get("/", {{"q", "pelican"}, {"year", "2023"}});
     REQUIRE(narrowed.status == 200);

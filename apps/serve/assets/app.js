@@ -108,7 +108,6 @@
       ? el("a", { href: hit.url, rel: "noopener noreferrer" }, title)
       : el("span", null, title));
     const parts = [];
-    if (hit.url) parts.push(el("span", { class: "url" }, hit.url));
     if (hit.date) parts.push(el("time", { datetime: hit.date }, hit.date));
     if (hit.lang) parts.push(el("span", { class: "lang" }, hit.lang));
     if (hit.source) parts.push(el("span", { class: "source" }, hit.source));
@@ -118,11 +117,11 @@
       if (i) meta.append(" · ");
       meta.append(part);
     });
-    const similar = el("a", { class: "similar", href: "/?similar=" + encodeURIComponent(hit.id), dataset: { id: hit.id } },
-      "More like this");
-    return el("li", { class: "result", dataset: { id: hit.id } }, heading, meta,
-      hit.snippet ? snippetNode(hit.snippet, hit.highlights) : null,
-      el("p", { class: "actions" }, similar));
+    meta.append(el("a", { class: "similar", href: "/?similar=" + encodeURIComponent(hit.id), dataset: { id: hit.id } },
+      "More like this"));
+    return el("li", { class: "result", dataset: { id: hit.id } }, heading,
+      hit.url ? el("p", { class: "url" }, hit.url) : null,
+      hit.snippet ? snippetNode(hit.snippet, hit.highlights) : null, meta);
   }
 
   function facetGroup(name, label, values) {
