@@ -334,7 +334,8 @@ echo
 echo "One client at a time (\`wrk -t1 -c1 -d${SHORT_S}s\`), so no request waits for another;" \
     "**CPU ms/request**: lupe-serve's user+system CPU time (/proc/PID/stat) over the run" \
     "divided by the requests answered. The in-process row is lupe-search --batch's own time" \
-    "per query (a.: the search with snippets, without HTTP or JSON output), and its CPU time" \
+    "per query (a.: the search alone, as --batch prints run lines: no snippets, no suggestion," \
+    "no HTTP or JSON), and its CPU time" \
     "per query over the whole run (mean wall time per query: $BMEAN ms)."
 echo
 echo "| request | req/s | p50 ms | p95 ms | CPU ms/request |"
