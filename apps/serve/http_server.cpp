@@ -355,9 +355,11 @@ struct Server::Impl {
         call->request = std::move(request);
         call->route = route;
         call->connection = connection;
+        bool stopping = false;
         {
             std::lock_guard lock(pool_mutex);
-            if (!accepting || queue.size() >= options.queue) {
+            stopping = !accepting;
+            if (stopping || queue.size() >= options.queue) {
                 call.reset();
             } else {
                 queue.push_back(call);
@@ -365,8 +367,9 @@ struct Server::Impl {
             }
         }
         if (!call) {
-            metrics.rejected_busy();
-            Response busy = json_error(503, "the server is busy; try again in a second");
+            if (!stopping) metrics.rejected_busy();
+            Response busy = json_error(503, stopping ? "the server is shutting down"
+                                                     : "the server is busy; try again in a second");
             busy.headers.emplace_back("Retry-After", "1");
             return send(connection, *state, busy);
         }
