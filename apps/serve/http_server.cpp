@@ -43,6 +43,13 @@ constexpr std::chrono::milliseconds kWatchdogPeriod{250};
 /// also holds the response's header lines while they are sent.
 constexpr std::size_t kResponseHeaderRoom = 4096;
 
+/// libmicrohttpd's pool holds this many times max_header_bytes of request head, so that a
+/// head somewhat over the limits (a 20 KB target, a 20 KB header) still reaches check()
+/// and gets lupe-serve's JSON 414 or 431; only a head beyond this hard cap gets
+/// libmicrohttpd's own answer (431 or 414 with an HTML body) or is cut. The pool's pages
+/// are touched only as a request fills them.
+constexpr std::size_t kHeadPoolFactor = 4;
+
 /// One TCP connection (libmicrohttpd's socket context): what the header watchdog needs.
 struct ConnectionState {
     int fd = -1;
@@ -250,6 +257,20 @@ struct Server::Impl {
         if (state.target.size() > options.max_target_bytes) {
             return json_error(414, "the request target (path and query) is longer than " +
                                        std::to_string(options.max_target_bytes) + " bytes");
+        }
+        // The request line and headers together, as they came (": " and CRLF included).
+        std::size_t head_bytes = state.method.size() + state.target.size() + 12;
+        MHD_get_connection_values(
+            connection, MHD_HEADER_KIND,
+            [](void* cls, MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
+                *static_cast<std::size_t*>(cls) +=
+                    std::strlen(key) + (value != nullptr ? std::strlen(value) : 0) + 4;
+                return MHD_YES;
+            },
+            &head_bytes);
+        if (head_bytes > options.max_header_bytes) {
+            return json_error(431, "the request line and headers are longer than " +
+                                       std::to_string(options.max_header_bytes) + " bytes");
         }
         if (state.method == "OPTIONS" && !options.cors_origin.empty()) {
             Response preflight;
@@ -584,7 +605,8 @@ void Server::start() {
         MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),
         MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(options.max_connections),
         MHD_OPTION_CONNECTION_TIMEOUT, options.idle_timeout_seconds,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, options.max_header_bytes + kResponseHeaderRoom,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        options.max_header_bytes * kHeadPoolFactor + kResponseHeaderRoom,
         MHD_OPTION_URI_LOG_CALLBACK, uri_log, &impl,
         MHD_OPTION_NOTIFY_COMPLETED, completed, &impl,
         MHD_OPTION_NOTIFY_CONNECTION, notify, &impl,

@@ -326,7 +326,7 @@ TEST_CASE("lupe-serve: every endpoint, as lupe-search --json answers on the same
         const std::vector<Case> cases = {
             {"", {}},
             {"&limit=3&offset=2", {"--limit", "3", "--offset", "2"}},
-            {"&lang=de", {"--lang", "de"}},
+            {"&query_lang=de", {"--lang", "de"}},
             {"&sort=newest", {"--sort", "newest"}},
             {"&from=2019-01-01&to=2019-12-31", {"--from", "2019-01-01", "--to", "2019-12-31"}},
             {"&title_only=1", {"--title-only"}},
@@ -678,9 +678,18 @@ TEST_CASE("lupe-serve: every error status as JSON, and hostile requests get thei
         check_error(long_target, 414, "a 20 KB request target");
         check_no_disk_paths(long_target, path);
 
-        // 431: 200 headers of 1 KB; one header over the limit
-        check_error(http_raw(port, header_flood(200, 1024)), 431, "200 headers of 1 KB");
+        // 431: 16 headers of 1 KB, one header of 20 KB: over --max-header-bytes (16 KiB)
+        check_error(http_raw(port, header_flood(16, 1024)), 431, "16 headers of 1 KB");
         check_error(http_raw(port, header_flood(1, 20000)), 431, "a 20 KB header");
+        {
+            // 200 KB of headers, beyond the hard cap of libmicrohttpd's memory pool (4 x
+            // 16 KiB): libmicrohttpd answers 431 itself, with its own HTML body (0.9.75
+            // cannot be given another), or cuts the connection; never a 200.
+            const HttpResponse flood = http_raw(port, header_flood(200, 1024));
+            INFO(show(flood));
+            CHECK((flood.status == 431 || flood.status == 0));
+            check_no_disk_paths(flood, path);
+        }
 
         // a query syntax error is not an error: the retry runs, as lupe-search does
         const json retry = get_json(port, "/api/search?q=" + url_encode("(chip NOT Huawei"));
