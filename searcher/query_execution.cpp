@@ -134,7 +134,26 @@ public:
         Xapian::Enquire enquire(db);
         Xapian::RSet rset;
         rset.add_document(*found);
-        const StemTermsOnly decider;
+        // A term of this document alone weighs most in the expand set (it is the rarest)
+        // and finds nothing else: only terms other documents share are asked for. A term
+        // in more than a tenth of the documents ("der", "und" in a short document, which
+        // has few terms to choose from) says little of what it is about (as Lucene's
+        // MoreLikeThis bounds the document frequency).
+        class SharedStemTerms : public Xapian::ExpandDecider {
+        public:
+            explicit SharedStemTerms(const Xapian::Database& db)
+                : db_(db), most_(std::max<Xapian::doccount>(2, db.get_doccount() / 10)) {}
+            bool operator()(const std::string& term) const override {
+                if (!StemTermsOnly()(term)) return false;
+                const Xapian::doccount frequency = db_.get_termfreq(term);
+                return frequency > 1 && frequency <= most_;
+            }
+
+        private:
+            const Xapian::Database& db_;
+            Xapian::doccount most_;
+        };
+        const SharedStemTerms decider(db);
         const Xapian::ESet eset = enquire.get_eset(kSimilarTerms, rset, &decider);
         BuiltQuery built;
         std::vector<std::string> terms;
