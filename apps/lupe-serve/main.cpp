@@ -99,6 +99,13 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(lupe::apps::in_range(std::size_t{1}, std::size_t{10000}))
         ->group(kLimitOptions);
+    app.add_option("--facet-documents", api_options.facet_documents,
+                   "Facets are counted exactly over up to N matches, and estimated from the "
+                   "first N beyond (fewer: faster searches that match much)")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(lupe::apps::in_range(std::size_t{1}, std::size_t{100000}))
+        ->group(kLimitOptions);
     app.add_option("--idle-timeout", server.idle_timeout_seconds,
                    "Seconds a connection may stay silent (keep-alive included) before it is closed")
         ->type_name("SECONDS")
