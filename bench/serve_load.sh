@@ -7,7 +7,7 @@
 # lupe-index into BUILD_DIR/bench/serve-load/ (reused by later runs while the input is older
 # than the index; delete that folder to rebuild it). Queries: the xquad-r-en and cacm query
 # files (DATA_DIR/relevance/{xquad-r-en,cacm}/queries.tsv, qid<TAB>lang<TAB>query), in that
-# order, as /api/search?q=…&lang=… targets (url-encoded) cycled through by wrk
+# order, as /api/search?q=…&query_lang=… (the query file's language, as lupe-search --batch reads it) targets (url-encoded) cycled through by wrk
 # (serve_load.lua; each wrk thread starts at its own offset).
 #
 #   a. baseline: lupe-search --batch over the same queries (--limit 10, as the API's default),
@@ -143,7 +143,7 @@ with open(queries, encoding="utf-8") as f, open(search_out, "w") as s:
         _, lang, q = line.rstrip("\n").split("\t", 2)
         params = {"q": q}
         if lang:
-            params["lang"] = lang
+            params["query_lang"] = lang
         s.write("/api/search?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote) + "\n")
         for word in re.findall(r"[^\W\d_]+", q.lower()):
             for n in range(1, min(4, len(word)) + 1):
