@@ -13,11 +13,11 @@
 #include "../cli/help_options.hpp"
 #include "../cli/option_values.hpp"
 #include "../cli/parse_errors.hpp"
-#include "api.hpp"
-#include "http_server.hpp"
+#include "../serve/api.hpp"
+#include "../serve/http_server.hpp"
+#include "../serve/metrics.hpp"
+#include "../serve/page.hpp"
 #include "lupe/lupe.hpp"
-#include "metrics.hpp"
-#include "page.hpp"
 
 namespace {
 

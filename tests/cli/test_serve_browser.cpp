@@ -425,12 +425,14 @@ TEST_CASE("browser: the search page") {
     }
 }
 
-TEST_CASE("browser: screenshots for the README (with LUPE_SCREENSHOT_DIR)") {
+// The light and the dark scheme, at desktop and at phone width: the colours follow the
+// scheme the browser asks for, and nothing is wider than a phone's screen. With
+// LUPE_SCREENSHOT_DIR set, each is also saved there as PNG (docs/images/ holds them).
+TEST_CASE("browser: light and dark, desktop and phone") {
     const char* out = std::getenv("LUPE_SCREENSHOT_DIR");
-    if (!out || !*out) return;
     auto& s = setup();
     auto& b = *s.browser;
-    std::filesystem::create_directories(out);
+    if (out && *out) std::filesystem::create_directories(out);
     struct Shot {
         const char* name;
         int width;
@@ -438,16 +440,42 @@ TEST_CASE("browser: screenshots for the README (with LUPE_SCREENSHOT_DIR)") {
         bool mobile;
         const char* scheme;
     };
+    // Relative luminance (0 black .. 1 white) of an element's colour and of the page's
+    // background (the body's, else the root's when the body's is transparent).
+    const std::string luminance =
+        "const lum = (c) => { const m = c.match(/[0-9.]+/g).map(Number);"
+        "  return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };"
+        "let bg = getComputedStyle(document.body).backgroundColor;"
+        "if (bg === 'transparent' || bg === 'rgba(0, 0, 0, 0)')"
+        "  bg = getComputedStyle(document.documentElement).backgroundColor;"
+        "return {background: lum(bg),"
+        "        text: lum(getComputedStyle(document.querySelector('.results .snippet')).color),"
+        "        overflow: document.documentElement.scrollWidth - window.innerWidth,"
+        "        box: document.querySelector('input[name=q]').getBoundingClientRect().right"
+        "             - window.innerWidth};";
     for (const Shot shot : {Shot{"serve-light-desktop", 1280, 860, false, "light"},
                             Shot{"serve-dark-desktop", 1280, 860, false, "dark"},
                             Shot{"serve-light-phone", 390, 844, true, "light"},
                             Shot{"serve-dark-phone", 390, 844, true, "dark"}}) {
+        CAPTURE(shot.name);
         b.cdp("Emulation.setDeviceMetricsOverride",
               {{"width", shot.width}, {"height", shot.height}, {"deviceScaleFactor", 1}, {"mobile", shot.mobile}});
         b.cdp("Emulation.setEmulatedMedia",
               {{"features", json::array({{{"name", "prefers-color-scheme"}, {"value", shot.scheme}}})}});
         b.go(s.url("/?q=election"));
         b.wait_for("document.querySelectorAll('.results .result').length > 0");
+        const json look = b.script(luminance);
+        INFO(look.dump());
+        if (std::string(shot.scheme) == "dark") {
+            CHECK(look["background"].get<double>() < 0.2);
+            CHECK(look["text"].get<double>() > 0.6);
+        } else {
+            CHECK(look["background"].get<double>() > 0.8);
+            CHECK(look["text"].get<double>() < 0.4);
+        }
+        CHECK(look["overflow"].get<double>() <= 0);  // no sideways scrolling
+        CHECK(look["box"].get<double>() <= 0);       // the search box fits the screen
+        if (!out || !*out) continue;
         const std::string png = b.screenshot_png();
         REQUIRE(png.size() > 1000);
         std::ofstream(std::string(out) + "/" + shot.name + ".png", std::ios::binary) << png;
