@@ -20,9 +20,6 @@ using nlohmann::json;
 
 constexpr std::string_view kJsonType = "application/json; charset=utf-8";
 constexpr std::string_view kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
-// Seconds a client should wait after a 503 for an index that cannot be read: long enough
-// for a publish or a restarted shard server, short enough that nobody notices.
-constexpr std::string_view kRetryAfterSeconds = "2";
 // /api/suggest's limit: a list under a search box, not a vocabulary dump.
 constexpr std::size_t kMaxSuggestions = 20;
 constexpr std::size_t kDefaultSuggestions = 8;
@@ -53,7 +50,7 @@ Response parameter_error(int status, std::string_view parameter, const std::stri
 Response unavailable(std::string_view what, const std::exception& error) {
     std::cerr << "lupe-serve: " << what << ": " << error.what() << '\n';
     auto response = json_error(503, "the index cannot be read at the moment; try again later");
-    response.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
+    response.headers.emplace_back("Retry-After", std::string(kIndexRetryAfterSeconds));
     return response;
 }
 
@@ -481,7 +478,7 @@ std::vector<Route> Api::routes() {
             if (!options_.allow_partial) code = 503;
         }
         auto response = json_response(body, code);
-        if (code == 503) response.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
+        if (code == 503) response.headers.emplace_back("Retry-After", std::string(kIndexRetryAfterSeconds));
         return response;
     }});
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -12,6 +13,10 @@
 #include "metrics.hpp"
 
 namespace lupe::serve {
+
+/// Retry-After of a 503 for an index that cannot be read (API and page): long enough for a
+/// publish or a restarted shard server, short enough that nobody notices.
+inline constexpr std::string_view kIndexRetryAfterSeconds = "2";
 
 struct ApiOptions {
     std::size_t max_query_bytes = 1024;  ///< q longer than this: 413

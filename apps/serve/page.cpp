@@ -34,9 +34,6 @@ namespace {
 /// long enough to save the requests, short enough that an upgrade shows within one.
 constexpr std::string_view kAssetCacheControl = "public, max-age=86400";
 
-/// Retry-After of a 503, as the API's (api.cpp): the index is usually back after a publish.
-constexpr std::string_view kRetryAfterSeconds = "2";
-
 /// Results per page; the API's default limit, so that the page and /api/search agree.
 constexpr std::size_t kPageSize = 10;
 
@@ -426,7 +423,7 @@ Response render_similar(Api& api, const Request& request, const std::string& id)
     } catch (const RuntimeError&) {
         // Engine messages may name the index's path: not for a response.
         auto unavailable = json_error(503, "the index could not be read");
-        unavailable.headers.emplace_back("Retry-After", std::string(kRetryAfterSeconds));
+        unavailable.headers.emplace_back("Retry-After", std::string(kIndexRetryAfterSeconds));
         return error_page(request, unavailable);
     }
 }

@@ -30,7 +30,9 @@ void configure(const std::string& build, const std::string& via) {
     std::vector<std::string> args = {LUPE_CMAKE, "-S", LUPE_SOURCE_DIR "/tests/install/subproject",
                                      "-B", build, "-DLUPE_SOURCE_DIR=" LUPE_SOURCE_DIR,
                                      "-DLUPE_VIA=" + via,
-                                     "-DCMAKE_CXX_COMPILER=" LUPE_CXX_COMPILER};
+                                     "-DCMAKE_CXX_COMPILER=" LUPE_CXX_COMPILER,
+                                     // as this build: a unity build compiles faster
+                                     "-DLUPE_UNITY_BUILD=" LUPE_UNITY_BUILD};
     // Reuse the compiler cache of this build when it has one (ccache): paths under the
     // temporary directory are then rewritten relative, so that a second run hits.
     if (std::string(LUPE_CXX_COMPILER_LAUNCHER).size() > 0) {
