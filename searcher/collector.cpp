@@ -9,6 +9,23 @@
 namespace lupe::searcher {
 namespace schema = format::schema;
 
+namespace {
+
+// A document's stored fields moved into a hit (Result) or a Document, which name them alike.
+template <class Target>
+void take_fields(format::StoredFields&& fields, Target& out) {
+    out.id = std::move(fields.id);
+    out.title = std::move(fields.title);
+    out.lang = std::move(fields.lang);
+    out.date = std::move(fields.date);
+    out.url = std::move(fields.url);
+    out.source = std::move(fields.source);
+    out.author = std::move(fields.author);
+    out.categories = std::move(fields.categories);
+}
+
+}  // namespace
+
 void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
                      const SearchOptions& options, const HighlightTerms& highlights,
                      analysis::Analyzer& analyzer, const Deadline& deadline,
@@ -21,15 +38,7 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
         r.score = it.get_weight();
         docids.push_back(*it);
         const Xapian::Document doc = it.get_document();
-        format::StoredFields fields = format::decode_fields(doc.get_data());
-        r.id = std::move(fields.id);
-        r.title = std::move(fields.title);
-        r.lang = std::move(fields.lang);
-        r.date = std::move(fields.date);
-        r.url = std::move(fields.url);
-        r.source = std::move(fields.source);
-        r.author = std::move(fields.author);
-        r.categories = std::move(fields.categories);
+        take_fields(format::decode_fields(doc.get_data()), r);
         // The copies of the hit in the whole index: its key's term frequency, less itself
         // (exact, where Xapian's collapse count is a lower bound).
         if (const std::string key = doc.get_value(schema::kDuplicateKeySlot); !key.empty()) {
@@ -63,17 +72,9 @@ std::optional<Document> stored_document(const Xapian::Database& db, std::string_
     const Xapian::PostingIterator found = db.postlist_begin(id_term);
     if (found == db.postlist_end(id_term)) return std::nullopt;
     const Xapian::Document doc = db.get_document(*found);
-    format::StoredFields fields = format::decode_fields(doc.get_data());
     Document out;
-    out.id = std::move(fields.id);
-    out.title = std::move(fields.title);
+    take_fields(format::decode_fields(doc.get_data()), out);
     out.body = format::decompress_text(doc.get_value(schema::kTextSlot));
-    out.lang = std::move(fields.lang);
-    out.date = std::move(fields.date);
-    out.url = std::move(fields.url);
-    out.source = std::move(fields.source);
-    out.author = std::move(fields.author);
-    out.categories = std::move(fields.categories);
     return out;
 }
 
