@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -12,7 +13,13 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <utility>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <xapian.h>
 
@@ -181,53 +188,128 @@ std::string sharp_s_variant(std::string_view word) {
 // ---------------------------------------------------------------------------------------
 // WordTable
 
+WordTable::WordTable(const WordTable& other)
+    : owned_text_(other.owned_text_),
+      owned_slots_(other.owned_slots_),
+      keeper_(other.keeper_),
+      slots_(other.slots_),
+      text_(other.text_),
+      size_(other.size_) {
+    if (!keeper_) own();
+}
+
+WordTable::WordTable(WordTable&& other) noexcept
+    : owned_text_(std::move(other.owned_text_)),
+      owned_slots_(std::move(other.owned_slots_)),
+      keeper_(std::move(other.keeper_)),
+      slots_(other.slots_),
+      text_(other.text_),
+      size_(other.size_) {
+    if (!keeper_) own();
+    other.own();
+    other.size_ = 0;
+}
+
+WordTable& WordTable::operator=(WordTable other) noexcept {
+    owned_text_ = std::move(other.owned_text_);
+    owned_slots_ = std::move(other.owned_slots_);
+    keeper_ = std::move(other.keeper_);
+    slots_ = other.slots_;
+    text_ = other.text_;
+    size_ = other.size_;
+    if (!keeper_) own();
+    return *this;
+}
+
+void WordTable::own() {
+    slots_ = owned_slots_;
+    text_ = owned_text_;
+}
+
+WordTable WordTable::view(std::span<const Slot> slots, std::string_view text, std::size_t size,
+                          std::shared_ptr<const void> keeper) {
+    if (slots.empty() || (slots.size() & (slots.size() - 1)) != 0) {
+        throw std::invalid_argument("a word table's slot count must be a power of two");
+    }
+    WordTable table;
+    table.keeper_ = std::move(keeper);
+    table.slots_ = slots;
+    table.text_ = text;
+    table.size_ = size;
+    return table;
+}
+
 std::uint64_t WordTable::hash_of(std::string_view word) noexcept {
     return hash::fnv1a64(word);  // short keys, no setup
 }
 
-// The slot holding `word`, or the empty slot where it would go.
 std::size_t WordTable::slot_of(std::string_view word, std::uint64_t hash) const {
     const std::size_t mask = slots_.size() - 1;
-    const auto tag = static_cast<std::uint32_t>(hash >> 32);
-    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+    const auto tag = static_cast<std::uint16_t>(hash >> 48);
+    std::size_t i = static_cast<std::size_t>(hash) & mask;
+    // At most one round: a built table is never more than half full, but a damaged view
+    // may be full, and must not make a lookup loop.
+    for (std::size_t probes = 0; probes < slots_.size(); ++probes, i = (i + 1) & mask) {
         const Slot& slot = slots_[i];
         if (slot.length == 0) return i;
-        if (slot.hash == tag && slot.length == word.size() &&
-            std::string_view(text_).substr(slot.offset, slot.length) == word) {
+        if (slot.tag == tag && slot.length == word.size() &&
+            std::size_t{slot.offset} + slot.length <= text_.size() &&
+            text_.substr(slot.offset, slot.length) == word) {
             return i;
         }
     }
+    return slots_.size();
 }
 
 void WordTable::rehash(std::size_t capacity) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(capacity, Slot{});
+    std::vector<Slot> old = std::move(owned_slots_);
+    owned_slots_.assign(capacity, Slot{});
     const std::size_t mask = capacity - 1;
     for (const Slot& slot : old) {
         if (slot.length == 0) continue;
-        const std::uint64_t hash = hash_of(std::string_view(text_).substr(slot.offset, slot.length));
+        const std::uint64_t hash = hash_of(std::string_view(owned_text_).substr(slot.offset, slot.length));
         std::size_t i = static_cast<std::size_t>(hash) & mask;
-        while (slots_[i].length != 0) i = (i + 1) & mask;
-        slots_[i] = slot;
+        while (owned_slots_[i].length != 0) i = (i + 1) & mask;
+        owned_slots_[i] = slot;
     }
+    own();
+}
+
+std::vector<WordTable::Slot> WordTable::packed_slots() const {
+    std::size_t capacity = 16;
+    while (4 * size_ > 3 * capacity) capacity *= 2;
+    std::vector<Slot> packed(capacity);
+    const std::size_t mask = capacity - 1;
+    for (const Slot& slot : slots_) {
+        if (slot.length == 0) continue;
+        const std::uint64_t hash = hash_of(text_.substr(slot.offset, slot.length));
+        std::size_t i = static_cast<std::size_t>(hash) & mask;
+        while (packed[i].length != 0) i = (i + 1) & mask;
+        packed[i] = slot;
+    }
+    return packed;
 }
 
 void WordTable::reserve(std::size_t words) {
     std::size_t capacity = 16;
     while (capacity < 2 * words) capacity *= 2;
-    if (capacity > slots_.size()) rehash(capacity);
-    text_.reserve(words * 12);
+    if (capacity > owned_slots_.size()) rehash(capacity);
+    owned_text_.reserve(words * 12);
+    own();
 }
 
 std::uint8_t& WordTable::operator[](std::string_view word) {
-    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+    if (2 * (size_ + 1) > owned_slots_.size()) {
+        rehash(std::max<std::size_t>(16, 2 * owned_slots_.size()));
+    }
     const std::uint64_t hash = hash_of(word);
-    Slot& slot = slots_[slot_of(word, hash)];
+    Slot& slot = owned_slots_[slot_of(word, hash)];
     if (slot.length == 0) {
-        slot.offset = static_cast<std::uint32_t>(text_.size());
-        slot.hash = static_cast<std::uint32_t>(hash >> 32);
+        slot.offset = static_cast<std::uint32_t>(owned_text_.size());
+        slot.tag = static_cast<std::uint16_t>(hash >> 48);
         slot.length = static_cast<std::uint8_t>(word.size());
-        text_.append(word);
+        owned_text_.append(word);
+        own();
         ++size_;
     }
     return slot.flags;
@@ -235,12 +317,17 @@ std::uint8_t& WordTable::operator[](std::string_view word) {
 
 const std::uint8_t* WordTable::find(std::string_view word) const {
     if (size_ == 0 || word.empty() || word.size() > 255) return nullptr;
-    const Slot& slot = slots_[slot_of(word, hash_of(word))];
-    return slot.length == 0 ? nullptr : &slot.flags;
+    const std::size_t i = slot_of(word, hash_of(word));
+    if (i == slots_.size() || slots_[i].length == 0) return nullptr;
+    return &slots_[i].flags;
 }
 
 std::uint8_t* WordTable::find(std::string_view word) {
-    return const_cast<std::uint8_t*>(std::as_const(*this).find(word));
+    // Only a built table is written to (add(), mark_non_parts()): its slots are ours.
+    if (keeper_ || size_ == 0 || word.empty() || word.size() > 255) return nullptr;
+    const std::size_t i = slot_of(word, hash_of(word));
+    if (i == owned_slots_.size() || owned_slots_[i].length == 0) return nullptr;
+    return &owned_slots_[i].flags;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -253,7 +340,11 @@ std::string WordListSource::describe() const {
 WordListSource german_word_list_source(const std::string& option, std::string_view option_name) {
     if (!option.empty()) return {option, std::string(option_name)};
     const char* env = std::getenv(kGermanWordListEnv);
-    if (env && *env) return {env, "$" + std::string(kGermanWordListEnv)};
+    if (env && *env) {
+        std::string origin = "$";
+        origin += kGermanWordListEnv;  // not "$" + std::string(...): GCC 12's -Wrestrict misfires
+        return {env, std::move(origin)};
+    }
     return {std::string(kGermanWordListPath), std::string(WordListSource::kDefaultOrigin)};
 }
 
@@ -413,6 +504,173 @@ const Decompounder* Decompounder::if_loaded() const noexcept {
 
 const WordListSource* Decompounder::source() const noexcept {
     return pending_ ? &pending_->source : nullptr;
+}
+
+// ---------------------------------------------------------------------------------------
+// The compiled form: a head, the table's slots, its text
+
+namespace {
+
+/// The head of a compiled word list (Decompounder::write_compiled()), followed by the
+/// table's slots and then its text. All fields in the writing host's byte order, which
+/// byte_order tells: a file from a host of the other order is not used (and not converted:
+/// lupe indexes are not moved between such hosts in practice).
+struct CompiledHead {
+    char magic[8];
+    std::uint32_t version;
+    std::uint32_t byte_order;
+    std::uint64_t rules;           ///< compiled_rules(): what the flags were computed by
+    std::uint64_t list_hash;       ///< the source list's WordListFingerprint
+    std::uint64_t list_words;
+    std::uint64_t words;           ///< WordTable::size()
+    std::uint64_t slots;           ///< WordTable::slots().size(), a power of two
+    std::uint64_t text_bytes;      ///< WordTable::text().size()
+    std::uint64_t max_word_bytes;  ///< Decompounder::max_word_bytes_
+};
+static_assert(sizeof(CompiledHead) == 72 && sizeof(CompiledHead) % alignof(WordTable::Slot) == 0);
+static_assert(sizeof(WordTable::Slot) == 8);
+
+constexpr char kCompiledMagic[8] = {'L', 'U', 'P', 'E', 'W', 'R', 'D', '\n'};
+/// Bumped whenever what a slot's flags mean, or how an entry is normalised, changes.
+constexpr std::uint32_t kCompiledVersion = 1;
+constexpr std::uint32_t kByteOrderMark = 0x01020304;
+
+/// What the compiled flags depend on besides the list: the words that are never parts or
+/// last parts, the abbreviations, the longest word kept, and Xapian's case folding (its
+/// Unicode tables come with its version). A lupe or Xapian that differs in any of them
+/// reads the list itself instead of trusting a table compiled by another.
+std::uint64_t compiled_rules() {
+    static const std::uint64_t rules = [] {
+        std::uint64_t h = hash::fnv1a64("lupe compiled German words " +
+                                        std::to_string(kCompiledVersion) + " " +
+                                        std::to_string(kMaxCompoundBytes) + " xapian " +
+                                        Xapian::version_string());
+        const auto add = [&](auto& words, std::string_view what) {
+            h = hash::fnv1a64(what, h);
+            for (const std::string_view word : words) h = hash::fnv1a64("\n", hash::fnv1a64(word, h));
+        };
+        add(kNeverParts, "never parts");
+        add(kNeverLastParts, "never last parts");
+        add(kAbbreviations, "abbreviations");
+        return h;
+    }();
+    return rules;
+}
+
+/// Writes all of `data` to `fd`. @return false with errno set on failure
+bool write_all(int fd, const void* data, std::size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+/// A read-only mapping of a whole file, unmapped with its last owner.
+struct Mapping {
+    void* data = MAP_FAILED;
+    std::size_t size = 0;
+    Mapping() = default;
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    ~Mapping() {
+        if (data != MAP_FAILED) ::munmap(data, size);
+    }
+};
+
+}  // namespace
+
+void Decompounder::write_compiled(const std::string& path) const {
+    const Decompounder& d = target();
+    const std::vector<WordTable::Slot> slots = d.words_.packed_slots();
+    const std::string_view text = d.words_.text();
+    CompiledHead head{};
+    std::memcpy(head.magic, kCompiledMagic, sizeof head.magic);
+    head.version = kCompiledVersion;
+    head.byte_order = kByteOrderMark;
+    head.rules = compiled_rules();
+    head.list_hash = d.fingerprint_.hash;
+    head.list_words = d.fingerprint_.words;
+    head.words = d.words_.size();
+    head.slots = slots.size();
+    head.text_bytes = text.size();
+    head.max_word_bytes = d.max_word_bytes_;
+
+    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+    const auto fail = [&](int error) {
+        ::unlink(temp.c_str());
+        throw IoError("cannot write the compiled German word list " + path + ": " +
+                      std::strerror(error));
+    };
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail(errno);
+    const bool written = write_all(fd, &head, sizeof head) &&
+                         write_all(fd, slots.data(), slots.size() * sizeof slots[0]) &&
+                         write_all(fd, text.data(), text.size()) && ::fsync(fd) == 0;
+    const int error = errno;
+    ::close(fd);
+    if (!written) fail(error);
+    if (std::rename(temp.c_str(), path.c_str()) != 0) fail(errno);
+}
+
+std::shared_ptr<const Decompounder> Decompounder::map_compiled(const std::string& path,
+                                                              const WordListFingerprint& expected,
+                                                              std::string* why) {
+    const auto no = [&](const std::string& reason) -> std::shared_ptr<const Decompounder> {
+        if (why) *why = reason;
+        return nullptr;
+    };
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return no(std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return no("not a regular file");
+    }
+    auto mapping = std::make_shared<Mapping>();
+    mapping->size = static_cast<std::size_t>(st.st_size);
+    if (mapping->size >= sizeof(CompiledHead)) {
+        mapping->data = ::mmap(nullptr, mapping->size, PROT_READ, MAP_SHARED, fd, 0);
+    }
+    ::close(fd);  // the mapping keeps the file
+    if (mapping->data == MAP_FAILED) return no("too short, or cannot be mapped");
+    // A query looks up a handful of words: read the pages it touches, not the whole file.
+    ::madvise(mapping->data, mapping->size, MADV_RANDOM);
+
+    CompiledHead head;
+    std::memcpy(&head, mapping->data, sizeof head);
+    if (std::memcmp(head.magic, kCompiledMagic, sizeof head.magic) != 0) return no("not a compiled word list");
+    if (head.version != kCompiledVersion || head.byte_order != kByteOrderMark ||
+        head.rules != compiled_rules()) {
+        return no("compiled by another version of lupe or Xapian");
+    }
+    if (head.list_hash != expected.hash || head.list_words != expected.words) {
+        return no("compiled from another list (" +
+                  WordListFingerprint{head.list_hash, static_cast<std::size_t>(head.list_words)}.to_string() +
+                  ")");
+    }
+    const std::uint64_t slot_bytes = head.slots * sizeof(WordTable::Slot);
+    if (head.slots == 0 || (head.slots & (head.slots - 1)) != 0 || head.words >= head.slots ||
+        head.slots > mapping->size / sizeof(WordTable::Slot) ||
+        head.text_bytes > mapping->size || head.max_word_bytes > kMaxCompoundBytes ||
+        sizeof head + slot_bytes + head.text_bytes != mapping->size) {
+        return no("damaged (its sizes do not add up)");
+    }
+    const char* base = static_cast<const char*>(mapping->data);
+    const std::span<const WordTable::Slot> slots(
+        reinterpret_cast<const WordTable::Slot*>(base + sizeof head), head.slots);
+    const std::string_view text(base + sizeof head + slot_bytes, head.text_bytes);
+    std::shared_ptr<Decompounder> splitter(new Decompounder());
+    splitter->words_ = WordTable::view(slots, text, head.words, std::move(mapping));
+    splitter->max_word_bytes_ = head.max_word_bytes;
+    splitter->fingerprint_ = expected;
+    return splitter;
 }
 
 std::shared_ptr<const Decompounder> Decompounder::german() {

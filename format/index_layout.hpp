@@ -34,6 +34,11 @@ inline constexpr const char* kLockName = "lock";
 /// The file in a generation's directory on which searchers hold their shared lock (see
 /// GenerationReadLock).
 inline constexpr const char* kReadersName = "lupe-readers";
+/// The file in a generation's directory that holds the German word list the generation was
+/// split with, compiled (analysis::Decompounder::write_compiled()), for searchers to map
+/// instead of reading the host's list. Optional: an index without it (lupe before 0.6, no
+/// German documents, a remote shard) is searched with the host's list, as before.
+inline constexpr const char* kCompiledWordListName = "lupe-german-words";
 /// How a generation's directory name starts: "gen-" and six or more digits.
 inline constexpr std::string_view kGenerationPrefix = "gen-";
 /// How a rebuild's directory name starts: "build-" and the writer's process id.

@@ -1,6 +1,7 @@
 #include "indexer/document_builder.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "analysis/date.hpp"
 #include "analysis/decompounder.hpp"
@@ -9,6 +10,7 @@
 #include "analysis/utf8.hpp"
 #include "format/analysis_config.hpp"
 #include "format/duplicate_key.hpp"
+#include "format/index_layout.hpp"
 #include "format/schema.hpp"
 #include "format/stored_document.hpp"
 #include "format/tag_records.hpp"
@@ -169,6 +171,24 @@ void DocumentBuilder::record_word_list(Xapian::WritableDatabase& db, std::string
     recorded = format::describe(format::WordListRecord{
         loaded->fingerprint(), analysis_config_.decompounder->source()->path});
     db.set_metadata(std::string(schema::kGermanWordListKey), recorded);
+}
+
+void DocumentBuilder::write_compiled_word_list(const std::string& generation_dir,
+                                               const std::string& recorded) const {
+    const auto& splitter = analysis_config_.decompounder;
+    if (!splitter || recorded.empty()) return;
+    const auto record = format::parse_word_list_record(recorded);
+    if (!record) return;
+    const std::string path =
+        (std::filesystem::path(generation_dir) / format::kCompiledWordListName).string();
+    if (analysis::Decompounder::map_compiled(path, record->fingerprint)) return;  // up to date
+    try {
+        if (splitter->fingerprint() != record->fingerprint) return;  // loads the list
+        splitter->write_compiled(path);
+    } catch (const Error&) {
+        // A list that cannot be read now, a directory that cannot be written: searchers
+        // read the host's list, as lupe before 0.6 did.
+    }
 }
 
 void DocumentBuilder::build(analysis::Analyzer& analyzer, QueuedDocument& q) const {

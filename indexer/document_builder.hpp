@@ -75,6 +75,18 @@ public:
     /// Records the German word list of the index (set_recorded_word_list()) in `db`.
     void record_word_list(Xapian::WritableDatabase& db) { record_word_list(db, recorded_word_list_); }
 
+    /// Writes the German word list the index records (`recorded`) into `generation_dir`,
+    /// compiled (format::kCompiledWordListName), so that searchers map it instead of
+    /// reading a list: when the file is missing or holds another list, and this writer's
+    /// list is the recorded one (it is loaded if need be: an index built before 0.6 gets
+    /// the file on its next run). Never throws: without the file, searchers read the
+    /// host's list as before.
+    void write_compiled_word_list(const std::string& generation_dir,
+                                  const std::string& recorded) const;
+    void write_compiled_word_list(const std::string& generation_dir) const {
+        write_compiled_word_list(generation_dir, recorded_word_list_);
+    }
+
 private:
     std::string resolve_language(const Document& doc, AddOutcome& outcome) const;
     void prepare_german(const Document& doc, AddOutcome& outcome) const;

@@ -193,6 +193,9 @@ void IncrementalTarget::commit(WorkerPool& pool) {
         begin();
     }
     pending_ = 0;
+    // After the commit that recorded the list: the copy never names a list the index does
+    // not record. An index of lupe 0.5 gets its copy here too, on its next run.
+    if (!generation_.empty()) builder_.write_compiled_word_list((fs::path(path_) / generation_).string());
 }
 
 // What is published stays; leftovers of killed runs (a rebuild's build directory, a

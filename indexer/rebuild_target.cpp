@@ -262,6 +262,11 @@ bool RebuildTarget::publish(WorkerPool& pool) {
     // open, so the build itself never had to be synced.
     format::ShardCompactor compactor;
     built.compact(next_dir, 0, 0, compactor);
+    for (const Shard& shard : shards_) {
+        if (shard.recorded_word_list.empty()) continue;
+        builder_.write_compiled_word_list(next_dir, shard.recorded_word_list);
+        break;
+    }
     format::publish_generation(path_, next);
     published_ = true;
     fs::remove_all(build_dir_, ec);

@@ -16,9 +16,28 @@ void IndexAnalysis::adopt(const std::string& record, const std::string& german_w
     whole_words.decompounder.reset();
     analyzer_ = std::make_unique<analysis::Analyzer>(std::move(whole_words));
     splitting_ = false;
+    compiled_tried_ = false;
+}
+
+// The index's own copy of the list it was split with, mapped: no list is parsed, and the
+// query is split exactly as the documents were, whatever list the host has now. A list the
+// searcher names itself (SearcherOptions::german_word_list, $LUPE_GERMAN_WORDLIST) wins.
+void IndexAnalysis::map_compiled_word_list() {
+    compiled_tried_ = true;
+    const auto& splitter = config_.decompounder;
+    if (compiled_word_list_.empty() || !splitter || !splitter->source() ||
+        splitter->source()->origin != analysis::WordListSource::kDefaultOrigin) {
+        return;
+    }
+    const auto recorded = format::parse_word_list_record(word_list_record_);
+    if (!recorded) return;
+    if (auto mapped = analysis::Decompounder::map_compiled(compiled_word_list_, recorded->fingerprint)) {
+        config_.decompounder = std::move(mapped);
+    }
 }
 
 std::optional<std::string> IndexAnalysis::prepare_german() {
+    if (!compiled_tried_) map_compiled_word_list();
     const auto& splitter = config_.decompounder;
     if (!splitter) return std::nullopt;
     try {

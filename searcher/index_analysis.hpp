@@ -29,24 +29,34 @@ public:
     const std::string& word_list_record() const { return word_list_record_; }
     void set_word_list_record(std::string record) { word_list_record_ = std::move(record); }
 
+    /// Where the index keeps its German word list compiled (format::kCompiledWordListName
+    /// in its generation), empty when it has no such place (a remote or pre-generation
+    /// index). prepare_german() maps that file instead of reading a list when the searcher
+    /// names no list of its own and the file holds the list the index records.
+    void set_compiled_word_list(std::string path) { compiled_word_list_ = std::move(path); }
+
     /// The analyzer for queries (after adopt()). It splits compounds only once
     /// prepare_german() has loaded the word list; before, and when the list cannot be
     /// read, compound query words are searched whole.
     analysis::Analyzer& analyzer() { return *analyzer_; }
 
-    /// Before a search that analyses words as German: the word list is read (by the first
-    /// such search; a failure is tried again by the next), and the analyzer splits with
-    /// it. Returns a notice when the search runs without splitting, or with a list other
+    /// Before a search that analyses words as German: the index's compiled list is mapped
+    /// (see set_compiled_word_list()), or else the word list is read (by the first such
+    /// search; a failure is tried again by the next), and the analyzer splits with it. Returns a notice when the search runs without splitting, or with a list other
     /// than the one the index records.
     std::optional<std::string> prepare_german();
 
 private:
+    void map_compiled_word_list();
+
     std::string record_;
     // What record_ says, with a lazy German splitter when the index was split.
     analysis::AnalysisConfig config_;
     std::unique_ptr<analysis::Analyzer> analyzer_;
     bool splitting_ = false;        // analyzer_ splits compounds
     std::string word_list_record_;
+    std::string compiled_word_list_;
+    bool compiled_tried_ = false;  // the compiled file was looked at for the current config_
 };
 
 }  // namespace lupe::searcher

@@ -178,7 +178,13 @@ void ShardSet::check_format(Shard& shard, const std::string& where) {
     if (first || analysis_.word_list_record().empty()) {
         analysis_.set_word_list_record(record.word_list);
     }
-    if (first) analysis_.adopt(record.analysis, settings_.german_word_list);
+    if (first) {
+        analysis_.adopt(record.analysis, settings_.german_word_list);
+        analysis_.set_compiled_word_list(
+            shard.generation ? shard.path + "/" + *shard.generation + "/" +
+                                   format::kCompiledWordListName
+                             : std::string());
+    }
 }
 
 // The combined database of the open shards.

@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -339,4 +344,123 @@ TEST_CASE("WordTable: words and flags survive growth, misses are misses") {
     CHECK(table.find(std::string(300, 'w')) == nullptr);  // longer than any entry can be
     table.reserve(100000);  // rehash keeps everything
     CHECK(*table.find(words[4999]) == 1 + 4999 % 200);
+}
+
+// --- The compiled form (write_compiled / map_compiled) ----------------------------------
+
+namespace {
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("decompounder: a compiled German list splits exactly as the list it came from") {
+    const Decompounder& list = german();
+    const lupe::test::TempDir dir;
+    const std::string file = dir / "words.bin";
+    list.write_compiled(file);
+    std::string why;
+    const auto mapped = Decompounder::map_compiled(file, list.fingerprint(), &why);
+    REQUIRE_MESSAGE(mapped != nullptr, why);
+    CHECK(mapped->size() == list.size());
+    CHECK(mapped->fingerprint() == list.fingerprint());
+    CHECK(mapped->contains("fußball"));
+    CHECK(mapped->contains("fussball"));
+    CHECK_FALSE(mapped->contains("fußbal"));
+    // Every kind of word the rules treat differently, and compounds of every shape.
+    for (const char* word : {"rundumsicht", "drohnenhersteller", "fußballtrainer", "staubecken",
+                             "bundesverfassungsgericht", "donaudampfschifffahrtsgesellschaft",
+                             "verbraucherschutz", "unternehmen", "oktober", "gesellschaft",
+                             "regierungen", "beispiel", "bonbon", "headset", "arbeitsplatz"}) {
+        CAPTURE(word);
+        CHECK(mapped->split(word) == list.split(word));
+    }
+    // The words of the list itself, split by both (a sample of every 97th).
+    std::ifstream in(std::string(lupe::analysis::kGermanWordListPath));
+    std::string line;
+    std::size_t compared = 0, compounds = 0;
+    for (std::size_t i = 0; std::getline(in, line); ++i) {
+        if (i % 97 != 0) continue;
+        std::string lower;
+        for (const char c : line) lower += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        const Words parts = list.split(lower);
+        CHECK(mapped->split(lower) == parts);
+        ++compared;
+        compounds += parts.empty() ? 0 : 1;
+    }
+    CHECK(compared > 3000);
+    CHECK(compounds > 500);
+}
+
+TEST_CASE("decompounder: a compiled list is refused when it is not the one wanted, or damaged") {
+    const Decompounder list({"Eis", "Tee", "Zug", "Führer", "Bau", "Stelle"});
+    const lupe::test::TempDir dir;
+    const std::string file = dir / "words.bin";
+    list.write_compiled(file);
+    const std::string bytes = read_bytes(file);
+    std::string why;
+
+    REQUIRE(Decompounder::map_compiled(file, list.fingerprint(), &why) != nullptr);
+    CHECK(Decompounder::map_compiled(file, list.fingerprint())->split("baustelle") ==
+          Words{"bau", "stelle"});
+
+    const Decompounder other({"Eis", "Tee"});
+    CHECK(Decompounder::map_compiled(file, other.fingerprint(), &why) == nullptr);
+    CHECK(why.find("another list") != std::string::npos);
+
+    CHECK(Decompounder::map_compiled(dir / "missing.bin", list.fingerprint(), &why) == nullptr);
+    CHECK(why.find("No such file") != std::string::npos);
+    CHECK(Decompounder::map_compiled(dir.path().string(), list.fingerprint(), &why) == nullptr);
+
+    CHECK(Decompounder::map_compiled(dir.write("short.bin", bytes.substr(0, 40)),
+                                     list.fingerprint(), &why) == nullptr);
+    CHECK(Decompounder::map_compiled(dir.write("cut.bin", bytes.substr(0, bytes.size() - 1)),
+                                     list.fingerprint(), &why) == nullptr);
+    CHECK(why.find("damaged") != std::string::npos);
+    std::string text = bytes;
+    text.replace(0, 4, "JUNK");
+    CHECK(Decompounder::map_compiled(dir.write("junk.bin", text), list.fingerprint(), &why) == nullptr);
+    CHECK(why.find("not a compiled word list") != std::string::npos);
+    text = bytes;
+    text[16] = static_cast<char>(text[16] ^ 1);  // the rules' hash
+    CHECK(Decompounder::map_compiled(dir.write("rules.bin", text), list.fingerprint(), &why) == nullptr);
+    CHECK(why.find("another version") != std::string::npos);
+
+    // Slots that point outside the text, and a table with no empty slot: lookups stay
+    // inside the file and end (words go missing, nothing crashes or loops).
+    text = bytes;
+    std::uint64_t slots = 0;  // the head's slot count: 72 bytes of head, then 8 per slot
+    std::memcpy(&slots, bytes.data() + 48, sizeof slots);
+    REQUIRE(72 + slots * 8 < bytes.size());
+    for (std::size_t i = 72; i < 72 + slots * 8; i += 8) {
+        text.replace(i, 8, std::string("\xF0\xFF\xFF\x7F\xAB\xCD\x09\x01", 8));
+    }
+    const auto damaged = Decompounder::map_compiled(dir.write("slots.bin", text), list.fingerprint(), &why);
+    REQUIRE_MESSAGE(damaged != nullptr, why);  // the head is intact
+    CHECK(damaged->split("baustelle") == Words{});
+    CHECK_FALSE(damaged->contains("eis"));
+}
+
+TEST_CASE("decompounder: writing a compiled list replaces the old file whole, or names the path") {
+    const Decompounder small({"Eis", "Tee"});
+    const Decompounder large({"Eis", "Tee", "Zug", "Führer"});
+    const lupe::test::TempDir dir;
+    const std::string file = dir / "words.bin";
+    small.write_compiled(file);
+    const auto old_mapping = Decompounder::map_compiled(file, small.fingerprint());
+    REQUIRE(old_mapping != nullptr);
+    large.write_compiled(file);  // renamed over: the old mapping keeps its file
+    CHECK(old_mapping->split("eistee") == Words{"eis", "tee"});
+    REQUIRE(Decompounder::map_compiled(file, large.fingerprint()) != nullptr);
+    CHECK(Decompounder::map_compiled(file, large.fingerprint())->split("zugführer") ==
+          Words{"zug", "führer"});
+    CHECK(std::filesystem::directory_iterator(dir.path()) != std::filesystem::directory_iterator());
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+    CHECK(files == 1);  // no temporary left behind
+    CHECK_THROWS_WITH_AS(small.write_compiled(dir / "no-such-dir/words.bin"),
+                         doctest::Contains("no-such-dir/words.bin"), lupe::IoError);
 }

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,7 @@
 
 #include "format/analysis_config.hpp"
 #include "analysis/decompounder.hpp"
+#include "format/index_layout.hpp"
 #include "format/schema.hpp"
 #include "lupe/error.hpp"
 #include "lupe/index_writer.hpp"
@@ -324,4 +327,93 @@ TEST_CASE("word list: a searcher with another list than the index's names both f
     lupe::SearchOptions en;
     en.lang = "en";
     CHECK(differs.search("factory", en).notices.empty());
+}
+
+// --- The index's compiled copy (issue 17) ---------------------------------------------------
+
+namespace {
+
+std::string compiled_copy(const std::string& index) {
+    return index + "/gen-000001/" + lupe::format::kCompiledWordListName;
+}
+
+// $LUPE_GERMAN_WORDLIST unset for one test: the searcher then names no list of its own.
+struct NoListInEnvironment {
+    std::string saved;
+    bool was_set = false;
+    NoListInEnvironment() {
+        if (const char* v = std::getenv(lupe::analysis::kGermanWordListEnv)) {
+            saved = v;
+            was_set = true;
+        }
+        ::unsetenv(lupe::analysis::kGermanWordListEnv);
+    }
+    ~NoListInEnvironment() {
+        if (was_set) ::setenv(lupe::analysis::kGermanWordListEnv, saved.c_str(), 1);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("word list: a searcher that names no list splits with the index's own copy") {
+    const NoListInEnvironment no_env;
+    const TempDir dir;
+    const std::string index = dir / "index";
+    const std::string list = dir.write("list", kSmallList);
+    {
+        lupe::IndexWriter writer(index, writer_options(list));
+        writer.add_document(german("de-1"));
+        writer.add_document(english("en-1"));
+        writer.commit();
+    }
+    REQUIRE(std::filesystem::exists(compiled_copy(index)));
+    const auto copy = Decompounder::map_compiled(
+        compiled_copy(index), Decompounder::load(list).fingerprint());
+    REQUIRE(copy != nullptr);
+    CHECK(copy->split("fabrikhersteller") == Words{"fabrik", "hersteller"});
+    std::filesystem::remove(list);  // the index no longer needs the list it was built with
+
+    // The host's default list (wngerman, or none) is not the index's list: a searcher that
+    // read it would say so. With the copy it splits as the index did, and says nothing.
+    lupe::Searcher searcher(index, lupe::SearcherOptions{});
+    const auto results = searcher.search("Fabrikhersteller");
+    INFO("notices: " << (results.notices.empty() ? std::string() : results.notices.front()));
+    CHECK(results.notices.empty());
+    REQUIRE(results.results.size() == 1);  // through its part "hersteller"
+    CHECK(results.results[0].id == "de-1");
+
+    // A list the searcher names wins over the copy.
+    const std::string other = dir.write("other", "Drohne\nHersteller\n");
+    lupe::Searcher named(index, searcher_options(other));
+    CHECK(any_contains(named.search("Fabrikhersteller").notices,
+                       "differs from the one the index was built with"));
+}
+
+TEST_CASE("word list: without a usable copy the searcher reads the list, and the next run writes it") {
+    const NoListInEnvironment no_env;
+    const TempDir dir;
+    const std::string index = dir / "index";
+    const std::string list = dir.write("list", kSmallList);
+    {
+        lupe::IndexWriter writer(index, writer_options(list));
+        writer.add_document(german("de-1"));
+        writer.commit();
+    }
+    SUBCASE("missing (an index of lupe 0.5)") { std::filesystem::remove(compiled_copy(index)); }
+    SUBCASE("damaged") { dir.write("index/gen-000001/lupe-german-words", "LUPEWRD\nrest"); }
+    SUBCASE("of another list") {
+        Decompounder(Words{"Drohne", "Hersteller"}).write_compiled(compiled_copy(index));
+    }
+    lupe::Searcher fallback(index, searcher_options(list));
+    CHECK(fallback.search("Fabrikhersteller").notices.empty());  // the named list is the index's
+    CHECK(fallback.search("Fabrikhersteller").results.size() == 1);
+
+    // An incremental run with no German document still writes the copy of the recorded list.
+    {
+        lupe::IndexWriter writer(index, writer_options(list));
+        writer.add_document(english("en-1"));
+        writer.commit();
+    }
+    CHECK(Decompounder::map_compiled(compiled_copy(index), Decompounder::load(list).fingerprint()) !=
+          nullptr);
 }
