@@ -276,9 +276,9 @@ int main(int argc, char** argv) {
                  "Do not split German compound query words (for measuring)")
         ->group(kRankingOptions);
     app.add_option("--german-word-list", shard_settings.german_word_list,
-                   "German word list for splitting compound query words; should be the one "
-                   "the index was built with (default: $LUPE_GERMAN_WORDLIST, else "
-                   "/usr/share/dict/ngerman)")
+                   "German word list for splitting compound query words instead of the "
+                   "index's copy of the one it was built with (default: "
+                   "$LUPE_GERMAN_WORDLIST, else that copy, else /usr/share/dict/ngerman)")
         ->type_name("FILE");
     const std::map<std::string, lupe::Weighting> weightings = {
         {"bm25", lupe::Weighting::BM25}, {"bm25+", lupe::Weighting::BM25Plus},
@@ -347,7 +347,10 @@ int main(int argc, char** argv) {
          {"TERM", "When dumb, --color auto prints no bold highlights."}},
         {{"/usr/share/dict/ngerman",
           "The German word list (Debian's wngerman) when neither --german-word-list nor "
-          "LUPE_GERMAN_WORDLIST names one."},
+          "LUPE_GERMAN_WORDLIST names one and the index has no copy of its own."},
+         {"DIR/gen-N/lupe-german-words",
+          "The index's copy of the German word list it was built with, compiled by "
+          "lupe-index; mapped, not read, when no list is named."},
          {"DIR/shards.list",
           "The shards of an index built with lupe-index --shards, searched together when "
           "--index names DIR."}},

@@ -137,9 +137,9 @@ int main(int argc, char** argv) {
                  "missing ones (default: 503)")
         ->group(kShardListOptions);
     app.add_option("--german-word-list", searcher_settings.german_word_list,
-                   "German word list for splitting compound query words; should be the one "
-                   "the index was built with (default: $LUPE_GERMAN_WORDLIST, else "
-                   "/usr/share/dict/ngerman)")
+                   "German word list for splitting compound query words instead of the "
+                   "index's copy of the one it was built with (default: "
+                   "$LUPE_GERMAN_WORDLIST, else that copy, else /usr/share/dict/ngerman)")
         ->type_name("FILE");
     app.set_version_flag("--version", LUPE_VERSION_STRING);
     const lupe::apps::ToolManual manual{
@@ -153,7 +153,10 @@ int main(int argc, char** argv) {
           "is not given."}},
         {{"/usr/share/dict/ngerman",
           "The German word list (Debian's wngerman) when neither --german-word-list nor "
-          "LUPE_GERMAN_WORDLIST names one."},
+          "LUPE_GERMAN_WORDLIST names one and the index has no copy of its own."},
+         {"DIR/gen-N/lupe-german-words",
+          "The index's copy of the German word list it was built with, compiled by "
+          "lupe-index; mapped, not read, when no list is named."},
          {"DIR/shards.list",
           "The shards of an index built with lupe-index --shards, served together when "
           "--index names DIR."}},
