@@ -279,7 +279,7 @@ private:
     void match(BuiltQuery& built, SearchResults& out) {
         // The matcher stops at the deadline when every shard is local; remote shards get
         // Xapian's own limit, which only stops counting (see SearchOptions::time_limit_seconds).
-        const MatcherDeadline matcher(deadline_, shards_.all_local());
+        const MatcherDeadline matcher(deadline_, shards_.all_local(), shards_.db());
         Xapian::Enquire enquire(shards_.db());
         enquire.set_weighting_scheme(*make_weight(options_));
         if (deadline_.set() && !matcher.stoppable()) {
@@ -312,6 +312,11 @@ private:
         // Two tiers (see ranking.hpp): documents that have every plain word, then the rest.
         const bool tiers =
             built.all_words && sort == SortOrder::Relevance && options_.all_words_first;
+        if (tiers && !facets && !built.unranked && (matcher.stoppable() || !deadline_.set()) &&
+            tiers_apart_allowed()) {
+            match_tiers_apart(built, enquire, matcher, check_at_least, out);
+            return;
+        }
         const Xapian::Query ranked =
             tiers ? with_tier_bonus(*built.query, *built.all_words) : *built.query;
         enquire.set_query(matcher.bounded(ranked));
@@ -343,6 +348,72 @@ private:
             take_tier_bonus(out.results);
         } else if (built.all_words && !out.results.empty()) {
             mark_matched_all(shards_.db(), *built.all_words, docids, out.results);
+        }
+    }
+
+    // Whether the tiers may be matched one after the other (match_tiers_apart()): not when
+    // copies of a story are collapsed and the index has any (a copy in each tier would be
+    // listed twice; one pass collapses them into the first tier's). Nor with facets, which
+    // count every match, nor on remote shards, whose time limit count() reads otherwise.
+    bool tiers_apart_allowed() const {
+        return !options_.collapse_duplicates ||
+               shards_.db().get_value_freq(schema::kDuplicateKeySlot) == 0;
+    }
+
+    // The two tiers as two matches (ranking.hpp): the first tier (`ranked` filtered by
+    // every plain word) for the page, and the second (`ranked` without them) only when
+    // the first does not fill the page. A second copy of every word's postings, with the
+    // bonus, costs a third more on 2-3 word queries of gesetze-de than this, where the
+    // first tier alone fills most pages. Same results, ranks and scores as one pass (the
+    // bonus taken off there); counts are Xapian's estimates of each tier, added.
+    void match_tiers_apart(BuiltQuery& built, Xapian::Enquire& enquire,
+                           const MatcherDeadline& matcher, Xapian::doccount check_at_least,
+                           SearchResults& out) {
+        const Xapian::Query first(Xapian::Query::OP_FILTER, *built.query, *built.all_words);
+        const Xapian::Query second(Xapian::Query::OP_AND_NOT, *built.query, *built.all_words);
+        enquire.set_query(matcher.bounded(first));
+        const Xapian::MSet top = enquire.get_mset(static_cast<Xapian::doccount>(options_.offset),
+                                                  static_cast<Xapian::doccount>(options_.limit),
+                                                  check_at_least);
+        std::vector<Xapian::docid> docids;
+        collect_results(top, options_.offset + 1, options_, built.highlights,
+                        shards_.analysis().analyzer(), deadline_, out, docids);
+        for (Result& r : out.results) r.matched_all = true;
+        out.time_limited = matcher.stopped();
+        // The matcher saw every first-tier document when they do not fill the page
+        // (check_at_least reaches past it): then their count is exact.
+        const Xapian::doccount first_count = top.get_matches_estimated();
+        const bool page_full = top.size() >= options_.limit;
+        if (page_full || out.time_limited) {
+            // No second match; the second tier's count from the term statistics alone
+            // (no postings are read for a match of no documents).
+            enquire.set_query(second);
+            out.total_estimate = first_count + enquire.get_mset(0, 0).get_matches_estimated();
+            if (out.time_limited) {
+                enquire.set_query(first);
+                out.total_estimate = std::max<std::size_t>(
+                    out.total_estimate, enquire.get_mset(0, 0).get_matches_estimated());
+            }
+            return;
+        }
+        const std::size_t skipped = options_.offset > first_count ? options_.offset - first_count : 0;
+        enquire.set_query(matcher.bounded(second));
+        const Xapian::MSet rest = enquire.get_mset(
+            static_cast<Xapian::doccount>(skipped),
+            static_cast<Xapian::doccount>(options_.limit - top.size()),
+            static_cast<Xapian::doccount>(check_at_least - std::min(check_at_least, first_count)));
+        const std::size_t first_of_rest = out.results.size();
+        collect_results(rest, options_.offset + top.size() + 1, options_, built.highlights,
+                        shards_.analysis().analyzer(), deadline_, out, docids);
+        for (std::size_t i = first_of_rest; i < out.results.size(); ++i) {
+            out.results[i].matched_all = false;
+        }
+        out.time_limited = matcher.stopped();
+        out.total_estimate = first_count + rest.get_matches_estimated();
+        if (out.time_limited) {
+            enquire.set_query(second);
+            out.total_estimate = std::max<std::size_t>(
+                out.total_estimate, first_count + enquire.get_mset(0, 0).get_matches_estimated());
         }
     }
 

@@ -371,6 +371,66 @@ TEST_CASE("searcher: every document with all the words is in the first tier (com
     }
 }
 
+// Since 0.6 a search without facets matches the two tiers apart (the first, then the
+// second only for a page the first does not fill); with facets in one pass, with the bonus.
+// Both must give the same page, scores and tiers, at every offset.
+TEST_CASE("searcher: the tiers matched apart give the page of one pass, at every offset") {
+    lupe::test::TempDir dir;
+    const char* words[] = {"Steuer", "Gebiet", "Gegenstand", "Steuergebiet", "Antrag", "Frist",
+                           "Behörde", "Verfahren"};
+    {
+        lupe::IndexWriter w(dir / "idx", {.jobs = 2});
+        std::uint32_t x = 4242;
+        const auto next = [&x] { x = x * 1103515245u + 12345u; return (x >> 16) & 0x7fff; };
+        for (int i = 0; i < 1500; ++i) {
+            std::string body;
+            const int n = 3 + static_cast<int>(next() % 12);
+            for (int k = 0; k < n; ++k) body += std::string(words[next() % 8]) + ' ';
+            w.add_document({.id = "d" + std::to_string(i), .title = words[next() % 8],
+                            .body = body, .lang = "de"});
+        }
+        w.commit();
+    }
+    Searcher s(dir / "idx");
+    for (const char* q : {"Steuer Gebiet Gegenstand", "Steuergebiet Frist", "Antrag Behörde",
+                          "Gegenstand Verfahren Frist Antrag"}) {
+        CAPTURE(q);
+        // The whole ranking, in one pass (facets on) and apart (facets off).
+        const auto one = s.search(q, {.limit = 2000, .facets = true});
+        const auto apart = s.search(q, {.limit = 2000});
+        REQUIRE(one.results.size() == apart.results.size());
+        REQUIRE(one.results.size() > 100);
+        std::size_t first_tier = 0;
+        for (std::size_t i = 0; i < one.results.size(); ++i) {
+            CAPTURE(i);
+            CHECK(one.results[i].id == apart.results[i].id);
+            CHECK(one.results[i].rank == apart.results[i].rank);
+            CHECK(one.results[i].matched_all == apart.results[i].matched_all);
+            CHECK(one.results[i].score == doctest::Approx(apart.results[i].score).epsilon(1e-9));
+            first_tier += apart.results[i].matched_all ? 1 : 0;
+        }
+        REQUIRE(first_tier > 0);
+        REQUIRE(first_tier < apart.results.size());  // both tiers are there
+        CHECK(apart.total_estimate == apart.results.size());  // the matcher saw every match
+        // Pages of 7 before, across and after the tier boundary.
+        for (const std::size_t offset : {std::size_t{0}, first_tier - 3, first_tier, first_tier + 11}) {
+            CAPTURE(offset);
+            const auto page = s.search(q, {.limit = 7, .offset = offset});
+            REQUIRE(page.results.size() == 7);
+            for (std::size_t i = 0; i < 7; ++i) {
+                CHECK(page.results[i].id == apart.results[offset + i].id);
+                CHECK(page.results[i].rank == offset + i + 1);
+                CHECK(page.results[i].matched_all == apart.results[offset + i].matched_all);
+            }
+            CHECK(page.total_estimate > offset + 7);
+        }
+        // Past the end: nothing, and the count of every match.
+        const auto past = s.search(q, {.limit = 5, .offset = apart.results.size()});
+        CHECK(past.results.empty());
+        CHECK(past.total_estimate == apart.results.size());
+    }
+}
+
 TEST_CASE("searcher: time_limited is only set when the matcher stopped early") {
     Fixture f;
     Searcher s(f.path());
