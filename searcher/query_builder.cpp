@@ -82,7 +82,8 @@ public:
     // A list of items: required (+), excluded (-), filters, and optional ones (ranked
     // any-of). Plain stopwords are left out of the ranked items when other words remain,
     // but still count for `all_words`, which receives the AND of the optional items.
-    OptQuery seq(const QueryNode& n, bool positive, OptQuery* all_words, bool* unranked = nullptr) {
+    OptQuery seq(const QueryNode& n, bool positive, OptQuery* all_words, bool* unranked = nullptr,
+                 OptQuery* first_tier = nullptr) {
         std::vector<OptQuery> required, optional, stop, excluded, filters;
         std::vector<std::string> stop_words;
         for (const auto& c : n.children) {
@@ -141,6 +142,25 @@ public:
                 if (must) *all_words = Xapian::Query(Xapian::Query::OP_FILTER, **all_words, *must);
                 if (exclude) {
                     *all_words = Xapian::Query(Xapian::Query::OP_AND_NOT, **all_words, *exclude);
+                }
+                if (first_tier) {
+                    // Each item as `q` weighs it: required and optional items whole, the
+                    // stopwords at stopword_weight when other words rank (as the boost
+                    // does), else whole (they are then the ranked items), and not at all
+                    // when that weight is 0. The AND of weighted items sums their weights.
+                    std::vector<OptQuery> weighed(required);
+                    weighed.insert(weighed.end(), optional.begin(), optional.end());
+                    for (const auto& s : stop) {
+                        if (!s) continue;
+                        weighed.emplace_back(!content ? *s
+                                             : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, *s,
+                                                             options_.stopword_weight));
+                    }
+                    *first_tier = combine(Xapian::Query::OP_AND, weighed);
+                    if (filter) *first_tier = Xapian::Query(Xapian::Query::OP_FILTER, **first_tier, *filter);
+                    if (exclude) {
+                        *first_tier = Xapian::Query(Xapian::Query::OP_AND_NOT, **first_tier, *exclude);
+                    }
                 }
             }
         }
@@ -338,18 +358,19 @@ BuiltQuery build_query(const QueryNode& root, const QueryOptions& options,
                        analysis::Analyzer& analyzer) {
     BuiltQuery built;
     Builder builder(options, analyzer, built.highlights, built.notices);
-    OptQuery all_words;
+    OptQuery all_words, first_tier;
     if (root.kind == QueryNode::Kind::Seq && root.modifier == QueryNode::Modifier::None) {
-        built.query = builder.seq(root, true, &all_words, &built.unranked);
+        built.query = builder.seq(root, true, &all_words, &built.unranked, &first_tier);
     } else {
         built.query = builder.node(root, true);
     }
     built.all_words = all_words;
+    built.first_tier = first_tier;
     if (built.query && !options.lang.empty() && options.lang_filter) {
         const Xapian::Query lang(std::string(schema::kLangPrefix) + options.lang);
         built.query = Xapian::Query(Xapian::Query::OP_FILTER, *built.query, lang);
-        if (built.all_words) {
-            built.all_words = Xapian::Query(Xapian::Query::OP_FILTER, *built.all_words, lang);
+        for (auto* tier : {&built.all_words, &built.first_tier}) {
+            if (*tier) *tier = Xapian::Query(Xapian::Query::OP_FILTER, **tier, lang);
         }
     }
     return built;

@@ -82,6 +82,14 @@ struct BuiltQuery {
     /// that contain all of them, which the searcher ranks first. A subset of `query`'s
     /// matches: the query's required items, filters, exclusions and language apply to it.
     std::optional<Xapian::Query> all_words;
+    /// With `all_words`: the first tier ranked on its own, the AND of the items `query`
+    /// ors together, each with its weight in `query` (stopwords scaled as there): for a
+    /// document with all the words the same weight as `query` gives it, without reading
+    /// every word's postings twice as `query` FILTER `all_words` does. Its filters,
+    /// exclusions and language are `query`'s. nullopt when the query's shape is not that
+    /// (a nested group of plain items), and whenever `query` is changed after building
+    /// (pseudo-relevance feedback): then the first tier is `query` FILTER `all_words`.
+    std::optional<Xapian::Query> first_tier;
     /// True when the query only filters (lang:, source:, date:, -word): every match scores
     /// zero, so results come in index order.
     bool unranked = false;

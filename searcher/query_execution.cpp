@@ -197,12 +197,14 @@ private:
             } else {
                 narrow(built.query, *filters);
                 narrow(built.all_words, *filters);
+                narrow(built.first_tier, *filters);
             }
         }
         if (built.query && (!options_.date_from.empty() || !options_.date_to.empty())) {
             const Xapian::Query dates = date_filter(options_.date_from, options_.date_to);
             narrow(built.query, dates);
             narrow(built.all_words, dates);
+            narrow(built.first_tier, dates);
         }
     }
 
@@ -294,6 +296,7 @@ private:
                                       "feedback: the query was not expanded");
             } else {
                 built.query = expand_query(enquire, *built.query, options_, matcher);
+                built.first_tier.reset();  // the expansion ranks the first tier too
             }
         }
         // Counts are exact up to the end of the page (+1, to know whether more follow).
@@ -369,7 +372,9 @@ private:
     void match_tiers_apart(BuiltQuery& built, Xapian::Enquire& enquire,
                            const MatcherDeadline& matcher, Xapian::doccount check_at_least,
                            SearchResults& out) {
-        const Xapian::Query first(Xapian::Query::OP_FILTER, *built.query, *built.all_words);
+        const Xapian::Query first =
+            built.first_tier ? *built.first_tier
+                             : Xapian::Query(Xapian::Query::OP_FILTER, *built.query, *built.all_words);
         const Xapian::Query second(Xapian::Query::OP_AND_NOT, *built.query, *built.all_words);
         enquire.set_query(matcher.bounded(first));
         const Xapian::MSet top = enquire.get_mset(static_cast<Xapian::doccount>(options_.offset),

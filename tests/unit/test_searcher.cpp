@@ -377,7 +377,7 @@ TEST_CASE("searcher: every document with all the words is in the first tier (com
 TEST_CASE("searcher: the tiers matched apart give the page of one pass, at every offset") {
     lupe::test::TempDir dir;
     const char* words[] = {"Steuer", "Gebiet", "Gegenstand", "Steuergebiet", "Antrag", "Frist",
-                           "Behörde", "Verfahren"};
+                           "Behörde", "Verfahren", "die", "der"};
     {
         lupe::IndexWriter w(dir / "idx", {.jobs = 2});
         std::uint32_t x = 4242;
@@ -385,15 +385,18 @@ TEST_CASE("searcher: the tiers matched apart give the page of one pass, at every
         for (int i = 0; i < 1500; ++i) {
             std::string body;
             const int n = 3 + static_cast<int>(next() % 12);
-            for (int k = 0; k < n; ++k) body += std::string(words[next() % 8]) + ' ';
-            w.add_document({.id = "d" + std::to_string(i), .title = words[next() % 8],
+            for (int k = 0; k < n; ++k) body += std::string(words[next() % 10]) + ' ';
+            w.add_document({.id = "d" + std::to_string(i), .title = words[next() % 10],
                             .body = body, .lang = "de"});
         }
         w.commit();
     }
     Searcher s(dir / "idx");
+    // Plain words, compounds, stopwords (ranked at stopword_weight), a required and an
+    // excluded word, and stopwords alone: each shape of the first tier's own query.
     for (const char* q : {"Steuer Gebiet Gegenstand", "Steuergebiet Frist", "Antrag Behörde",
-                          "Gegenstand Verfahren Frist Antrag"}) {
+                          "Gegenstand Verfahren Frist Antrag", "die Steuer der Gebiet",
+                          "+Frist Steuer Gebiet", "Steuer Gebiet -Antrag", "die der"}) {
         CAPTURE(q);
         // The whole ranking, in one pass (facets on) and apart (facets off).
         const auto one = s.search(q, {.limit = 2000, .facets = true});
