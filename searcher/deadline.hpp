@@ -129,7 +129,7 @@ inline constexpr double kSecondsPerPosting = 2e-8;
 inline constexpr double kPositionalCostFactor = 10;
 
 /// The most the matcher may read for `q` on `db`, in postings (weighted by
-/// kPositionalCostFactor under OP_PHRASE and OP_NEAR): each term's frequency; nullopt when
+/// kPositionalCostFactor under OP_PHRASE and OP_NEAR): every document for each term; nullopt when
 /// a leaf's cost is not known from the terms (a posting source, a value range, a wildcard,
 /// all documents), which is then taken as unbounded.
 std::optional<double> postings_bound(const Xapian::Query& q, const Xapian::Database& db);
