@@ -1,7 +1,11 @@
 #include "format/vocabulary.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "format/schema.hpp"
 
@@ -19,15 +23,25 @@ unsigned long long parse_count(std::string_view value) {
 
 void write_vocabulary(Xapian::WritableDatabase& db, const analysis::Vocabulary& words,
                       bool fresh_database) {
-    std::string key(schema::kVocabularyPrefix);
+    // In key order: Xapian's B-tree then appends to its last block, which it fills, instead
+    // of inserting at random places, splitting blocks and reading them back (the counts
+    // are kept in a hash map). On 10,000 gesetze-de documents writing them took 8.9% of
+    // lupe-index's CPU in hash order, 1.5% in key order.
+    std::vector<std::pair<std::string_view, std::uint32_t>> sorted;
+    sorted.reserve(words.size());
     words.for_each([&](const std::string& word, std::uint32_t documents) {
+        if (documents != 0) sorted.emplace_back(word, documents);
+    });
+    std::sort(sorted.begin(), sorted.end());
+    std::string key(schema::kVocabularyPrefix);
+    for (const auto& [word, documents] : sorted) {
         key.resize(schema::kVocabularyPrefix.size());
         key += word;
-        if (documents == 0 || key.size() > kMaxVocabularyKeyBytes) return;
+        if (key.size() > kMaxVocabularyKeyBytes) continue;
         unsigned long long total = documents;
         if (!fresh_database) total += parse_count(db.get_metadata(key));
         db.set_metadata(key, std::to_string(total));
-    });
+    }
 }
 
 std::string merge_vocabulary_counts(std::size_t count, const std::string values[]) {
