@@ -14,6 +14,26 @@ bool is_word_char(char32_t cp) {
     return cp != kInvalidCodePoint && Xapian::Unicode::is_wordchar(static_cast<unsigned>(cp));
 }
 
+// Xapian's word-character class and lower case for each ASCII byte, looked up once: most
+// letters of English and German text are ASCII, and inside a word they need neither UTF-8
+// decoding nor Xapian's Unicode tables (tokenize() is a third of a snippet's cost, and a
+// part of every indexed document's).
+struct AsciiClasses {
+    bool word[128];
+    char lower[128];
+    AsciiClasses() {
+        for (unsigned c = 0; c < 128; ++c) {
+            word[c] = Xapian::Unicode::is_wordchar(c);
+            lower[c] = static_cast<char>(Xapian::Unicode::tolower(c));
+        }
+    }
+};
+
+const AsciiClasses& ascii_classes() {
+    static const AsciiClasses classes;
+    return classes;
+}
+
 char32_t peek(std::string_view text, std::size_t pos) {
     if (pos >= text.size()) return kInvalidCodePoint;
     return decode_utf8(text, pos);
@@ -43,8 +63,18 @@ void tokenize(std::string_view text, std::vector<Token>& out) {
         separator_is_hyphen = false;
     };
 
+    const AsciiClasses& ascii = ascii_classes();
     std::size_t pos = 0;
     while (pos < text.size()) {
+        // Inside a word, an ASCII word character is appended as it is, lower-cased: what
+        // the general path below does for it, without decoding.
+        if (const auto byte = static_cast<unsigned char>(text[pos]);
+            in_word && byte < 128 && ascii.word[byte]) {
+            current.text += ascii.lower[byte];
+            current.end = ++pos;
+            last_cp = byte;
+            continue;
+        }
         const std::size_t start = pos;
         const char32_t cp = decode_utf8(text, pos);
         if (is_word_char(cp)) {
