@@ -775,7 +775,7 @@ for input in "${INPUTS[@]}"; do
                     status=1
                 fi
             done
-            peer_rows "$input, $QUERIED_WITH queries" "${input##*/}/$QUERIED_WITH" "$ndocs" "$nq" L_BIG
+            peer_rows "$input, $QUERIED_WITH queries" "${input##*/} ($QUERIED_WITH)" "$ndocs" "$nq" L_BIG
             unset L_BIG
         else
             log "$queries not found: $input not queried"

@@ -53,6 +53,7 @@ plot dir."/index-size.tsv" using 2:xtic(1) title columnheader(2) lt 1, \
 
 set logscale y
 set yrange [0.01:*]
+set xtics rotate by -20
 set ylabel "ms (log scale)"
 set output dir."/throughput-latency-p50.svg"
 set title "Query latency, median (top 10, one thread; Sphinx: client side over loopback)"
