@@ -595,7 +595,7 @@ ALL_ENGINES=(lupe xapian lucene sphinx fts5)
 ENGINES=(lupe xapian)
 declare -A SKIPPED=()
 LUCENE=$BUILD_DIR/bench/lucene-baseline
-PYTHON_SPHINX= PYTHON_XAPIAN=
+PYTHON_SPHINX='' PYTHON_XAPIAN=''
 # python_with MODULE: the first Python 3 that imports MODULE (Debian's python3-* modules are
 # in /usr/bin/python3's path, which a pyenv or venv python3 earlier in PATH does not see).
 python_with() {
@@ -768,6 +768,7 @@ for input in "${INPUTS[@]}"; do
                 [[ ${R_OK[$engine]} == 1 ]] || continue
                 log "$input: $nq $QUERIED_WITH queries with $engine"
                 : >"$TMP/search.err"
+                # shellcheck disable=SC2034  # L_BIG is read by peer_rows through a nameref
                 if ! L_BIG[$engine]=$(latency "$engine" "${R_IDX[$engine]}" "$TMP/q-big.tsv" "$nq"); then
                     log "$engine search on $input failed; stderr:"
                     tail -n 3 "$TMP/search.err" >&2 || true
@@ -880,6 +881,7 @@ for dir in "$DATA_DIR"/relevance/*/; do
         [[ $engine != lupe && $engine != xapian ]] || continue
         out=$TMP/rel-$set_name.$engine
         log "$set_name: indexing with $engine, then $nq queries"
+        # shellcheck disable=SC2034  # L_SET is read by peer_rows through a nameref
         if index_with "$engine" "$out" "$file" "rel-$set_name.index.$engine"; then
             : >"$TMP/search.err"
             if ! L_SET[$engine]=$(latency "$engine" "$out" "$TMP/q-all.tsv" "$nq"); then
