@@ -4,6 +4,7 @@
     fts5_baseline.py index DB DOCS.jsonl[.gz]   build DB anew (an existing file is replaced)
     fts5_baseline.py stats DOCS.jsonl[.gz]      print "DOCS BYTES": documents and the
                                                 UTF-8 bytes of their title+body
+    fts5_baseline.py search DB QUERIES.tsv [--limit N] [--timings FILE]
 
 index: one document per JSON line {"id", "title", "body", ...}; every document goes into
 
@@ -13,14 +14,22 @@ index: one document per JSON line {"id", "title", "body", ...}; every document g
 in one transaction (Python's standard sqlite3, default pragmas). Other fields (lang, ...)
 are ignored: FTS5 has no per-document language. Blank lines are skipped.
 
+search: QUERIES.tsv lines are `qid<TAB>lang<TAB>query`; the query's words only (ASCII bytes
+that are not letters or digits become spaces), each quoted, joined by OR, so FTS5 sees no
+syntax, ranked by FTS5's bm25 (`ORDER BY rank LIMIT N`). Prints TREC run lines
+`qid Q0 docid rank score fts5`; --timings FILE writes `qid<TAB>milliseconds` per query, the
+wall time of building the MATCH string, the query and fetching its rows, in the process.
+
 Python 3 standard library only. Exit codes: 0 success, 1 runtime error, 2 usage error.
 """
 
 import gzip
 import json
 import os
+import re
 import sqlite3
 import sys
+import time
 
 SCHEMA = ("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
           "tokenize='porter unicode61 remove_diacritics 2')")
@@ -80,6 +89,41 @@ def cmd_index(db_path, docs_path):
     print(f"fts5_baseline: indexed {n} documents into {db_path}", file=sys.stderr)
 
 
+NON_WORD = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
+
+
+def cmd_search(db_path, queries_path, limit, timings_path):
+    if not os.path.exists(db_path):
+        raise RuntimeError(f"{db_path}: no such database")
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    timings = open(timings_path, "w", encoding="utf-8") if timings_path else None
+    sql = "SELECT id, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?"
+    try:
+        with open(queries_path, encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                line = line.rstrip("\r\n")
+                if not line:
+                    continue
+                parts = line.split("\t", 2)
+                if len(parts) != 3 or not parts[0] or " " in parts[0]:
+                    raise RuntimeError(f"{queries_path}:{lineno}: expected qid<TAB>lang<TAB>query")
+                qid, text = parts[0], parts[2]
+                start = time.perf_counter()
+                words = NON_WORD.sub(" ", text).split()
+                rows = []
+                if words:
+                    rows = con.execute(sql, (" OR ".join(f'"{w}"' for w in words), limit)).fetchall()
+                elapsed = (time.perf_counter() - start) * 1000
+                if timings:
+                    timings.write(f"{qid}\t{elapsed:.3f}\n")
+                for rank, (doc_id, score) in enumerate(rows, 1):
+                    sys.stdout.write(f"{qid} Q0 {doc_id} {rank} {-score} fts5\n")
+    finally:
+        con.close()
+        if timings:
+            timings.close()
+
+
 def cmd_stats(docs_path):
     n = 0
     nbytes = 0
@@ -91,7 +135,8 @@ def cmd_stats(docs_path):
 
 def main(argv):
     usage = ("usage: fts5_baseline.py index DB DOCS.jsonl[.gz]\n"
-             "       fts5_baseline.py stats DOCS.jsonl[.gz]\n")
+             "       fts5_baseline.py stats DOCS.jsonl[.gz]\n"
+             "       fts5_baseline.py search DB QUERIES.tsv [--limit N] [--timings FILE]\n")
     if len(argv) == 2 and argv[1] in ("-h", "--help"):
         sys.stdout.write(usage)
         return 0
@@ -100,6 +145,18 @@ def main(argv):
             cmd_index(argv[2], argv[3])
         elif len(argv) == 3 and argv[1] == "stats":
             cmd_stats(argv[2])
+        elif len(argv) >= 4 and argv[1] == "search":
+            limit, timings, rest = 1000, None, argv[4:]
+            while rest:
+                if rest[0] == "--limit" and len(rest) > 1 and rest[1].isdigit() and int(rest[1]) > 0:
+                    limit = int(rest[1])
+                elif rest[0] == "--timings" and len(rest) > 1 and rest[1]:
+                    timings = rest[1]
+                else:
+                    sys.stderr.write(usage)
+                    return 2
+                rest = rest[2:]
+            cmd_search(argv[2], argv[3], limit, timings)
         else:
             sys.stderr.write(usage)
             return 2

@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Indexing throughput and query latency of lupe against plain Xapian and SQLite FTS5.
+# Indexing throughput and query latency of lupe against plain Xapian, Lucene++, Sphinx and
+# SQLite FTS5.
 #
-#   bench/throughput.sh DATA_DIR [BUILD_DIR] [--docs N]
+#   bench/throughput.sh DATA_DIR [BUILD_DIR] [--docs N] [--charts DIR]
 #   bench/throughput.sh DATA_DIR [BUILD_DIR] --scaling
+#
+# 0. The engines: a table of each one's version, threads and analysis (tokens, stemmer, stop
+#    words, positions, stored text, query), so that the numbers are read for what they are.
+#    A peer that is not installed is skipped with one line naming the package (Lucene++:
+#    liblucene++-dev, then bench/lucene-baseline is built; Sphinx: sphinxsearch and
+#    python3-pymysql; the charts: gnuplot-nox; lupe's size without stored text:
+#    python3-xapian), and the run goes on.
 #
 # 1. Indexing. For each input (DATA_DIR/news/reuters21578/docs.jsonl.gz and
 #    DATA_DIR/bench/gesetze-de/docs.jsonl.gz, each cut to its first N lines with --docs N) the
@@ -10,24 +18,41 @@
 #    file is indexed by
 #       lupe-index --quiet --index DIR FILE
 #       xapian-baseline index DIR FILE
+#       lucene-baseline index DIR FILE        (Lucene++, bench/lucene_baseline.cpp)
+#       indexer --config DIR/sphinx.conf --all (Sphinx; the input converted to its tsvpipe
+#                                               format and the config written beforehand by
+#                                               sphinx_baseline.py prepare, not timed)
 #       fts5_baseline.py index DB FILE        (Python sqlite3, FTS5, one transaction)
 #    each under /usr/bin/time -v. One Markdown table per input: docs, wall seconds, docs/s,
 #    MB/s (UTF-8 bytes of title+body per second, MB = 10^6 bytes), index size on disk
-#    (du -sb of the index directory or database file), peak RSS, CPU% (from time -v: above
-#    100% means more than one core was used), and the ratios lupe/other for docs/s and size.
+#    (du -sb of the index directory or database file), the size without the engine's stored
+#    copy of the text (lupe: less the bytes of its snippet text values, slot 2; FTS5: less
+#    its content table's pages), peak RSS, CPU% (from time -v: above 100% means more than
+#    one core was used), and the ratios lupe/other for docs/s, size and peak RSS. Every
+#    engine's index of gesetze-de is then queried with the xquad-r-de questions as in 2.
 #
-# 2. Query latency. For each set DATA_DIR/relevance/SET/ docs.jsonl is indexed with lupe and
-#    the baseline, and queries.tsv (qid<TAB>lang<TAB>query) is run single-threaded in batch
-#    mode, 10 results per query:
+# 2. Query latency. For each set DATA_DIR/relevance/SET/ docs.jsonl is indexed by every
+#    engine, and queries.tsv (qid<TAB>lang<TAB>query) is run single-threaded in batch mode,
+#    10 results per query:
 #       lupe-search --index DIR --batch FILE --limit 10 --timings T
 #       xapian-baseline search DIR FILE --limit 10 --timings T
+#       lucene-baseline search DIR FILE --limit 10 --timings T
+#       sphinx_baseline.py search DIR FILE --limit 10 --timings T   (starts and stops searchd)
+#       fts5_baseline.py search DB FILE --limit 10 --timings T
 #    One warm-up run over all queries (no --timings), then REPS timed runs. --timings makes
 #    each tool write qid<TAB>ms per query: the wall time of that query's search inside the
 #    process (steady clock; start-up, opening the index and writing the run lines are not in
-#    it). Per query the median over the REPS runs is taken, then over the queries p50, p95,
-#    p99 (nearest rank: the value at rank ceil(p/100 * N) of the N sorted medians) and the
-#    mean. The start-up column is the median wall time (bash's EPOCHREALTIME) of REPS runs of
-#    the first query alone: process start, loading word lists, opening the index, one query.
+#    it), except Sphinx's, which is the client's time of the SphinxQL round trip over
+#    loopback. Per query the median over the REPS runs is taken, then over the queries p50,
+#    p95, p99 (nearest rank: the value at rank ceil(p/100 * N) of the N sorted medians) and
+#    the mean. The first table compares lupe with the baseline and has the start-up column:
+#    the median wall time (bash's EPOCHREALTIME) of REPS runs of the first query alone
+#    (process start, loading word lists, opening the index, one query); the second has a row
+#    per set and engine.
+#
+# --charts DIR: the data of the charts as TSV and the charts themselves as SVG, drawn by
+#    gnuplot with bench/throughput_charts.gp: docs/s, index size and query latency p50 and
+#    p95 per engine (see write_charts).
 #
 # 3. --scaling, instead of 1 and 2: the first 10000, 50000 and 100000 documents of
 #    DATA_DIR/bench/gesetze-de/docs.jsonl.gz (LUPE_SCALING_SIZES overrides the sizes) are
@@ -38,8 +63,8 @@
 #    table: a row per size and tool with wall s, docs/s, peak RSS, CPU%, index MB, query
 #    p50/p95/p99, and on the lupe row the ratios lupe/baseline.
 #
-# BUILD_DIR defaults to ./build and must hold lupe-index, lupe-search and bench/xapian-baseline;
-# this script builds nothing. Environment: LUPE_BENCH_REPS (default 3) timed runs per
+# BUILD_DIR defaults to ./build and must hold lupe-index, lupe-search and bench/xapian-baseline
+# (and bench/lucene-baseline for Lucene++); this script builds nothing. Environment: LUPE_BENCH_REPS (default 3) timed runs per
 # measurement in parts 2 and 3; LUPE_SCALING_SIZES (default "10000 50000 100000") the
 # document counts of --scaling. Tables go to stdout, progress to stderr.
 #
@@ -49,15 +74,17 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 DATA_DIR [BUILD_DIR] [--docs N | --scaling]" >&2
+    echo "usage: $0 DATA_DIR [BUILD_DIR] [--docs N] [--charts DIR] | --scaling" >&2
     echo "  BUILD_DIR defaults to ./build; --docs N indexes only the first N documents of each input;" >&2
     echo "  --scaling measures indexing and query latency at several sizes of gesetze-de instead" >&2
-    echo "  (sizes from LUPE_SCALING_SIZES, default \"10000 50000 100000\")" >&2
+    echo "  (sizes from LUPE_SCALING_SIZES, default \"10000 50000 100000\");" >&2
+    echo "  --charts DIR writes the charts' data (TSV) and the charts (SVG, gnuplot) into DIR" >&2
     exit 2
 }
 
 DOCS_LIMIT=
 SCALING=0
+CHARTS_DIR=
 pos=()
 while (($#)); do
     case $1 in
@@ -76,6 +103,11 @@ while (($#)); do
             SCALING=1
             shift
             ;;
+        --charts)
+            [[ $# -ge 2 && -n $2 ]] || usage
+            CHARTS_DIR=$2
+            shift 2
+            ;;
         -*) usage ;;
         *)
             pos+=("$1")
@@ -86,6 +118,10 @@ done
 [[ ${#pos[@]} -ge 1 && ${#pos[@]} -le 2 ]] || usage
 if ((SCALING)) && [[ -n $DOCS_LIMIT ]]; then
     echo "$0: --docs and --scaling exclude each other (LUPE_SCALING_SIZES sets the sizes)" >&2
+    exit 2
+fi
+if ((SCALING)) && [[ -n $CHARTS_DIR ]]; then
+    echo "$0: --charts draws the charts of the default run, not of --scaling" >&2
     exit 2
 fi
 
@@ -186,7 +222,8 @@ median_ms() {
         if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
-# search_batch TOOL INDEX QUERIES [ARGS...]: one batch run of lupe-search or the baseline,
+# search_batch TOOL INDEX QUERIES [ARGS...]: one batch run of lupe-search, the baseline (base
+# or xapian) or a peer (lucene, sphinx, fts5: see "the engines"),
 # QUERY_LIMIT results per query, run lines discarded, stderr appended to $TMP/search.err.
 # lupe-search's exit 1 (no query found anything) is not a failure here.
 search_batch() {
@@ -194,7 +231,11 @@ search_batch() {
     shift 3
     case $tool in
         lupe) "$LUPE_SEARCH" --index "$index" --limit "$QUERY_LIMIT" --batch "$queries" "$@" ;;
-        base) "$BASELINE" search "$index" "$queries" --limit "$QUERY_LIMIT" "$@" ;;
+        base | xapian) "$BASELINE" search "$index" "$queries" --limit "$QUERY_LIMIT" "$@" ;;
+        lucene) "$LUCENE" search "$index" "$queries" --limit "$QUERY_LIMIT" "$@" ;;
+        sphinx) "$PYTHON_SPHINX" "$SCRIPT_DIR/sphinx_baseline.py" search "$index" "$queries" \
+            --limit "$QUERY_LIMIT" "$@" ;;
+        fts5) "${FTS5[@]}" search "$index" "$queries" --limit "$QUERY_LIMIT" "$@" ;;
     esac >/dev/null 2>>"$TMP/search.err" || rc=$?
     ((rc == 0)) || [[ $tool == lupe && $rc == 1 ]]
 }
@@ -242,6 +283,177 @@ latency() {
         return 1
     fi
     echo "$p50 $p95 $p99 $mean"
+}
+
+# ---------------------------------------------------------------- the engines
+
+engine_label() {
+    case $1 in
+        lupe) echo lupe ;;
+        xapian) echo xapian-baseline ;;
+        lucene) echo "Lucene++" ;;
+        sphinx) echo Sphinx ;;
+        fts5) echo "SQLite FTS5" ;;
+    esac
+}
+
+# engine_analysis ENGINE: the cells version | threads | tokens | stemmer | stop words |
+# positions | stored text | query of the "Engines compared" table.
+engine_analysis() {
+    case $1 in
+        lupe) echo "$LUPE_VERSION | all cores | Unicode words, case and accents folded |" \
+            "Snowball english / german2 by the lang field (or detected); German compounds" \
+            "also as their parts | indexed, weighted down in queries | yes | title, id, date...;" \
+            "body's first 64 KiB compressed, for snippets | all words first, then OR; BM25" ;;
+        xapian) echo "Xapian $XAPIAN_VERSION | 1 | TermGenerator's default |" \
+            "Snowball english / german2 by the lang field (STEM_SOME: stems and unstemmed words) |" \
+            "none | yes | id only | QueryParser's default (OR); BM25" ;;
+        lucene) echo "Lucene++ 3.0.8 | 1 | StandardTokenizer, lower-cased |" \
+            "Snowball english / german by the lang field | none | yes | id only |" \
+            "QueryParser, OR of the words; Lucene's TF-IDF; one merged segment" ;;
+        sphinx) echo "$SPHINX_VERSION | 1 | charset_table of ASCII, Latin-1, Cyrillic, lower-cased |" \
+            "one per index, by the input's most frequent lang: stem_en (Porter) or libstemmer_german |" \
+            "none | yes | none | SphinxQL over loopback, quorum 1 (OR); proximity_bm25" ;;
+        fts5) echo "SQLite $SQLITE_VERSION (Python) | 1 | unicode61, diacritics removed |" \
+            "porter (English) for every language | none | yes | title and body in full |" \
+            "OR of the quoted words; bm25" ;;
+    esac
+}
+
+# index_with ENGINE OUT FILE NAME: indexes FILE into OUT under /usr/bin/time -v (see timed);
+# fails, after saying why, unless the engine succeeded (lupe-index's exit 1 counts as success).
+index_with() {
+    local engine=$1 out=$2 file=$3 name=$4 cmd
+    case $engine in
+        lupe) cmd=("$LUPE_INDEX" --quiet --index "$out" "$file") ;;
+        xapian) cmd=("$BASELINE" index "$out" "$file") ;;
+        lucene) cmd=("$LUCENE" index "$out" "$file") ;;
+        sphinx)
+            # The conversion to tsvpipe input is not part of the timed run.
+            if ! "$PYTHON_SPHINX" "$SCRIPT_DIR/sphinx_baseline.py" prepare "$out" "$file" \
+                >/dev/null 2>"$TMP/$name.err"; then
+                show_err "sphinx_baseline.py prepare ($name)" 1 "$name"
+                return 1
+            fi
+            cmd=(indexer --config "$out/sphinx.conf" --all --quiet)
+            ;;
+        fts5) cmd=("${FTS5[@]}" index "$out" "$file") ;;
+    esac
+    sync
+    timed "$name" "${cmd[@]}"
+    if ((T_RC != 0)) && ! [[ $engine == lupe && $T_RC == 1 ]]; then
+        show_err "$engine index ($name)" "$T_RC" "$name"
+        return 1
+    fi
+}
+
+# index_bytes ENGINE OUT: the index's size on disk (Sphinx: its index files, not its input).
+index_bytes() {
+    case $1 in
+        sphinx) du -sb "$2/index" | cut -f1 ;;
+        *) du -sb "$2" | cut -f1 ;;
+    esac
+}
+
+# index_bytes_without_text ENGINE OUT TOTAL: TOTAL less the engine's stored copy of the text,
+# or n/a when that cannot be measured. lupe: the bytes of the values in its text slot (slot 2,
+# schema::kTextSlot in format/schema.hpp), which glass keeps uncompressed in postlist.glass
+# (so the figure leaves out only the B-tree's overhead on them); FTS5: the pages of its
+# content table (SQLite's dbstat).
+index_bytes_without_text() {
+    local engine=$1 out=$2 total=$3 text
+    case $engine in
+        lupe)
+            [[ -n $PYTHON_XAPIAN ]] || { echo n/a; return; }
+            text=$("$PYTHON_XAPIAN" -c '
+import sys, xapian
+db = xapian.Database(sys.argv[1])
+print(sum(len(v.value) for v in db.valuestream(2)))' "$out" 2>>"$TMP/size.err") || { echo n/a; return; }
+            ;;
+        fts5)
+            text=$(python3 -c '
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+print(con.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", ("docs_content",)).fetchone()[0])' \
+                "$out" 2>>"$TMP/size.err") || { echo n/a; return; }
+            ;;
+        *) text=0 ;;
+    esac
+    echo $((total - text))
+}
+
+# peer_rows TITLE CHART_LABEL NDOCS NQ ARRAY: appends one row per engine to PEER_ROWS and
+# one line to the latency chart's data, from ARRAY, an associative array engine ->
+# "p50 p95 p99 mean" (ERR ERR ERR ERR when the engine failed; no entry when skipped).
+PEER_ROWS=()
+CHART_LAT=()
+peer_rows() {
+    local title=$1 chart=$2 ndocs=$3 nq=$4 engine p50 p95 p99 mean row
+    local -n lat=$5
+    local c50=() c95=()
+    for engine in "${ALL_ENGINES[@]}"; do
+        row="| $title | $ndocs | $nq | $(engine_label "$engine") |"
+        if [[ -n ${lat[$engine]:-} ]]; then
+            read -r p50 p95 p99 mean <<<"${lat[$engine]}"
+            row+=" $p50 | $p95 | $p99 | $mean |"
+        else
+            p50=- p95=-
+            row+=" skipped | | | |"
+        fi
+        [[ $p50 != ERR ]] || { p50=- p95=-; }
+        c50+=("$p50") c95+=("$p95")
+        PEER_ROWS+=("$row")
+    done
+    CHART_LAT+=("$chart$(printf '\t%s' "${c50[@]}")$(printf '\t%s' "${c95[@]}")")
+}
+
+# write_charts DIR: the charts' data as TSV (indexing.tsv, index-size.tsv, latency.tsv) and the
+# charts drawn from it by bench/throughput_charts.gp (throughput-*.svg), into DIR. "-" marks
+# a value that is missing (engine skipped or failed).
+write_charts() {
+    local dir=$1 tag engine row v
+    mkdir -p "$dir" || return 1
+    local header=input
+    for engine in "${ALL_ENGINES[@]}"; do header+=$'\t'$(engine_label "$engine"); done
+    {
+        echo "$header"
+        for tag in "${INPUTS[@]}"; do
+            tag=${tag//\//-}
+            row=${tag#*-}
+            for engine in "${ALL_ENGINES[@]}"; do row+=$'\t'${CHART_DPS[$tag.$engine]:--}; done
+            echo "$row"
+        done
+    } >"$dir/indexing.tsv"
+    {
+        printf 'input\tlupe\tlupe without stored text\txapian-baseline\tLucene++\tSphinx\tSQLite FTS5\tSQLite FTS5 without stored text\n'
+        for tag in "${INPUTS[@]}"; do
+            tag=${tag//\//-}
+            row=${tag#*-}
+            for v in "${CHART_MB[$tag.lupe]:--}" "${CHART_MB_NOTEXT[$tag.lupe]:--}" \
+                "${CHART_MB[$tag.xapian]:--}" "${CHART_MB[$tag.lucene]:--}" \
+                "${CHART_MB[$tag.sphinx]:--}" "${CHART_MB[$tag.fts5]:--}" \
+                "${CHART_MB_NOTEXT[$tag.fts5]:--}"; do
+                [[ $v != n/a ]] || v=-
+                row+=$'\t'$v
+            done
+            echo "$row"
+        done
+    } >"$dir/index-size.tsv"
+    {
+        printf 'set'
+        # The engines' names twice: p50 columns, then p95 columns.
+        for engine in "${ALL_ENGINES[@]}" "${ALL_ENGINES[@]}"; do
+            printf '\t%s' "$(engine_label "$engine")"
+        done
+        printf '\n'
+        printf '%s\n' "${CHART_LAT[@]}"
+    } >"$dir/latency.tsv"
+    if ! gnuplot -e "dir='$dir'" "$SCRIPT_DIR/throughput_charts.gp" 2>"$TMP/gnuplot.err"; then
+        log "gnuplot failed; stderr:"
+        tail -n 5 "$TMP/gnuplot.err" >&2 || true
+        return 1
+    fi
+    log "charts written to $dir"
 }
 
 # ---------------------------------------------------------------- 3. --scaling
@@ -376,20 +588,94 @@ if ((SCALING)); then
     exit "$status"
 fi
 
+# ---------------------------------------------------------------- the peers
+
+# Lucene++, Sphinx and FTS5 next to lupe and plain Xapian. Each missing one is skipped with the package that brings it; the run goes on.
+ALL_ENGINES=(lupe xapian lucene sphinx fts5)
+ENGINES=(lupe xapian)
+declare -A SKIPPED=()
+LUCENE=$BUILD_DIR/bench/lucene-baseline
+PYTHON_SPHINX='' PYTHON_XAPIAN=''
+# python_with MODULE: the first Python 3 that imports MODULE (Debian's python3-* modules are
+# in /usr/bin/python3's path, which a pyenv or venv python3 earlier in PATH does not see).
+python_with() {
+    local py
+    for py in python3 /usr/bin/python3; do
+        if command -v "$py" >/dev/null && "$py" -c "import $1" 2>/dev/null; then
+            command -v "$py"
+            return 0
+        fi
+    done
+    return 1
+}
+LUPE_VERSION="lupe $("$LUPE_INDEX" --version 2>/dev/null || echo '?')"
+XAPIAN_VERSION=$(xapian-config --version 2>/dev/null | awk '{ print $NF }')
+SQLITE_VERSION=$(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)' 2>/dev/null || echo '?')
+SPHINX_VERSION=
+if [[ -x $LUCENE ]]; then
+    ENGINES+=(lucene)
+else
+    SKIPPED[lucene]="install liblucene++-dev libboost-dev, then rebuild with -DLUPE_BUILD_BENCH=ON ($LUCENE is missing)"
+fi
+if ! command -v indexer >/dev/null || ! command -v searchd >/dev/null; then
+    SKIPPED[sphinx]="install sphinxsearch (indexer and searchd are missing)"
+elif ! PYTHON_SPHINX=$(python_with pymysql); then
+    SKIPPED[sphinx]="install python3-pymysql (searchd is queried over SphinxQL with it)"
+else
+    ENGINES+=(sphinx)
+    SPHINX_VERSION=$({ indexer 2>&1 || true; } | awk 'NR == 1 { sub(/-.*/, "", $2); print $1, $2 }')
+fi
+ENGINES+=(fts5)
+PYTHON_XAPIAN=$(python_with xapian) ||
+    log "lupe's index size without stored text skipped: install python3-xapian"
+for engine in "${!SKIPPED[@]}"; do log "$(engine_label "$engine") skipped: ${SKIPPED[$engine]}"; done
+if [[ -n $CHARTS_DIR ]] && ! command -v gnuplot >/dev/null; then
+    log "charts skipped: install gnuplot-nox"
+    CHARTS_DIR=
+fi
+
 # ---------------------------------------------------------------- 1. indexing throughput
 
 INPUTS=(news/reuters21578 bench/gesetze-de)
+# The input whose indexes are also queried, with these queries (the German questions on the
+# German laws: every engine's German analysis at a size where it matters).
+QUERIED_INPUT=bench/gesetze-de
+QUERIED_WITH=xquad-r-de
+
+echo "## Engines compared"
+echo
+echo "Each engine with its own analysis, as close to its defaults as a fair comparison allows;" \
+    "what each one does with the same title+body text:"
+echo
+echo "| engine | version | threads | tokens | stemmer | stop words | positions | stored text | query |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for engine in "${ALL_ENGINES[@]}"; do
+    echo "| $(engine_label "$engine") | $(engine_analysis "$engine") |"
+done
+echo
+if ((${#SKIPPED[@]})); then
+    for engine in "${ALL_ENGINES[@]}"; do
+        [[ -z ${SKIPPED[$engine]:-} ]] || echo "$(engine_label "$engine") skipped: ${SKIPPED[$engine]}.  "
+    done
+    echo
+fi
 
 echo "## Indexing throughput"
 echo
 if [[ -n $DOCS_LIMIT ]]; then
     echo "First $DOCS_LIMIT documents of each input."
 fi
-echo "Each input decompressed once to a plain .jsonl, the same file for all three tools;" \
+echo "Each input decompressed once to a plain .jsonl, the same file for every engine" \
+    "(Sphinx reads it converted to its tsvpipe format beforehand, not timed);" \
     "MB = 10^6 bytes, MB/s counts the UTF-8 bytes of title+body;" \
-    "wall time and peak RSS from \`/usr/bin/time -v\`; $(nproc) cores."
+    "wall time, peak RSS and CPU % from \`/usr/bin/time -v\`; $(nproc) cores." \
+    "**index MB**: \`du -sb\` of the index; **without stored text**: less the stored copy of" \
+    "the text (lupe: the bytes of the snippet text values in value slot 2, compressed, up to" \
+    "64 KiB of each body; SQLite FTS5: the pages of its content table, title and body in" \
+    "full; the others store no text)."
 echo
 
+declare -A CHART_DPS=() CHART_MB=() CHART_MB_NOTEXT=()
 for input in "${INPUTS[@]}"; do
     src=
     for cand in "$DATA_DIR/$input/docs.jsonl.gz" "$DATA_DIR/$input/docs.jsonl"; do
@@ -406,69 +692,98 @@ for input in "${INPUTS[@]}"; do
     materialise "$src" "$file"
     read -r ndocs nbytes < <("${FTS5[@]}" stats "$file")
 
-    declare -A R_SEC=() R_RSS=() R_CPU=() R_SIZE=() R_OK=()
-    for tool in lupe xapian fts5; do
-        out=$TMP/$tag.$tool
-        case $tool in
-            lupe) cmd=("$LUPE_INDEX" --quiet --index "$out" "$file") ;;
-            xapian) cmd=("$BASELINE" index "$out" "$file") ;;
-            fts5) cmd=("${FTS5[@]}" index "$out" "$file") ;;
-        esac
-        log "$input: indexing with $tool"
-        sync
-        timed "$tag.index.$tool" "${cmd[@]}"
-        if ((T_RC != 0)) && ! [[ $tool == lupe && $T_RC == 1 ]]; then
-            show_err "$tool index of $input" "$T_RC" "$tag.index.$tool"
+    declare -A R_SEC=() R_RSS=() R_CPU=() R_SIZE=() R_NOTEXT=() R_OK=() R_IDX=()
+    for engine in "${ENGINES[@]}"; do
+        out=$TMP/$tag.$engine
+        log "$input: indexing with $engine"
+        if ! index_with "$engine" "$out" "$file" "$tag.index.$engine"; then
             status=1
-            R_OK[$tool]=0
+            R_OK[$engine]=0
+            rm -rf "$out"
             continue
         fi
-        if [[ $tool == lupe && $T_RC == 1 ]]; then
+        if [[ $engine == lupe && $T_RC == 1 ]]; then
             log "warning: lupe-index rejected some documents of $input (exit 1)"
         fi
-        R_OK[$tool]=1
-        R_SEC[$tool]=$T_WALL
-        R_RSS[$tool]=$T_RSS
-        R_CPU[$tool]=$T_CPU
-        R_SIZE[$tool]=$(du -sb "$out" | cut -f1)
-        rm -rf "$out"
+        R_OK[$engine]=1
+        R_SEC[$engine]=$T_WALL
+        R_RSS[$engine]=$T_RSS
+        R_CPU[$engine]=$T_CPU
+        R_SIZE[$engine]=$(index_bytes "$engine" "$out")
+        R_NOTEXT[$engine]=$(index_bytes_without_text "$engine" "$out" "${R_SIZE[$engine]}")
+        if [[ $input == "$QUERIED_INPUT" ]]; then
+            R_IDX[$engine]=$out
+        else
+            rm -rf "$out"
+        fi
     done
 
     echo "### $input ($ndocs docs, $(div "$nbytes" 1e6 '%.1f') MB of title+body)"
     echo
-    echo "| tool | docs | wall s | docs/s | MB/s | index MB | index bytes/input byte | peak RSS MB | CPU % |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    for tool in lupe xapian fts5; do
-        case $tool in
-            lupe) label=lupe ;;
-            xapian) label=xapian-baseline ;;
-            fts5) label="SQLite FTS5" ;;
-        esac
-        if [[ ${R_OK[$tool]} != 1 ]]; then
-            echo "| $label | $ndocs | ERR | ERR | ERR | ERR | ERR | ERR | ERR |"
+    echo "| engine | docs | wall s | docs/s | MB/s | index MB | without stored text MB | index bytes/input byte | peak RSS MB | CPU % |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for engine in "${ALL_ENGINES[@]}"; do
+        label=$(engine_label "$engine")
+        if [[ -n ${SKIPPED[$engine]:-} ]]; then
+            echo "| $label | skipped | | | | | | | | |"
             continue
         fi
-        s=${R_SEC[$tool]}
-        echo "| $label | $ndocs | $(fmt "$s" '%.2f') | $(div "$ndocs" "$s" '%.0f') |" \
+        if [[ ${R_OK[$engine]} != 1 ]]; then
+            echo "| $label | $ndocs | ERR | ERR | ERR | ERR | ERR | ERR | ERR | ERR |"
+            continue
+        fi
+        s=${R_SEC[$engine]}
+        dps=$(div "$ndocs" "$s" '%.0f')
+        mb=$(div "${R_SIZE[$engine]}" 1e6 '%.1f')
+        notext=n/a
+        [[ ${R_NOTEXT[$engine]} == n/a ]] || notext=$(div "${R_NOTEXT[$engine]}" 1e6 '%.1f')
+        CHART_DPS[$tag.$engine]=$dps
+        CHART_MB[$tag.$engine]=$mb
+        CHART_MB_NOTEXT[$tag.$engine]=$notext
+        echo "| $label | $ndocs | $(fmt "$s" '%.2f') | $dps |" \
             "$(div "$nbytes" "$(awk -v s="$s" 'BEGIN { print s * 1e6 }')" '%.2f') |" \
-            "$(div "${R_SIZE[$tool]}" 1e6 '%.1f') | $(div "${R_SIZE[$tool]}" "$nbytes" '%.2f') |" \
-            "$(div "${R_RSS[$tool]}" 1024 '%.0f') | ${R_CPU[$tool]} |"
+            "$mb | $notext | $(div "${R_SIZE[$engine]}" "$nbytes" '%.2f') |" \
+            "$(div "${R_RSS[$engine]}" 1024 '%.0f') | ${R_CPU[$engine]} |"
     done
     echo
-    for other in xapian fts5; do
-        case $other in
-            xapian) label=xapian-baseline ;;
-            fts5) label="SQLite FTS5" ;;
-        esac
+    for other in "${ENGINES[@]}"; do
+        [[ $other != lupe ]] || continue
         if [[ ${R_OK[lupe]} == 1 && ${R_OK[$other]} == 1 ]]; then
             # docs/s ratio = other's seconds / lupe's seconds.
-            echo "lupe / $label: docs/s $(div "${R_SEC[$other]}" "${R_SEC[lupe]}" '%.2f')," \
+            echo "lupe / $(engine_label "$other"): docs/s $(div "${R_SEC[$other]}" "${R_SEC[lupe]}" '%.2f')," \
                 "index size $(div "${R_SIZE[lupe]}" "${R_SIZE[$other]}" '%.2f')," \
                 "peak RSS $(div "${R_RSS[lupe]}" "${R_RSS[$other]}" '%.2f')  "
         fi
     done
     echo
-    unset R_SEC R_RSS R_CPU R_SIZE R_OK
+
+    if [[ $input == "$QUERIED_INPUT" ]]; then
+        # Every engine's index of this input, queried with the German questions.
+        queries=$DATA_DIR/relevance/$QUERIED_WITH/queries.tsv
+        if [[ -f $queries ]]; then
+            grep -v '^[[:space:]]*$' "$queries" >"$TMP/q-big.tsv" || true
+            nq=$(wc -l <"$TMP/q-big.tsv")
+            declare -A L_BIG=()
+            for engine in "${ENGINES[@]}"; do
+                [[ ${R_OK[$engine]} == 1 ]] || continue
+                log "$input: $nq $QUERIED_WITH queries with $engine"
+                : >"$TMP/search.err"
+                # shellcheck disable=SC2034  # L_BIG is read by peer_rows through a nameref
+                if ! L_BIG[$engine]=$(latency "$engine" "${R_IDX[$engine]}" "$TMP/q-big.tsv" "$nq"); then
+                    log "$engine search on $input failed; stderr:"
+                    tail -n 3 "$TMP/search.err" >&2 || true
+                    L_BIG[$engine]="ERR ERR ERR ERR"
+                    status=1
+                fi
+            done
+            peer_rows "$input, $QUERIED_WITH queries" "${input##*/} ($QUERIED_WITH)" "$ndocs" "$nq" L_BIG
+            unset L_BIG
+        else
+            log "$queries not found: $input not queried"
+        fi
+    fi
+    for engine in "${!R_IDX[@]}"; do rm -rf "${R_IDX[$engine]}"; done
+    unset R_SEC R_RSS R_CPU R_SIZE R_NOTEXT R_OK R_IDX
     rm -f "$file"
 done
 
@@ -556,8 +871,54 @@ for dir in "$DATA_DIR"/relevance/*/; do
         rmean=$(div "$lmean" "$bmean" '%.2f')
     fi
     echo "| $set_name | $ndocs | $nq | $l50 | $l95 | $l99 | $lmean | $b50 | $b95 | $b99 | $bmean | $r95 | $rmean | $l_start | $b_start |"
-    rm -rf "$lidx" "$bidx" "$file"
+    rm -rf "$lidx" "$bidx"
+
+    # The same queries on the peers' indexes of the set.
+    declare -A L_SET=()
+    ((!lupe_ok)) || L_SET[lupe]=$l_lat
+    ((!base_ok)) || L_SET[xapian]=$b_lat
+    for engine in "${ENGINES[@]}"; do
+        [[ $engine != lupe && $engine != xapian ]] || continue
+        out=$TMP/rel-$set_name.$engine
+        log "$set_name: indexing with $engine, then $nq queries"
+        # shellcheck disable=SC2034  # L_SET is read by peer_rows through a nameref
+        if index_with "$engine" "$out" "$file" "rel-$set_name.index.$engine"; then
+            : >"$TMP/search.err"
+            if ! L_SET[$engine]=$(latency "$engine" "$out" "$TMP/q-all.tsv" "$nq"); then
+                log "$engine search on $set_name failed; stderr:"
+                tail -n 3 "$TMP/search.err" >&2 || true
+                L_SET[$engine]="ERR ERR ERR ERR"
+                status=1
+            fi
+        else
+            L_SET[$engine]="ERR ERR ERR ERR"
+            status=1
+        fi
+        rm -rf "$out"
+    done
+    peer_rows "$set_name" "$set_name" "$ndocs" "$nq" L_SET
+    unset L_SET
+    rm -f "$file"
 done
 echo
+
+echo "## Query latency against other engines"
+echo
+echo "The same queries, top $QUERY_LIMIT, each engine's own per-query timing as in the table" \
+    "above: one warm-up run, then per query the median of $REPS runs, then nearest-rank" \
+    "percentiles, in ms. lupe, xapian-baseline, Lucene++ and SQLite FTS5 time the search" \
+    "inside the process (FTS5 through Python's sqlite3); **Sphinx's times are the client's**" \
+    "(Python, pymysql): sending the SphinxQL statement to searchd over loopback and reading" \
+    "the rows, so they include the round trip. The first row group queries every engine's" \
+    "index of all of gesetze-de (indexing section) with the German xquad-r-de questions."
+echo
+echo "| set | docs | queries | engine | p50 ms | p95 ms | p99 ms | mean ms |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|"
+printf '%s\n' "${PEER_ROWS[@]}"
+echo
+
+if [[ -n $CHARTS_DIR ]]; then
+    write_charts "$CHARTS_DIR" || status=1
+fi
 echo "Script wall time: $(awk -v a="$SCRIPT_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s."
 exit "$status"
