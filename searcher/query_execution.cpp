@@ -363,12 +363,13 @@ private:
                shards_.db().get_value_freq(schema::kDuplicateKeySlot) == 0;
     }
 
-    // The two tiers as two matches (ranking.hpp): the first tier (`ranked` filtered by
-    // every plain word) for the page, and the second (`ranked` without them) only when
-    // the first does not fill the page. A second copy of every word's postings, with the
-    // bonus, costs a third more on 2-3 word queries of gesetze-de than this, where the
-    // first tier alone fills most pages. Same results, ranks and scores as one pass (the
-    // bonus taken off there); counts are Xapian's estimates of each tier, added.
+    // The two tiers as two matches (ranking.hpp): the first tier (BuiltQuery::first_tier,
+    // or the query filtered by every plain word) for the page, and the second (the query
+    // without them) only when the first does not fill the page. One pass with the bonus
+    // reads every word's postings twice, a third more work on 2-3 word queries of
+    // gesetze-de, where the first tier alone fills most pages. Same results, ranks and
+    // scores as one pass (the bonus taken off there); counts are Xapian's estimates of
+    // each tier, added.
     void match_tiers_apart(BuiltQuery& built, Xapian::Enquire& enquire,
                            const MatcherDeadline& matcher, Xapian::doccount check_at_least,
                            SearchResults& out) {

@@ -8,7 +8,10 @@
 // soon as the page is full of the first. The bonus is taken off again after the match
 // (take_tier_bonus): Result::score is the document's own weight, and Result::matched_all
 // its tier. A query ranked without tiers finds matched_all by a second, boolean match
-// restricted to the page's hits (mark_matched_all).
+// restricted to the page's hits (mark_matched_all). Since 0.6 a search without facets
+// matches the tiers apart instead (query_execution.cpp, match_tiers_apart): the first tier
+// by its own query, the second only for a page the first does not fill; the single pass
+// read every word's postings twice, once to rank and once for the bonus.
 #pragma once
 
 #include <memory>
