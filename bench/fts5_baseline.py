@@ -23,7 +23,6 @@ wall time of building the MATCH string, the query and fetching its rows, in the 
 Python 3 standard library only. Exit codes: 0 success, 1 runtime error, 2 usage error.
 """
 
-import gzip
 import json
 import os
 import re
@@ -31,17 +30,10 @@ import sqlite3
 import sys
 import time
 
+from peer_common import open_text, search_options
+
 SCHEMA = ("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
           "tokenize='porter unicode61 remove_diacritics 2')")
-
-
-def open_text(path):
-    """A text stream over a plain or gzip-compressed file (decided by its magic bytes)."""
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, "r", encoding="utf-8")
 
 
 def text_field(doc, name):
@@ -146,17 +138,11 @@ def main(argv):
         elif len(argv) == 3 and argv[1] == "stats":
             cmd_stats(argv[2])
         elif len(argv) >= 4 and argv[1] == "search":
-            limit, timings, rest = 1000, None, argv[4:]
-            while rest:
-                if rest[0] == "--limit" and len(rest) > 1 and rest[1].isdigit() and int(rest[1]) > 0:
-                    limit = int(rest[1])
-                elif rest[0] == "--timings" and len(rest) > 1 and rest[1]:
-                    timings = rest[1]
-                else:
-                    sys.stderr.write(usage)
-                    return 2
-                rest = rest[2:]
-            cmd_search(argv[2], argv[3], limit, timings)
+            options = search_options(argv[4:], 1000)
+            if options is None:
+                sys.stderr.write(usage)
+                return 2
+            cmd_search(argv[2], argv[3], *options)
         else:
             sys.stderr.write(usage)
             return 2

@@ -28,7 +28,6 @@ search: starts `searchd --nodetach` on 127.0.0.1 at a port picked free, waits un
 Exit codes: 0 success, 1 runtime error, 2 usage error.
 """
 
-import gzip
 import json
 import os
 import re
@@ -38,6 +37,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
+
+from peer_common import open_text, search_options
 
 INDEX_NAME = "lupe"
 STEMMERS = {"de": "libstemmer_german"}
@@ -54,14 +55,6 @@ CHARSET_TABLE = ("0..9, A..Z->a..z, a..z, U+C0..U+D6->U+E0..U+F6, U+D8..U+DE->U+
 
 NON_WORD = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
 TSV_UNSAFE = re.compile(r"[\t\r\n\\]+")
-
-
-def open_text(path):
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, "r", encoding="utf-8")
 
 
 def text_field(doc, name):
@@ -234,18 +227,11 @@ def main(argv):
         if len(args) == 3 and args[0] == "prepare":
             cmd_prepare(args[1], args[2])
         elif len(args) >= 3 and args[0] == "search":
-            limit, timings = DEFAULT_LIMIT, None
-            rest = args[3:]
-            while rest:
-                if rest[0] == "--limit" and len(rest) > 1 and rest[1].isdigit() and int(rest[1]) > 0:
-                    limit = int(rest[1])
-                elif rest[0] == "--timings" and len(rest) > 1 and rest[1]:
-                    timings = rest[1]
-                else:
-                    sys.stderr.write(usage)
-                    return 2
-                rest = rest[2:]
-            cmd_search(args[1], args[2], limit, timings)
+            options = search_options(args[3:], DEFAULT_LIMIT)
+            if options is None:
+                sys.stderr.write(usage)
+                return 2
+            cmd_search(args[1], args[2], *options)
         else:
             sys.stderr.write(usage)
             return 2
