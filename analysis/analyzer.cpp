@@ -29,11 +29,12 @@ std::string Analyzer::stem(Family family, const std::string& word) const {
     return stemmers_.stem(family, fold_word(family, word).primary);
 }
 
-const std::vector<std::string>& Analyzer::compound_parts(const std::string& word) {
+const CompoundParts& Analyzer::compound_parts(const std::string& word) {
     auto it = split_cache_.find(word);
     if (it != split_cache_.end()) return it->second;
     if (split_cache_.size() >= kCacheEntries) split_cache_.clear();
-    return split_cache_.emplace(word, config_.decompounder->split(word)).first->second;
+    return split_cache_.emplace(word, config_.decompounder->split_levels(word, config_.compound_levels))
+        .first->second;
 }
 
 void Analyzer::clear_vocabulary() {
@@ -67,11 +68,17 @@ Analyzer::CachedWord& Analyzer::cached(Family family, const std::string& word) {
         out.whole.push_back(term(stemmers_.stem(family, word)));
     }
     if (family == Family::German && config_.decompounder) {
-        for (const auto& part : compound_parts(word)) {
+        const CompoundParts& split = compound_parts(word);
+        const auto listed = [](const std::vector<std::string>& terms, const std::string& t) {
+            return std::find(terms.begin(), terms.end(), t) != terms.end();
+        };
+        for (const auto& part : split.parts) {
             std::string t = term(stem(family, part));
-            if (std::find(out.whole.begin(), out.whole.end(), t) == out.whole.end()) {
-                add_unique(out.parts, std::move(t));
-            }
+            if (!listed(out.whole, t)) add_unique(out.parts, std::move(t));
+        }
+        for (const auto& part : split.deeper) {
+            std::string t = term(stem(family, part));
+            if (!listed(out.whole, t) && !listed(out.parts, t)) add_unique(out.deeper, std::move(t));
         }
     }
     return cache.emplace(word, std::move(entry)).first->second;
@@ -91,6 +98,7 @@ void Analyzer::word_terms(Family family, std::string_view field, const std::stri
     };
     with_field(terms.whole, out.whole);
     with_field(terms.parts, out.parts);
+    with_field(terms.deeper, out.deeper);
 }
 
 namespace {
@@ -143,6 +151,7 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text, Family f
         ++position;
         for (const auto& t : terms.whole) doc.add_posting(with_field(t), position, wdf);
         for (const auto& t : terms.parts) doc.add_term(with_field(t), wdf);
+        for (const auto& t : terms.deeper) doc.add_term(with_field(t), wdf);
     }
 }
 

@@ -17,12 +17,12 @@
 
 #include <xapian.h>
 
+#include "analysis/decompounder.hpp"
 #include "analysis/stemmer.hpp"
 #include "analysis/tokenizer.hpp"
 
 namespace lupe::analysis {
 
-class Decompounder;
 
 /// Which optional steps of the chain run. An index records the settings it was built with
 /// (schema::kAnalysisKey) and the query side follows them.
@@ -30,14 +30,21 @@ struct AnalysisConfig {
     bool fold = true;  ///< fold diacritics (see fold.hpp)
     /// German compound splitter, or null for none (see decompounder.hpp)
     std::shared_ptr<const Decompounder> decompounder;
+    /// How deep compounds are split (Decompounder::split_levels): 0 every level, 1 the
+    /// first only (lupe 0.5). The query side ANDs the first level's parts either way.
+    std::size_t compound_levels = 0;
 };
 
 /// The terms one word maps to in one family.
 struct WordTerms {
     /// Stem terms of the whole word: one, or two when folding gives a second spelling.
     std::vector<std::string> whole;
-    /// Stem terms of its compound parts (German family only), empty for a simple word.
+    /// Stem terms of its compound parts (German family only), empty for a simple word:
+    /// the first level, whose AND a query word's parts ask for.
     std::vector<std::string> parts;
+    /// Stem terms of the deeper levels and sub-compounds (CompoundParts::deeper), none in
+    /// `whole` or `parts`: indexed, and highlighted, but never ANDed by a query.
+    std::vector<std::string> deeper;
 };
 
 /// The words of the documents indexed so far, each with the number of documents that
@@ -118,7 +125,7 @@ public:
     }
 
 private:
-    const std::vector<std::string>& compound_parts(const std::string& word);
+    const CompoundParts& compound_parts(const std::string& word);
     /// A word's terms in a family (without a field prefix) and its vocabulary counter.
     struct CachedWord {
         WordTerms terms;
@@ -130,7 +137,7 @@ private:
     AnalysisConfig config_;
     Stemmers stemmers_;
     std::vector<Token> tokens_;
-    std::unordered_map<std::string, std::vector<std::string>> split_cache_;
+    std::unordered_map<std::string, CompoundParts> split_cache_;
     std::array<std::unordered_map<std::string, CachedWord>, kAllFamilies.size()> term_cache_;
     Vocabulary vocabulary_;
 };

@@ -713,15 +713,13 @@ std::size_t Decompounder::derivation_prefix_chars(std::string_view word) const {
     return 0;
 }
 
-std::vector<std::string> Decompounder::split(std::string_view word) const {
-    if (pending_) return target().split(word);
+std::vector<Decompounder::Segmentation> Decompounder::segmentations(std::string_view word) const {
     if (word.size() < kMinCompoundChars || word.size() > kMaxCompoundBytes) return {};
     const std::uint8_t listed = flags(word);
     // A word the list has in lower case is a verb, adjective, adverb or function word,
     // whose apparent parts are particles and suffixes ("unter|nehmen", "wer|den",
     // "welt|weit", "darunter"): only nouns are split.
     if ((listed & kLowerCase) != 0) return {};
-
     // Byte offset of each of the n code points, and of the end.
     std::array<std::uint8_t, kMaxCompoundBytes + 1> offset;
     std::size_t n = 0;
@@ -792,23 +790,16 @@ std::vector<std::string> Decompounder::split(std::string_view word) const {
     }
     if (fewest[0] == kNoSegmentation) return {};
 
-    // Walk the segmentations of fewest[0] parts, longest first part first, and collect
-    // their parts in order of first appearance.
-    std::vector<std::string> parts;
-    std::array<std::pair<std::size_t, std::size_t>, kMaxParts> chosen;  // [from, end) of each part
-    std::size_t segmentations = 0;
+    // Walk the segmentations of fewest[0] parts, longest first part first.
+    std::vector<Segmentation> found;
+    Segmentation chosen;
     const auto walk = [&](auto&& self, std::size_t i, std::size_t depth) -> void {
         if (i == n) {
-            ++segmentations;
-            for (std::size_t p = 0; p < depth; ++p) {
-                const std::string_view part = text(chosen[p].first, chosen[p].second);
-                if (std::find(parts.begin(), parts.end(), part) == parts.end()) {
-                    parts.emplace_back(part);
-                }
-            }
+            chosen.count = depth;
+            found.push_back(chosen);
             return;
         }
-        for (std::size_t k = n; k >= i + kMinPartChars && segmentations < kMaxSegmentations;
+        for (std::size_t k = n; k >= i + kMinPartChars && found.size() < kMaxSegmentations;
              --k) {
             if ((i == 0 && k == n) || fewest[k] == kNoSegmentation ||
                 fewest[k] + 1u != fewest[i] || too_long(i, k)) {
@@ -816,14 +807,99 @@ std::vector<std::string> Decompounder::split(std::string_view word) const {
             }
             const std::size_t end = part_end(i, k, k == n);
             if (end == 0) continue;
-            chosen[depth] = {i, end};
+            chosen.parts[depth] = {offset[i], offset[end]};
             self(self, k, depth + 1);
         }
     };
     walk(walk, 0, 0);
+    return found;
+}
+
+namespace {
+
+/// Appends `part` to `parts` unless it is there already.
+void add_part(std::vector<std::string>& parts, std::string_view part) {
+    if (std::find(parts.begin(), parts.end(), part) == parts.end()) parts.emplace_back(part);
+}
+
+}  // namespace
+
+std::vector<std::string> Decompounder::split(std::string_view word) const {
+    if (pending_) return target().split(word);
+    std::vector<std::string> parts;
+    for (const Segmentation& s : segmentations(word)) {
+        for (std::size_t p = 0; p < s.count; ++p) {
+            add_part(parts, word.substr(s.parts[p].first, s.parts[p].second - s.parts[p].first));
+        }
+    }
     // "Bonbon", "Barbar", "Purpur": a word made of one part twice is not a compound.
-    if (parts.size() < 2) return {};
+    if (parts.size() < 2) parts.clear();
     return parts;
+}
+
+void Decompounder::refine(std::string_view word, Range part, std::size_t levels,
+                          std::vector<Range>& atoms, std::vector<std::string>& deeper) const {
+    const std::string_view text = word.substr(part.first, part.second - part.first);
+    const std::vector<Segmentation> readings = levels > 0 ? segmentations(text)
+                                                          : std::vector<Segmentation>{};
+    // A reading of one part twice ("Bonbon") is no compound, as in split().
+    const auto is_compound = [&](const Segmentation& s) {
+        for (std::size_t p = 1; p < s.count; ++p) {
+            const auto sub = [&](std::size_t q) {
+                return text.substr(s.parts[q].first, s.parts[q].second - s.parts[q].first);
+            };
+            if (sub(p) != sub(0)) return true;
+        }
+        return false;
+    };
+    if (readings.empty() || !is_compound(readings.front())) {
+        atoms.push_back(part);
+        return;
+    }
+    // The other readings of an ambiguous part add their parts; the first is split further.
+    for (std::size_t r = 1; r < readings.size(); ++r) {
+        for (std::size_t p = 0; p < readings[r].count; ++p) {
+            const Range sub = readings[r].parts[p];
+            add_part(deeper, text.substr(sub.first, sub.second - sub.first));
+        }
+    }
+    const Segmentation& first = readings.front();
+    for (std::size_t p = 0; p < first.count; ++p) {
+        const Range sub{static_cast<std::uint8_t>(part.first + first.parts[p].first),
+                        static_cast<std::uint8_t>(part.first + first.parts[p].second)};
+        refine(word, sub, levels - 1, atoms, deeper);
+    }
+}
+
+CompoundParts Decompounder::split_levels(std::string_view word, std::size_t levels) const {
+    if (pending_) return target().split_levels(word, levels);
+    CompoundParts out;
+    out.parts = split(word);
+    if (out.parts.empty() || levels == 1) return out;
+    const std::size_t below = levels == 0 ? kMaxLevels - 1 : std::min(levels, kMaxLevels) - 1;
+    std::vector<std::string> deeper;
+    std::vector<Range> atoms;
+    for (const Segmentation& s : segmentations(word)) {
+        atoms.clear();
+        for (std::size_t p = 0; p < s.count; ++p) refine(word, s.parts[p], below, atoms, deeper);
+        // Every run of adjacent atoms but the whole word: the parts of the parts, and the
+        // sub-compounds that cross a first-level boundary ("verfassungsgericht" in
+        // bundesverfassung|s|gericht, whose first part is bund|es|verfassung). A run ends
+        // where its last atom ends, before any link.
+        const std::size_t n = std::min(atoms.size(), kMaxAtoms);
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t j = i; j < n; ++j) {
+                if (i == 0 && j + 1 == atoms.size()) continue;
+                add_part(deeper, word.substr(atoms[i].first, atoms[j].second - atoms[i].first));
+            }
+        }
+    }
+    for (auto& d : deeper) {
+        if (d != word && std::find(out.parts.begin(), out.parts.end(), d) == out.parts.end()) {
+            add_part(out.deeper, d);
+        }
+    }
+    return out;
 }
 
 }  // namespace lupe::analysis

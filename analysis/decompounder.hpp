@@ -41,6 +41,7 @@
 // words are not split here: the tokenizer has already cut them at the hyphen.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -48,6 +49,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analysis/tokenizer.hpp"
@@ -119,6 +121,27 @@ inline constexpr std::size_t kMaxSegmentations = 4;
 /// Longest word split, in bytes: the tokenizer never emits a longer one, and the bound
 /// lets split() keep its tables on the stack.
 inline constexpr std::size_t kMaxCompoundBytes = kMaxTokenBytes;
+
+/// Most levels split_levels() goes down: the whole word's parts, their parts, and so on.
+/// A part is at least kMinPartChars long and a compound at most kMaxCompoundBytes, but
+/// real compounds nest three levels at most (Bundes|verfassungs|gericht: the word, then
+/// Bundesverfassung, then nothing); the bound keeps pathological input cheap.
+inline constexpr std::size_t kMaxLevels = 4;
+
+/// Most atoms (parts split as far as they go) over whose adjacent runs split_levels()
+/// forms sub-compounds: eight atoms give at most 35 runs.
+inline constexpr std::size_t kMaxAtoms = 8;
+
+/// A compound's parts at every level, as split_levels() returns them.
+struct CompoundParts {
+    /// The first level: split(word), the parts of the segmentations with fewest parts.
+    std::vector<std::string> parts;
+    /// Every deeper level and every sub-compound, none in `parts` nor the word itself:
+    /// the parts of the parts, split again until no part is a compound, and each run of
+    /// adjacent parts of that finest split ("bundesverfassungsgericht": parts
+    /// bundesverfassung, gericht; deeper bund, verfassung, verfassungsgericht).
+    std::vector<std::string> deeper;
+};
 
 /// The word list as split() reads it: each word with its flags, in one open-addressing
 /// table over one block of text. Against std::unordered_map<std::string, flags> (a node
@@ -285,6 +308,16 @@ public:
     /// Thread-safe (const, no mutable state); it allocates only for the result.
     std::vector<std::string> split(std::string_view word) const;
 
+    /// The parts of a compound at every level down to `levels` (0: every level, at most
+    /// kMaxLevels; 1: split() only, as lupe 0.5 indexed). Each part of the first level is
+    /// split again with the same rules (a part listed in lower case, or made of one word
+    /// twice, stays whole; an ambiguous part is split by its first reading and adds the
+    /// parts of its others), until no part splits; then every run of adjacent atoms
+    /// short of the whole word is a sub-compound, so that "Verfassungsgericht",
+    /// "Verfassung" and "Bundesverfassung" all lie in "Bundesverfassungsgericht".
+    /// Thread-safe, like split().
+    CompoundParts split_levels(std::string_view word, std::size_t levels = 0) const;
+
     /// @return the number of distinct lower-case words loaded, "ss" variants included
     std::size_t size() const { return target().words_.size(); }
 
@@ -297,6 +330,21 @@ private:
         kNotAPart = 8,       ///< never a part (kNeverParts, kAbbreviations in the .cpp)
         kNotALastPart = 16,  ///< never the last part (kNeverLastParts)
     };
+
+    /// [begin, end) bytes of a part in the word it was split from, its link left out.
+    using Range = std::pair<std::uint8_t, std::uint8_t>;
+    /// One reading of a word: its parts in order.
+    struct Segmentation {
+        std::array<Range, kMaxParts> parts{};
+        std::size_t count = 0;
+    };
+    /// The readings of `word` with the fewest parts (at most kMaxSegmentations), longest
+    /// first part first; none when it is no compound (the rules of split()).
+    std::vector<Segmentation> segmentations(std::string_view word) const;
+    /// Appends the atoms of `part` of `word`, split down `levels` more levels, to `atoms`,
+    /// and the parts of its other readings to `deeper`.
+    void refine(std::string_view word, Range part, std::size_t levels, std::vector<Range>& atoms,
+                std::vector<std::string>& deeper) const;
 
     Decompounder() = default;
     /// A lazy() splitter's word list, read on first use.

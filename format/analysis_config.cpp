@@ -23,12 +23,14 @@ analysis::AnalysisConfig parse_config(std::string_view value,
 namespace {
 constexpr std::string_view kHashField = "fnv1a64=";
 constexpr std::string_view kWordsField = " words=";
+constexpr std::string_view kLevelsField = " levels=";
 constexpr std::string_view kPathField = " path=";
 constexpr std::size_t kHashDigits = 16;
 }  // namespace
 
 std::string describe(const WordListRecord& record) {
-    return record.fingerprint.to_string() + std::string(kPathField) + record.path;
+    return record.fingerprint.to_string() + std::string(kLevelsField) +
+           std::to_string(record.compound_levels) + std::string(kPathField) + record.path;
 }
 
 std::optional<WordListRecord> parse_word_list_record(std::string_view value) {
@@ -45,6 +47,13 @@ std::optional<WordListRecord> parse_word_list_record(std::string_view value) {
         std::from_chars(value.data(), value.data() + value.size(), record.fingerprint.words);
     if (words_error != std::errc()) return std::nullopt;
     value.remove_prefix(static_cast<std::size_t>(words_end - value.data()));
+    if (value.starts_with(kLevelsField)) {
+        value.remove_prefix(kLevelsField.size());
+        auto [levels_end, levels_error] =
+            std::from_chars(value.data(), value.data() + value.size(), record.compound_levels);
+        if (levels_error != std::errc()) return std::nullopt;
+        value.remove_prefix(static_cast<std::size_t>(levels_end - value.data()));
+    }
     if (value.starts_with(kPathField)) record.path = std::string(value.substr(kPathField.size()));
     return record;
 }

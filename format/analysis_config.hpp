@@ -26,10 +26,14 @@ analysis::AnalysisConfig parse_config(std::string_view value,
 struct WordListRecord {
     analysis::WordListFingerprint fingerprint;
     std::string path;  ///< where the writer read it, for messages only
+    /// How deep the index's compounds were split (AnalysisConfig::compound_levels): 0
+    /// every level; 1 for a record without the field (lupe 0.5 split one level).
+    std::size_t compound_levels = 1;
 };
 
-/// The metadata value recording a list: "fnv1a64=<16 hex digits> words=<n> path=<path>".
-/// Only the fingerprint identifies the list; the path is for people.
+/// The metadata value recording a list: "fnv1a64=<16 hex digits> words=<n> levels=<n>
+/// path=<path>". Only the fingerprint identifies the list; the path is for people. lupe 0.5
+/// wrote no levels, and reads a record with them (it skips to " path=").
 std::string describe(const WordListRecord& record);
 
 /// The record of a metadata value written by describe(); nullopt for an empty or

@@ -129,6 +129,16 @@ std::string DocumentBuilder::resolve_language(const Document& doc, AddOutcome& o
     return detected.empty() ? std::string(schema::kUndeterminedLang) : detected;
 }
 
+namespace {
+
+// "one level deep", "at every level", "3 levels deep"
+std::string describe_levels(std::size_t levels) {
+    if (levels == 0) return "at every level";
+    return levels == 1 ? "one level deep" : std::to_string(levels) + " levels deep";
+}
+
+}  // namespace
+
 // Before a German document is analysed, on a worker thread: the word list is read (once,
 // by whichever worker needs it first), or the run fails. A German document indexed without
 // its compound parts would be found by fewer words than the others, for good and without a
@@ -153,8 +163,17 @@ void DocumentBuilder::prepare_german(const Document& doc, AddOutcome& outcome) c
     if (recorded_word_list_.empty() || word_list_change_noted_.load()) return;
     const auto recorded = format::parse_word_list_record(recorded_word_list_);
     const analysis::WordListFingerprint used = splitter->fingerprint();
-    if (recorded && recorded->fingerprint == used) return;
+    const std::size_t levels = analysis_config_.compound_levels;
+    if (recorded && recorded->fingerprint == used && recorded->compound_levels == levels) return;
     if (word_list_change_noted_.exchange(true)) return;
+    if (recorded && recorded->fingerprint == used) {
+        outcome.notes.push_back(
+            "this index's older documents had their compounds split " +
+            describe_levels(recorded->compound_levels) + ", new ones " + describe_levels(levels) +
+            ": a search for a part may find only the newer ones; rebuild the index "
+            "(IndexWriterOptions::rebuild) to split all alike");
+        return;
+    }
     outcome.notes.push_back(
         "the German word list " + splitter->source()->describe() + " (" + used.to_string() +
         ") differs from the one the index was built with (" +
@@ -168,8 +187,9 @@ void DocumentBuilder::record_word_list(Xapian::WritableDatabase& db, std::string
     if (!analysis_config_.decompounder || !recorded.empty()) return;
     const analysis::Decompounder* loaded = analysis_config_.decompounder->if_loaded();
     if (!loaded) return;
-    recorded = format::describe(format::WordListRecord{
-        loaded->fingerprint(), analysis_config_.decompounder->source()->path});
+    recorded = format::describe(format::WordListRecord{loaded->fingerprint(),
+                                                       analysis_config_.decompounder->source()->path,
+                                                       analysis_config_.compound_levels});
     db.set_metadata(std::string(schema::kGermanWordListKey), recorded);
 }
 

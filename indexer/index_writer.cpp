@@ -104,6 +104,12 @@ IndexWriter::IndexWriter(const std::string& path, IndexWriterOptions options)
     const IndexWriterOptions& opts = impl_->options;
     analysis::AnalysisConfig analysis;
     analysis.fold = opts.fold;
+    if (opts.compound_levels > analysis::kMaxLevels) {
+        throw InvalidArgumentError("IndexWriterOptions::compound_levels " +
+                              std::to_string(opts.compound_levels) + " is out of range 0..." +
+                              std::to_string(analysis::kMaxLevels) + " (0: every level)");
+    }
+    analysis.compound_levels = opts.compound_levels;
     if (opts.decompound) {
         // Read when the first German document is analysed (DocumentBuilder), not here: a
         // run over English documents needs no list.

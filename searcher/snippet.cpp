@@ -39,7 +39,7 @@ Snippet make_snippet(std::string_view text, analysis::Family family,
         const auto [it, fresh] = stem_match.try_emplace(w, nullptr);
         if (!fresh) return it->second;
         analyzer.word_terms(family, "", w, word_terms);
-        for (const auto* list : {&word_terms.whole, &word_terms.parts}) {
+        for (const auto* list : {&word_terms.whole, &word_terms.parts, &word_terms.deeper}) {
             for (const auto& t : *list) {
                 const auto hit = terms.stem_terms.find(t);
                 if (hit != terms.stem_terms.end()) return it->second = &*hit;

@@ -290,6 +290,12 @@ int main(int argc, char** argv) {
                  "Do not fold diacritics (Strasse/Straße meet only in German)");
     app.add_flag("--no-decompound", [&](std::int64_t) { options.decompound = false; },
                  "Do not split German compounds (no word list needed)");
+    app.add_option("--compound-levels", options.compound_levels,
+                   "How deep German compounds are split: 0 every level (Verfassung finds "
+                   "Bundesverfassungsgericht), 1 the first only, as lupe 0.5")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(lupe::apps::in_range(0u, 4u));
     app.add_option("--german-word-list", options.german_word_list,
                    "German word list for compound splitting, read at the first German document "
                    "(default: $LUPE_GERMAN_WORDLIST, else /usr/share/dict/ngerman)")

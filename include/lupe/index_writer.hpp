@@ -50,6 +50,15 @@ struct IndexWriterOptions {
     /// "Sicht"), with the word list of Debian's wngerman package.
     /// @since 0.2
     bool decompound = true;
+    /// How deep German compounds are split (decompound): 0, the default, splits the parts
+    /// again until none is a compound and indexes every level and sub-compound, so that
+    /// "Verfassungsgericht", "Verfassung" and "Bundesverfassung" find
+    /// "Bundesverfassungsgericht"; 1 indexes the first level only, as lupe 0.5 did; 2..4
+    /// stop after that many levels. The index records it with its word list; a later run
+    /// with another value adds a note to its first German document's AddOutcome::notes.
+    /// @throws InvalidArgumentError (from the IndexWriter constructor) above 4
+    /// @since 0.6
+    unsigned compound_levels = 0;
     /// The German word list compounds are split with (decompound): one word per line,
     /// UTF-8, nouns capitalised, as Debian's wngerman installs it. Empty: the file named by
     /// the environment variable LUPE_GERMAN_WORDLIST when it is set and not empty, else

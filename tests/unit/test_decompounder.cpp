@@ -138,6 +138,46 @@ TEST_CASE("decompounder: at most kMaxParts parts, and two for a listed word") {
     CHECK(two.split("eisteezug") == Words{"eistee", "zug"});
 }
 
+TEST_CASE("decompounder: split_levels splits the parts again and adds the sub-compounds") {
+    const Decompounder d({"Bundesverfassung", "Verfassung", "Gericht", "Bund", "Dampf",
+                          "Schiff", "Fahrt", "Donau", "Gesellschaft", "Schifffahrt"});
+    // The first level is split(); bundesverfassung is listed, so it splits into two.
+    const auto levels = d.split_levels("bundesverfassungsgericht");
+    CHECK(levels.parts == Words{"bundesverfassung", "gericht"});
+    CHECK(levels.deeper == Words{"bund", "verfassung", "verfassungsgericht"});
+    // One level is lupe 0.5's split, nothing deeper.
+    const auto one = d.split_levels("bundesverfassungsgericht", 1);
+    CHECK(one.parts == levels.parts);
+    CHECK(one.deeper == Words{});
+    // Every run of adjacent atoms short of the whole word, none twice, never the word:
+    // donau|dampf|schifffahrt|s|gesellschaft, schifffahrt being schiff|fahrt.
+    const auto long_one = d.split_levels("donaudampfschifffahrtsgesellschaft");
+    CHECK(long_one.parts == Words{"donau", "dampf", "schifffahrt", "gesellschaft"});
+    for (const char* sub : {"schiff", "fahrt", "donaudampf", "dampfschiff", "dampfschifffahrt",
+                            "schifffahrtsgesellschaft", "donaudampfschifffahrt"}) {
+        CHECK_MESSAGE(has(long_one.deeper, sub), sub);
+    }
+    for (const auto& part : long_one.deeper) {
+        CHECK(part != "donaudampfschifffahrtsgesellschaft");
+        CHECK_FALSE(has(long_one.parts, part));
+        CHECK(std::count(long_one.deeper.begin(), long_one.deeper.end(), part) == 1);
+    }
+    // A word that is no compound has no levels at all.
+    CHECK(d.split_levels("verfassung").parts == Words{});
+    CHECK(d.split_levels("verfassung").deeper == Words{});
+}
+
+TEST_CASE("decompounder: the deeper levels keep the splitter's guards") {
+    // "unter" is a function word, never a part; "weltweit" is listed in lower case (an
+    // adjective), so it stays whole at any level, as at the first.
+    const Decompounder d({"Unter", "Nehmen", "Unternehmen", "Welt", "weit", "weltweit", "Handel",
+                          "Unternehmensberatung", "Beratung"});
+    const auto firm = d.split_levels("unternehmensberatung");
+    CHECK(firm.parts == Words{"unternehmen", "beratung"});
+    CHECK(firm.deeper == Words{});  // not unter|nehmen
+    CHECK(d.split_levels("weltweithandel").deeper == Words{});
+}
+
 TEST_CASE("decompounder: a listed noun is still split, a word listed in lower case is not") {
     const Decompounder d({"Fußball", "Trainer", "Fußballtrainer", "Eis", "Tee", "eistee"});
     CHECK(d.split("fußballtrainer") == Words{"fußball", "trainer"});
@@ -241,6 +281,18 @@ TEST_CASE("decompounder: German compounds") {
     CHECK(d.split("wachstube") == Words{"wachs", "tube", "wach", "stube"});
     CHECK(d.split("donaudampfschifffahrtsgesellschaft") ==
           Words{"donau", "dampfschifffahrt", "gesellschaft"});
+}
+
+TEST_CASE("decompounder: German compounds at every level") {
+    const auto court = german().split_levels("bundesverfassungsgericht");
+    CHECK(has(court.parts, "bundesverfassung"));
+    CHECK(has(court.parts, "gericht"));
+    CHECK(has(court.deeper, "verfassung"));
+    CHECK(has(court.deeper, "verfassungsgericht"));
+    const auto insurance = german().split_levels("krankenversicherungsbeitrag");
+    CHECK(has(insurance.deeper, "versicherung"));
+    CHECK(has(insurance.deeper, "versicherungsbeitrag"));
+    CHECK(german().split_levels("bundesverfassungsgericht", 1).deeper == Words{});
 }
 
 TEST_CASE("decompounder: German words that are not compounds") {

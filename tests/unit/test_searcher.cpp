@@ -328,6 +328,34 @@ TEST_CASE("searcher: a one-language index gives the same answers without needles
     CHECK(s.search("trains", {.lang = "en"}).results.size() == 2);
 }
 
+TEST_CASE("searcher: a compound is found, and highlighted, by its parts at every level") {
+    lupe::test::TempDir dir;
+    const auto build = [&](const std::string& name, unsigned levels) {
+        lupe::IndexWriter w(dir / name, {.compound_levels = levels});
+        w.add_document({.id = "court", .title = "Urteil aus Karlsruhe",
+                        .body = "Das Bundesverfassungsgericht hat heute entschieden.",
+                        .lang = "de"});
+        w.add_document({.id = "other", .title = "Wetter", .body = "Morgen regnet es.", .lang = "de"});
+        w.commit();
+        return dir / name;
+    };
+    Searcher every(build("every", 0));
+    for (const char* query : {"Verfassungsgericht", "Verfassung", "Bundesverfassung", "Gericht"}) {
+        INFO(query);
+        const auto r = every.search(query);
+        REQUIRE(ids(r) == std::vector<std::string>{"court"});
+        const auto& snippet = r.results[0].snippet;
+        REQUIRE(snippet.highlights.size() == 1);
+        const auto& h = snippet.highlights[0];
+        CHECK(snippet.text.substr(h.begin, h.end - h.begin) == "Bundesverfassungsgericht");
+    }
+    // lupe 0.5's one level: Bundesverfassung|s|gericht only.
+    Searcher one(build("one", 1));
+    CHECK(ids(one.search("Bundesverfassung")) == std::vector<std::string>{"court"});
+    CHECK(one.search("Verfassung").results.empty());
+    CHECK(one.search("Verfassungsgericht").results.empty());
+}
+
 TEST_CASE("searcher: every document with all the words is in the first tier (compound parts)") {
     // Regression: Xapian's OP_AND_MAYBE for the first-tier bonus let documents that matched
     // a word through its compound parts miss the bonus (found on gesetze-de).

@@ -120,11 +120,21 @@ TEST_CASE("word list: the fingerprint is FNV-1a 64 of the lines and their number
 TEST_CASE("word list: the index records its list as fingerprint and path, and reads it back") {
     const lupe::format::WordListRecord record{{0x0123456789abcdefull, 42}, "/x/my list"};
     const std::string value = lupe::format::describe(record);
-    CHECK(value == "fnv1a64=0123456789abcdef words=42 path=/x/my list");
+    CHECK(value == "fnv1a64=0123456789abcdef words=42 levels=1 path=/x/my list");
     const auto back = lupe::format::parse_word_list_record(value);
     REQUIRE(back);
     CHECK(back->fingerprint == record.fingerprint);
     CHECK(back->path == record.path);
+    // lupe 0.5 recorded no levels: it split one level deep.
+    const auto old = lupe::format::parse_word_list_record("fnv1a64=0123456789abcdef words=42 path=/y");
+    REQUIRE(old);
+    CHECK(old->compound_levels == 1);
+    CHECK(old->path == "/y");
+    const auto every = lupe::format::parse_word_list_record(
+        lupe::format::describe(lupe::format::WordListRecord{{1, 2}, "/z", 0}));
+    REQUIRE(every);
+    CHECK(every->compound_levels == 0);
+    CHECK(every->path == "/z");
     CHECK_FALSE(lupe::format::parse_word_list_record(""));
     CHECK_FALSE(lupe::format::parse_word_list_record("fnv1a64=12 words=3"));
 }
@@ -233,7 +243,7 @@ TEST_CASE("word list: the index records the list's fingerprint, also when a rebu
     const TempDir dir;
     const std::string list = dir.write("list", kSmallList);
     const std::string expected =
-        "fnv1a64=" + hex16(reference_fnv1a(kSmallList)) + " words=3 path=" + list;
+        "fnv1a64=" + hex16(reference_fnv1a(kSmallList)) + " words=3 levels=0 path=" + list;
     SUBCASE("incremental") {
         lupe::IndexWriter writer(dir / "index", writer_options(list));
         writer.add_document(german("de-1"));
