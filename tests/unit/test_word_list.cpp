@@ -286,6 +286,42 @@ TEST_CASE("word list: adding with another list notes it once and keeps the recor
     CHECK(recorded_word_list(index) == recorded);
 }
 
+TEST_CASE("word list: adding with other compound levels notes it once (a lupe 0.5 index)") {
+    const TempDir dir;
+    const std::string index = dir / "index";
+    const std::string list = dir.write("list", kSmallList);
+    {
+        auto options = writer_options(list);
+        options.compound_levels = 1;  // what lupe 0.5 did, and recorded no levels for
+        lupe::IndexWriter writer(index, options);
+        writer.add_document(german("de-1"));
+        writer.commit();
+    }
+    const std::string recorded = recorded_word_list(index);
+    CHECK(recorded.find(" levels=1 ") != std::string::npos);
+    {
+        lupe::IndexWriter same(index, [&] { auto o = writer_options(list); o.compound_levels = 1; return o; }());
+        CHECK(same.add_document(german("de-2")).notes.empty());
+        same.commit();
+    }
+    lupe::IndexWriter writer(index, writer_options(list));  // every level, the default
+    const lupe::AddOutcome one = writer.add_document(german("de-3"));
+    const lupe::AddOutcome two = writer.add_document(german("de-4"));
+    writer.commit();
+    INFO("notes: " << (one.notes.empty() ? std::string() : one.notes.front()));
+    REQUIRE(one.notes.size() == 1);
+    CHECK(one.notes.front().find("one level deep, new ones at every level") != std::string::npos);
+    CHECK(one.notes.front().find("IndexWriterOptions::rebuild") != std::string::npos);
+    CHECK(two.notes.empty());
+    CHECK(recorded_word_list(index) == recorded);
+    CHECK_THROWS_AS(lupe::IndexWriter(dir / "other", [&] {
+                        auto o = writer_options(list);
+                        o.compound_levels = 5;
+                        return o;
+                    }()),
+                    lupe::InvalidArgumentError);
+}
+
 // --- The searcher -------------------------------------------------------------------------
 
 TEST_CASE("word list: a searcher without its list says so in notices (0.4.0 said nothing)") {
