@@ -43,7 +43,8 @@ struct WordTerms {
     /// the first level, whose AND a query word's parts ask for.
     std::vector<std::string> parts;
     /// Stem terms of the deeper levels and sub-compounds (CompoundParts::deeper), none in
-    /// `whole` or `parts`: indexed, and highlighted, but never ANDed by a query.
+    /// `whole` or `parts`: indexed with wdf 0 (found by, weighing nothing), highlighted,
+    /// but never ANDed by a query.
     std::vector<std::string> deeper;
 };
 
