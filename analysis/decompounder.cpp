@@ -842,32 +842,37 @@ void Decompounder::refine(std::string_view word, Range part, std::size_t levels,
     const std::string_view text = word.substr(part.first, part.second - part.first);
     const std::vector<Segmentation> readings = levels > 0 ? segmentations(text)
                                                           : std::vector<Segmentation>{};
-    // A reading of one part twice ("Bonbon") is no compound, as in split().
+    const auto sub = [&](const Segmentation& s, std::size_t q) {
+        return text.substr(s.parts[q].first, s.parts[q].second - s.parts[q].first);
+    };
+    // Below the first level a part is a noun of its own, so a reading of it must end in a
+    // noun (listed capitalised): einkommen|steuer, not einkommen|s|teuer, whose head is an
+    // adjective. Modifiers may be adjectives, as at the first level (kranken|versicherung).
+    // Only the nouns were measured: they also drop voll|streckung and fahr|zeug, but lose
+    // kranken|versicherung and hoch|schule, and since deeper parts weigh nothing (wdf 0)
+    // a false one only adds a match at the tail of a ranking. A reading of one part twice
+    // ("Bonbon") is no compound, as in split().
     const auto is_compound = [&](const Segmentation& s) {
+        if ((flags(sub(s, s.count - 1)) & kCapitalised) == 0) return false;
         for (std::size_t p = 1; p < s.count; ++p) {
-            const auto sub = [&](std::size_t q) {
-                return text.substr(s.parts[q].first, s.parts[q].second - s.parts[q].first);
-            };
-            if (sub(p) != sub(0)) return true;
+            if (sub(s, p) != sub(s, 0)) return true;
         }
         return false;
     };
-    if (readings.empty() || !is_compound(readings.front())) {
+    const auto first = std::find_if(readings.begin(), readings.end(), is_compound);
+    if (first == readings.end()) {
         atoms.push_back(part);
         return;
     }
     // The other readings of an ambiguous part add their parts; the first is split further.
-    for (std::size_t r = 1; r < readings.size(); ++r) {
-        for (std::size_t p = 0; p < readings[r].count; ++p) {
-            const Range sub = readings[r].parts[p];
-            add_part(deeper, text.substr(sub.first, sub.second - sub.first));
-        }
+    for (auto r = first + 1; r != readings.end(); ++r) {
+        if (!is_compound(*r)) continue;
+        for (std::size_t p = 0; p < r->count; ++p) add_part(deeper, sub(*r, p));
     }
-    const Segmentation& first = readings.front();
-    for (std::size_t p = 0; p < first.count; ++p) {
-        const Range sub{static_cast<std::uint8_t>(part.first + first.parts[p].first),
-                        static_cast<std::uint8_t>(part.first + first.parts[p].second)};
-        refine(word, sub, levels - 1, atoms, deeper);
+    for (std::size_t p = 0; p < first->count; ++p) {
+        const Range range{static_cast<std::uint8_t>(part.first + first->parts[p].first),
+                          static_cast<std::uint8_t>(part.first + first->parts[p].second)};
+        refine(word, range, levels - 1, atoms, deeper);
     }
 }
 

@@ -310,9 +310,10 @@ public:
 
     /// The parts of a compound at every level down to `levels` (0: every level, at most
     /// kMaxLevels; 1: split() only, as lupe 0.5 indexed). Each part of the first level is
-    /// split again with the same rules (a part listed in lower case, or made of one word
-    /// twice, stays whole; an ambiguous part is split by its first reading and adds the
-    /// parts of its others), until no part splits; then every run of adjacent atoms
+    /// split again with the same rules, into readings that end in a noun (a part listed in
+    /// lower case, made of one word twice, or with no reading whose last part is listed
+    /// capitalised stays whole; an ambiguous part is split by its first such reading and
+    /// adds the parts of the others), until no part splits; then every run of adjacent atoms
     /// short of the whole word is a sub-compound, so that "Verfassungsgericht",
     /// "Verfassung" and "Bundesverfassung" all lie in "Bundesverfassungsgericht".
     /// Thread-safe, like split().

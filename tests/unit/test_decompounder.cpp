@@ -176,6 +176,14 @@ TEST_CASE("decompounder: the deeper levels keep the splitter's guards") {
     CHECK(firm.parts == Words{"unternehmen", "beratung"});
     CHECK(firm.deeper == Words{});  // not unter|nehmen
     CHECK(d.split_levels("weltweithandel").deeper == Words{});
+    // Below the first level a reading must end in a noun: Einkommensteuer is
+    // einkommen|steuer there, not also einkommen|s|teuer ("teuer", dear, an adjective),
+    // which the first level keeps as a second reading.
+    const Decompounder e({"Einkommen", "Steuer", "teuer", "Gesetz", "Einkommensteuer"});
+    CHECK(e.split("einkommensteuer") == Words{"einkommen", "teuer", "steuer"});
+    const auto tax = e.split_levels("einkommensteuergesetz");
+    CHECK(tax.parts == Words{"einkommensteuer", "gesetz"});
+    CHECK(tax.deeper == Words{"einkommen", "steuer", "steuergesetz"});
 }
 
 TEST_CASE("decompounder: a listed noun is still split, a word listed in lower case is not") {
