@@ -52,10 +52,13 @@ void collect_results(const Xapian::MSet& mset, std::size_t first_rank,
         if (options.snippet_length && !no_snippet_from) {
             std::string text = format::decompress_text(doc.get_value(schema::kTextSlot));
             if (text.empty()) text = r.title;
-            r.snippet = make_snippet(text, analysis::family_of(r.lang), highlights, analyzer,
-                                     options.snippet_length);
+            const analysis::Family family = analysis::family_of(r.lang);
+            r.snippet = make_snippet(text, family, highlights, analyzer, options.snippet_length);
+            r.title_highlights = highlight_words(r.title, family, highlights, analyzer);
             if (!options.highlight_open.empty() || !options.highlight_close.empty()) {
                 r.snippet_marked = r.snippet.marked(options.highlight_open, options.highlight_close);
+                r.title_marked = mark_highlights(r.title, r.title_highlights,
+                                                 options.highlight_open, options.highlight_close);
             }
         }
         out.results.push_back(std::move(r));

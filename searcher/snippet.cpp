@@ -20,16 +20,14 @@ struct Match {
 
 bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-}  // namespace
-
-Snippet make_snippet(std::string_view text, analysis::Family family,
-                     const HighlightTerms& terms, analysis::Analyzer& analyzer,
-                     std::size_t length) {
-    Snippet snippet;
-    if (text.empty() || length == 0) return snippet;
-
-    std::vector<analysis::Token> tokens;
-    analysis::tokenize(text, tokens);
+// Every token of `tokens` that matches `terms`: phrases where their words stand in order,
+// then exact words, then stem terms (the document word's own, whole and compound parts,
+// as the index has them), then wildcard prefixes.
+std::vector<Match> find_matches(const std::vector<analysis::Token>& tokens,
+                                analysis::Family family, const HighlightTerms& terms,
+                                analysis::Analyzer& analyzer) {
+    std::vector<Match> matches;
+    if (terms.empty()) return matches;
     // Whether a document word's stem terms meet the query's, memoised per distinct word:
     // analysis (folding, compound splitting, stemming) is the costly part of a snippet.
     std::unordered_map<std::string_view, const std::string*> stem_match;
@@ -47,7 +45,6 @@ Snippet make_snippet(std::string_view text, analysis::Family family,
         }
         return nullptr;
     };
-    std::vector<Match> matches;
     std::size_t phrase_end = 0;  // tokens before this belong to a phrase already matched
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::string& w = tokens[i].text;
@@ -85,6 +82,20 @@ Snippet make_snippet(std::string_view text, analysis::Family family,
             }
         }
     }
+    return matches;
+}
+
+}  // namespace
+
+Snippet make_snippet(std::string_view text, analysis::Family family,
+                     const HighlightTerms& terms, analysis::Analyzer& analyzer,
+                     std::size_t length) {
+    Snippet snippet;
+    if (text.empty() || length == 0) return snippet;
+
+    std::vector<analysis::Token> tokens;
+    analysis::tokenize(text, tokens);
+    const std::vector<Match> matches = find_matches(tokens, family, terms, analyzer);
 
     // Choose the window start: each match is a candidate, with up to a quarter of the
     // length of lead-in before it, snapped to a word start.
@@ -154,21 +165,38 @@ Snippet make_snippet(std::string_view text, analysis::Family family,
     return snippet;
 }
 
+std::vector<Highlight> highlight_words(std::string_view text, analysis::Family family,
+                                       const HighlightTerms& terms, analysis::Analyzer& analyzer) {
+    std::vector<Highlight> highlights;
+    if (text.empty() || terms.empty()) return highlights;
+    std::vector<analysis::Token> tokens;
+    analysis::tokenize(text, tokens);
+    for (const Match& m : find_matches(tokens, family, terms, analyzer)) {
+        highlights.push_back({tokens[m.token].begin, tokens[m.token].end});
+    }
+    return highlights;
+}
+
+std::string mark_highlights(std::string_view text, const std::vector<Highlight>& highlights,
+                            const std::string& open, const std::string& close) {
+    std::string out;
+    out.reserve(text.size() + highlights.size() * (open.size() + close.size()));
+    std::size_t at = 0;
+    for (const auto& h : highlights) {
+        out.append(text.substr(at, h.begin - at)).append(open);
+        out.append(text.substr(h.begin, h.end - h.begin)).append(close);
+        at = h.end;
+    }
+    out.append(text.substr(at));
+    return out;
+}
+
 }  // namespace lupe::searcher
 
 namespace lupe {
 
 std::string Snippet::marked(const std::string& open, const std::string& close) const {
-    std::string out;
-    out.reserve(text.size() + highlights.size() * (open.size() + close.size()));
-    std::size_t at = 0;
-    for (const auto& h : highlights) {
-        out.append(text, at, h.begin - at).append(open);
-        out.append(text, h.begin, h.end - h.begin).append(close);
-        at = h.end;
-    }
-    out.append(text, at, std::string::npos);
-    return out;
+    return searcher::mark_highlights(text, highlights, open, close);
 }
 
 }  // namespace lupe

@@ -1,6 +1,9 @@
 // Snippets: the passage of a document that best shows why it matched, with the matching
-// words marked. Words are matched through the shared analysis (same tokenizer, same
-// stemmer as the index), so "Drohnen" highlights "Drohne" in a German document.
+// words marked; and the matching words of a title. Words are matched through the shared
+// analysis (same tokenizer, same stemmer, same compound parts and folded spellings as the
+// index: Analyzer::word_terms), so "Drohnen" highlights "Drohne" in a German document,
+// "Sicht" highlights "Rundumsicht" and "Muenchen" highlights "München". Snippet and title
+// are matched by one function, so that they cannot disagree on what matched.
 #pragma once
 
 #include <string>
@@ -31,5 +34,16 @@ struct HighlightTerms {
 Snippet make_snippet(std::string_view text, analysis::Family family,
                      const HighlightTerms& terms, analysis::Analyzer& analyzer,
                      std::size_t length);
+
+/// The words of `text` (a document in `family`) that match, as byte ranges into `text`
+/// itself, in order, not overlapping: all of them, with no window and nothing left out
+/// (for a title, which is short). Empty when nothing matches.
+std::vector<Highlight> highlight_words(std::string_view text, analysis::Family family,
+                                       const HighlightTerms& terms, analysis::Analyzer& analyzer);
+
+/// `text` with each of `highlights` (byte ranges into it, in order) wrapped in `open` and
+/// `close`; nothing is escaped.
+std::string mark_highlights(std::string_view text, const std::vector<Highlight>& highlights,
+                            const std::string& open, const std::string& close);
 
 }  // namespace lupe::searcher

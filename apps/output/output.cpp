@@ -29,13 +29,13 @@ std::string exact_score(double score) {
     return std::string(buf, res.ptr);
 }
 
-// The snippet with highlights marked, each stretch between the markers made safe on its
-// own (the markers themselves are escape sequences).
-std::string safe_marked(const Snippet& snippet, const std::string& open, const std::string& close) {
+// A snippet's or a title's text with its highlights marked, each stretch between the
+// markers made safe on its own (the markers themselves are escape sequences).
+std::string safe_marked(std::string_view text, const std::vector<Highlight>& highlights,
+                        const std::string& open, const std::string& close) {
     std::string out;
     std::size_t pos = 0;
-    const std::string_view text = snippet.text;
-    for (const auto& h : snippet.highlights) {
+    for (const auto& h : highlights) {
         if (h.begin < pos || h.end > text.size() || h.begin >= h.end) continue;
         out += terminal_safe(text.substr(pos, h.begin - pos));
         out += open + terminal_safe(text.substr(h.begin, h.end - h.begin)) + close;
@@ -106,8 +106,12 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
     // Every field comes from the documents: printed through terminal_safe().
     for (const auto& r : results.results) {
         out += std::to_string(r.rank) + ". ";
-        const std::string title = r.title.empty() ? "(untitled)" : terminal_safe(r.title);
-        out += color ? kBold + title + kReset : title;
+        // The title's matching words in bold, as the snippet's: a bold title would hide them.
+        if (r.title.empty()) {
+            out += "(untitled)";
+        } else {
+            out += color ? safe_marked(r.title, r.title_highlights, kBold, kReset) : terminal_safe(r.title);
+        }
         out += "\n   " + terminal_safe(r.id) + " · " + terminal_safe(r.lang);
         if (!r.date.empty()) out += " · " + terminal_safe(r.date);
         // Filter-only queries have no weights (their order is by date); a hit ranked above
@@ -116,7 +120,7 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
         if (!r.matched_all) out += " · not all words";
         out += "\n";
         if (!r.snippet.text.empty()) {
-            out += "   " + (color ? safe_marked(r.snippet, kBold, kReset) : terminal_safe(r.snippet.text)) + "\n";
+            out += "   " + (color ? safe_marked(r.snippet.text, r.snippet.highlights, kBold, kReset) : terminal_safe(r.snippet.text)) + "\n";
         }
         if (!r.url.empty()) out += "   " + terminal_safe(r.url) + "\n";
         if (r.duplicates > 0) {
@@ -143,6 +147,13 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
 
 namespace {
 
+// Highlights as [begin, end] byte offsets.
+nlohmann::json spans_json(const std::vector<Highlight>& highlights) {
+    nlohmann::json spans = nlohmann::json::array();
+    for (const auto& h : highlights) spans.push_back({h.begin, h.end});
+    return spans;
+}
+
 nlohmann::json results_object(const SearchResults& results) {
     nlohmann::json out = {{"query", results.query}, {"total_estimate", results.total_estimate}};
     if (!results.syntax_error.empty()) out["syntax_error"] = results.syntax_error;
@@ -155,9 +166,8 @@ nlohmann::json results_object(const SearchResults& results) {
     for (const auto& r : results.results) {
         nlohmann::json hit = {{"rank", r.rank},   {"id", r.id},       {"title", r.title},
                               {"lang", r.lang},   {"score", r.score}, {"snippet", r.snippet.text}};
-        nlohmann::json spans = nlohmann::json::array();
-        for (const auto& h : r.snippet.highlights) spans.push_back({h.begin, h.end});
-        hit["highlights"] = std::move(spans);
+        hit["highlights"] = spans_json(r.snippet.highlights);
+        hit["title_highlights"] = spans_json(r.title_highlights);
         hit["matched_all"] = r.matched_all;
         if (!r.date.empty()) hit["date"] = r.date;
         if (!r.url.empty()) hit["url"] = r.url;
@@ -166,6 +176,7 @@ nlohmann::json results_object(const SearchResults& results) {
         if (!r.categories.empty()) hit["categories"] = r.categories;
         hit["duplicates"] = r.duplicates;
         if (!r.snippet_marked.empty()) hit["snippet_marked"] = r.snippet_marked;
+        if (!r.title_marked.empty()) hit["title_marked"] = r.title_marked;
         hits.push_back(std::move(hit));
     }
     out["results"] = std::move(hits);

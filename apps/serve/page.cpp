@@ -96,20 +96,21 @@ bool is_web_url(std::string_view url) {
     return starts("http://") || starts("https://");
 }
 
-/// The snippet with <mark> around its highlights; everything else escaped. Highlights
-/// out of order or out of range (never from the engine) are skipped, not trusted.
-std::string marked_snippet(const Snippet& snippet) {
+/// A snippet's or a title's text with <mark> around its highlights; everything else
+/// escaped. Highlights out of order or out of range (never from the engine) are skipped,
+/// not trusted.
+std::string marked_html(std::string_view text, const std::vector<Highlight>& highlights) {
     std::string out;
     std::size_t at = 0;
-    for (const auto& h : snippet.highlights) {
-        if (h.begin < at || h.end <= h.begin || h.end > snippet.text.size()) continue;
-        out += html_escape(std::string_view(snippet.text).substr(at, h.begin - at));
+    for (const auto& h : highlights) {
+        if (h.begin < at || h.end <= h.begin || h.end > text.size()) continue;
+        out += html_escape(text.substr(at, h.begin - at));
         out += "<mark>";
-        out += html_escape(std::string_view(snippet.text).substr(h.begin, h.end - h.begin));
+        out += html_escape(text.substr(h.begin, h.end - h.begin));
         out += "</mark>";
         at = h.end;
     }
-    out += html_escape(std::string_view(snippet.text).substr(at));
+    out += html_escape(text.substr(at));
     return out;
 }
 
@@ -277,7 +278,8 @@ std::string facet_group(const Request& request, std::string_view name, std::stri
 
 std::string result_html(const Result& result) {
     std::string html = "<li class=\"result\" data-id=\"" + html_escape(result.id) + "\">\n<h2 class=\"title\">";
-    const std::string title = html_escape(result.title.empty() ? result.id : result.title);
+    const std::string title = result.title.empty() ? html_escape(result.id)
+                                                   : marked_html(result.title, result.title_highlights);
     if (is_web_url(result.url)) {
         html += "<a href=\"" + html_escape(result.url) + "\" rel=\"noopener noreferrer\">" + title + "</a>";
     } else {
@@ -285,7 +287,7 @@ std::string result_html(const Result& result) {
     }
     html += "</h2>\n";
     if (!result.url.empty()) html += "<p class=\"url\">" + html_escape(result.url) + "</p>\n";
-    if (!result.snippet.text.empty()) html += "<p class=\"snippet\">" + marked_snippet(result.snippet) + "</p>\n";
+    if (!result.snippet.text.empty()) html += "<p class=\"snippet\">" + marked_html(result.snippet.text, result.snippet.highlights) + "</p>\n";
     html += "<p class=\"meta\">";
     std::vector<std::string> parts;
     if (!result.date.empty()) {

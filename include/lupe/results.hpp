@@ -12,7 +12,8 @@
 
 namespace lupe {
 
-/// @brief A highlighted stretch of a snippet: byte offsets [begin, end) into Snippet::text.
+/// @brief A highlighted word: byte offsets [begin, end) into the text it was found in
+/// (Snippet::text for Snippet::highlights, Result::title for Result::title_highlights).
 /// @since 0.1
 struct Highlight {
     std::size_t begin = 0;  ///< first byte of the matching word
@@ -47,6 +48,19 @@ struct Result {
     double score = 0.0;
     std::string id;         ///< the document's id
     std::string title;      ///< its title (may be empty)
+    /// The words of `title` that match the query, as byte ranges into `title` (as given,
+    /// white space not collapsed), in order, not overlapping: matched as the snippet's
+    /// words are (stems, compound parts, folded spellings, phrases, wildcard prefixes),
+    /// whether the hit matched through its title or not. Empty when no title word
+    /// matches, and, like the snippet, when SearchOptions::snippet_length is 0 or the
+    /// time limit was reached before this hit's snippet.
+    /// @since 0.6
+    std::vector<Highlight> title_highlights;
+    /// title with SearchOptions::highlight_open/close around the words of
+    /// title_highlights (nothing escaped); empty when no markers were asked for, or when
+    /// the title is empty
+    /// @since 0.6
+    std::string title_marked;
     std::string lang;       ///< the language it was indexed as ("en", "de", other codes, or "und")
     std::string date;       ///< its date as given, or empty
     std::string url;        ///< its URL, or empty

@@ -61,11 +61,13 @@ struct SearchOptions {
     /// language's stemmer. Empty (default): each query word is stemmed with both stemmers
     /// and matches documents of either language (and unstemmed ones).
     std::string lang;
-    /// Approximate length of each snippet in characters; 0 turns snippets off.
+    /// Approximate length of each snippet in characters; 0 turns snippets off, and the
+    /// title highlights (Result::title_highlights) with them.
     std::size_t snippet_length = 200;
-    /// Markers put around the matching words in Result::snippet_marked (e.g. "<b>" and
-    /// "</b>"; nothing is escaped). Both empty (default): snippet_marked stays empty, and
-    /// Snippet::highlights gives the positions.
+    /// Markers put around the matching words in Result::snippet_marked and (since 0.6)
+    /// Result::title_marked (e.g. "<b>" and "</b>"; nothing is escaped). Both empty
+    /// (default): those stay empty, and Snippet::highlights and Result::title_highlights
+    /// give the positions.
     /// @since 0.2
     std::string highlight_open;
     /// See highlight_open.

@@ -52,11 +52,12 @@ json search_json(const std::string& index, const std::vector<std::string>& args)
     return lupe::test::search_json(all);
 }
 
-/// The highlighted words of a result: the byte ranges [begin, end) of its snippet.
-std::vector<std::string> highlighted_words(const json& result) {
-    const std::string snippet = result.at("snippet").get<std::string>();
+/// The highlighted words of a result: the byte ranges [begin, end) of its snippet, or of
+/// its title (`title_highlights`) when `field` is "title".
+std::vector<std::string> highlighted_words(const json& result, const std::string& field = "snippet") {
+    const std::string snippet = result.at(field).get<std::string>();
     std::vector<std::string> words;
-    for (const auto& h : result.at("highlights")) {
+    for (const auto& h : result.at(field == "title" ? "title_highlights" : "highlights")) {
         const auto begin = h.at(0).get<std::size_t>();
         const auto end = h.at(1).get<std::size_t>();
         REQUIRE(begin < end);
@@ -296,6 +297,11 @@ TEST_CASE("search --json: documented fields, and highlights spell the query word
                 CAPTURE(w);
                 CHECK(spells_query_word(w, words));
             }
+            REQUIRE(r.at("title_highlights").is_array());
+            for (const auto& w : highlighted_words(r, "title")) {
+                CAPTURE(w);
+                CHECK(spells_query_word(w, words));
+            }
         }
         CHECK(with_highlights > 0);
         CHECK_FALSE(j["results"][0].at("highlights").empty());
@@ -391,6 +397,27 @@ TEST_CASE("search text output: no ANSI escapes in a pipe, bold with --color alwa
 
     const Run bad = lupe_search({"--index", corpus_index(), "--color", "sometimes", "Huawei"});
     CHECK(bad.status == 2);
+}
+
+TEST_CASE("search: a title match is highlighted, in text and in --json") {
+    // As a newcomer asks the corpus: the title's matching word in bold, as a snippet's, the
+    // rest of the title plain; no escape in a pipe.
+    const Run color = lupe_search({"--index", corpus_index(), "--color", "always", "title:Drohne"});
+    REQUIRE(color.status == 0);
+    CHECK(has(color.out, "1. \x1b[1mDrohnenhersteller\x1b[0m erweitert die Fertigung\n"));
+    const Run plain = lupe_search({"--index", corpus_index(), "title:Drohne"});
+    REQUIRE(plain.status == 0);
+    CHECK(has(plain.out, "1. Drohnenhersteller erweitert die Fertigung\n"));
+    CHECK_FALSE(any_ansi_escape(plain.out));
+    // --json: byte ranges into the title, at the word.
+    const json j = search_json(corpus_index(), {"title:Drohne"});
+    REQUIRE(j.at("results").size() == 1);
+    CHECK(j["results"][0].at("title_highlights") == json::array({json::array({0, 17})}));
+    CHECK(highlighted_words(j["results"][0], "title") == std::vector<std::string>{"Drohnenhersteller"});
+    // A compound matched through its part, in the title whatever field matched.
+    const json sicht = search_json(corpus_index(), {"-n", "1", "Sicht"});
+    REQUIRE_FALSE(sicht.at("results").empty());
+    CHECK(highlighted_words(sicht["results"][0], "title") == std::vector<std::string>{"Rundumsicht"});
 }
 
 // =======================================================================================

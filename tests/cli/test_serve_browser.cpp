@@ -308,6 +308,8 @@ TEST_CASE("browser: the search page") {
         b.go(s.url("/?q=zorblax"));
         b.wait_for("document.querySelectorAll('.results .result').length === 5");
         CHECK(b.script("return document.querySelectorAll('.result .snippet mark').length;").get<int>() >= 5);
+        // Every title but the hostile one has the word.
+        CHECK(b.script("return document.querySelectorAll('.result .title mark').length;").get<int>() >= 4);
         CHECK(b.script("return document.querySelector('.status .total').textContent;").get<std::string>() == "5");
         CHECK(b.script("return document.getElementById('q').value;").get<std::string>() == "zorblax");
     }
@@ -322,6 +324,13 @@ TEST_CASE("browser: the search page") {
                    "document.querySelector('.results .result').dataset.id === 'zorblax-colony'");
         CHECK(b.script("return window.__sameDocument === true;").get<bool>());
         CHECK(b.script("return document.title;").get<std::string>() == "zorblax colony – lupe");
+        // The script marks the title's words from the answer's title_highlights (once the
+        // answer to the whole query is in: one to a shorter prefix of it may show first).
+        b.wait_for("document.querySelectorAll('.result[data-id=\"zorblax-colony\"] .title mark').length === 2");
+        CHECK(b.script("return Array.from(document.querySelectorAll('.result[data-id=\"zorblax-colony\"] .title mark'),"
+                       " m => m.textContent).join(',');").get<std::string>() == "zorblax,colony");
+        CHECK(b.script("return document.querySelector('.result[data-id=\"zorblax-colony\"] .title').textContent;")
+                  .get<std::string>() == "A zorblax colony found by the river");
     }
 
     SUBCASE("a facet click narrows the results to the count it showed") {

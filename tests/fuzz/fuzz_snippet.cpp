@@ -1,5 +1,6 @@
-// Fuzz target: snippet generation and printing. The input is "query\ntext": the query's
-// highlights (as a search builds them) are looked for in the text; the snippet, with the
+// Fuzz target: snippet and title highlighting and printing. The input is "query\ntext":
+// the query's highlights (as a search builds them) are looked for in the text, as a
+// snippet and as a title (whose ranges must lie in it, in order); the result, with the
 // text as title, id and URL, is then printed as lupe-search prints it, which must hold no
 // escape character but its own highlight markers and be valid UTF-8 (terminal_safe).
 #include "tests/fuzz/fuzz_common.hpp"
@@ -35,14 +36,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             lupe::Result hit;
             hit.title = hit.id = hit.url = std::string(text.substr(0, 200));
             hit.title += "x";  // never "(untitled)"
+            hit.title_highlights =
+                lupe::searcher::highlight_words(hit.title, family, built.highlights, analyzer);
+            std::size_t at = 0;
+            for (const auto& h : hit.title_highlights) {
+                if (h.begin < at || h.end <= h.begin || h.end > hit.title.size()) __builtin_trap();
+                at = h.end;
+            }
             hit.snippet.text = snippet.text;
             hit.snippet.highlights = snippet.highlights;
             results.results.push_back(hit);
             const std::string printed = lupe::format_text(results, 0, true);
             std::size_t escapes = 0;
             for (const char c : printed) escapes += c == '\x1b';
-            // Bold on and off around the title and around each highlight: nothing else.
-            if (escapes > 2 * (1 + snippet.highlights.size())) __builtin_trap();
+            // Bold on and off around each highlight, the title's and the snippet's: nothing else.
+            if (escapes > 2 * (hit.title_highlights.size() + snippet.highlights.size())) __builtin_trap();
             if (lupe::analysis::find_invalid_utf8(printed)) __builtin_trap();
             (void)lupe::format_json(results);  // must not throw on any bytes
         }

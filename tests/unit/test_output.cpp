@@ -90,7 +90,38 @@ TEST_CASE("format_text: document fields cannot inject escape sequences") {
     CHECK(color.find("Eine \\x1B[5m\x1b[1mDrohne\x1b[0m fliegt") != std::string::npos);
     std::size_t escapes = 0;
     for (char c : color) escapes += c == '\x1b';
-    CHECK(escapes == 4);  // title bold on/off, highlight on/off
+    CHECK(escapes == 2);  // highlight on/off
+    // A highlight in a hostile title: the title's own escapes stay escaped.
+    r.results[0].title_highlights = {{0, 4}};
+    const auto title_color = format_text(r, 0, true);
+    CHECK(title_color.find("1. \x1b[1mevil\x1b[0m \\x1B]0;pwned\\x07 title\n") == 0);
+    escapes = 0;
+    for (char c : title_color) escapes += c == '\x1b';
+    CHECK(escapes == 4);  // title highlight on/off, snippet highlight on/off
+}
+
+TEST_CASE("format_text and format_json: the title's highlights") {
+    lupe::SearchResults r = sample();
+    r.results[0].title = "Drohne mit Rundumsicht: Antigravity A1";
+    r.results[0].title_highlights = {{0, 6}, {11, 22}};
+    // Bold on a terminal, as the snippet's words; nothing without colour.
+    const auto color = format_text(r, 0, true);
+    CHECK(color.find("1. \x1b[1mDrohne\x1b[0m mit \x1b[1mRundumsicht\x1b[0m: Antigravity A1\n") == 0);
+    CHECK(format_text(r, 0, false).find("1. Drohne mit Rundumsicht: Antigravity A1\n") == 0);
+    // JSON: [begin, end) byte offsets into the title, beside the snippet's.
+    const auto j = nlohmann::json::parse(format_json(r));
+    const auto& hit = j["results"][0];
+    CHECK(hit["title_highlights"] == nlohmann::json::array({nlohmann::json::array({0, 6}),
+                                                            nlohmann::json::array({11, 22})}));
+    const std::string title = hit["title"];
+    CHECK(title.substr(11, 22 - 11) == "Rundumsicht");
+    CHECK(hit["highlights"] == nlohmann::json::array({nlohmann::json::array({5, 11})}));
+    CHECK_FALSE(hit.contains("title_marked"));  // only when markers were asked for
+    r.results[0].title_marked = "<b>Drohne</b> mit <b>Rundumsicht</b>: Antigravity A1";
+    CHECK(nlohmann::json::parse(format_json(r))["results"][0]["title_marked"] == r.results[0].title_marked);
+    // A title without highlights has an empty list, always present.
+    CHECK(nlohmann::json::parse(format_json(sample()))["results"][0]["title_highlights"] ==
+          nlohmann::json::array());
 }
 
 TEST_CASE("format_json: a query that is not UTF-8 is replaced, not thrown") {

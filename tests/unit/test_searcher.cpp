@@ -276,6 +276,41 @@ TEST_CASE("searcher: sort by date, date range, title only, highlight markers") {
     CHECK(s.search("Drohne").results.front().snippet_marked.empty());
 }
 
+TEST_CASE("searcher: title highlights, whether the hit matched through its title or not") {
+    Fixture f;
+    Searcher s(f.path());
+    const SearchOptions marked{.highlight_open = "[", .highlight_close = "]"};
+    const auto title_words = [](const lupe::Result& r) {
+        std::vector<std::string> out;
+        for (const auto& h : r.title_highlights) out.push_back(r.title.substr(h.begin, h.end - h.begin));
+        return out;
+    };
+    // A title match through a compound's part: the compound is marked.
+    const auto sicht = s.search("title:Sicht", marked);
+    REQUIRE(ids(sicht) == std::vector<std::string>{"drone"});
+    CHECK(title_words(sicht.results[0]) == std::vector<std::string>{"Rundumsicht"});
+    CHECK(sicht.results[0].title_marked == "Antigravity A1: Fliegen im Rausch der [Rundumsicht]");
+    // A folded spelling.
+    const auto muenchen = s.search("Muenchen", marked);
+    REQUIRE(ids(muenchen) == std::vector<std::string>{"strasse"});
+    CHECK(title_words(muenchen.results[0]) == std::vector<std::string>{"München"});
+    CHECK(muenchen.results[0].title_marked == "Die Straße nach [München]");
+    // A hit found through its body only: its title has no word of the query.
+    const auto drohne = s.search("Drohne", marked);
+    REQUIRE(has(drohne, "drone"));
+    for (const auto& r : drohne.results) {
+        CHECK(r.title_highlights.empty());
+        CHECK(r.title_marked == r.title);
+    }
+    // Through its body and its title: the title's words are marked all the same.
+    const auto chips = s.search("Ascend chips");
+    REQUIRE(has(chips, "deepseek"));
+    CHECK(title_words(chips.results[0]) == std::vector<std::string>{"chips"});
+    CHECK(chips.results[0].title_marked.empty());  // no markers asked for
+    // No snippets, no title highlights.
+    CHECK(s.search("Muenchen", {.snippet_length = 0}).results[0].title_highlights.empty());
+}
+
 TEST_CASE("searcher: stems carry the positions (index format 3)") {
     lupe::test::TempDir dir;
     {

@@ -300,6 +300,22 @@ TEST_CASE("api: /api/search is lupe-search --json's object plus the API's fields
     CHECK(j["results"][0]["rank"] == 2);
     CHECK(j["results"][0].contains("highlights"));
 
+    // The title's highlights, as byte ranges into the title, each at a word of the query
+    // ("train", "Chips"); none in a title without one ("Hamlet").
+    for (const auto& hit : j["results"]) {
+        const std::string title = hit["title"];
+        REQUIRE(hit["title_highlights"].is_array());
+        const bool has_word = hit["id"] == "deepseek" || hit["id"] == "chips2";
+        CHECK(hit["title_highlights"].empty() == !has_word);
+        for (const auto& span : hit["title_highlights"]) {
+            const std::size_t begin = span[0], end = span[1];
+            REQUIRE(begin < end);
+            REQUIRE(end <= title.size());
+            const std::string word = title.substr(begin, end - begin);
+            CHECK((word == "train" || word == "training" || word == "chips" || word == "Chips"));
+        }
+    }
+
     const auto off = body(call("/api/search", {{"q", "chips"}, {"facets", "0"}}));
     CHECK_FALSE(off.contains("facets"));
 }

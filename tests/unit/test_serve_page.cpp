@@ -128,6 +128,23 @@ TEST_CASE("page: hostile document fields are text, never markup") {
     CHECK_FALSE(contains(html, "<Feed"));
 }
 
+TEST_CASE("page: a title's matching words are marked, the rest of it escaped") {
+    auto& f = fixture();
+    const auto response = f.get("/", {{"q", "pelican alert"}});
+    REQUIRE(response.status == 200);
+    const std::string& html = response.body;
+    // The hostile title's words that match are marked inside its escaped text.
+    CHECK(contains(html, "<span>&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;"
+                         "&lt;img src=x onerror=<mark>alert</mark>(2)&gt;</span>"));
+    CHECK_FALSE(contains(html, "<script>"));
+    CHECK_FALSE(contains(html, "<img"));
+    // Another form of a query word, in a title that is a link.
+    CHECK(contains(html, "rel=\"noopener noreferrer\"><mark>Pelicans</mark> at the lake</a>"));
+    // A title with no word of the query has no mark.
+    const auto lake = f.get("/", {{"q", "colony"}});
+    CHECK(contains(lake.body, "rel=\"noopener noreferrer\">Pelicans at the lake</a>"));
+}
+
 TEST_CASE("page: the query and parameters are escaped wherever they appear") {
     auto& f = fixture();
     const std::string hostile = "\"><script>alert(4)</script>";
@@ -148,7 +165,7 @@ TEST_CASE("page: facets narrow by links that keep the query") {
 
     const auto narrowed = f.get("/", {{"q", "pelican"}, {"year", "2023"}});
     REQUIRE(narrowed.status == 200);
-    CHECK(contains(narrowed.body, "Pelicans at the lake"));
+    CHECK(contains(narrowed.body, "<mark>Pelicans</mark> at the lake"));
     CHECK_FALSE(contains(narrowed.body, "&lt;script&gt;alert(1)"));
     // The active value links to the search without it, and stays in the form.
     CHECK(contains(narrowed.body, "class=\"active\" aria-current=\"true\" href=\"/?q=pelican\""));

@@ -77,21 +77,21 @@
     return /^https?:\/\/./i.test(url || "");
   }
 
-  // Highlights are byte offsets into the UTF-8 snippet.
-  function snippetNode(text, highlights) {
-    const p = el("p", { class: "snippet" });
+  // A snippet's or a title's text, with <mark> around its highlights: [begin, end] byte
+  // offsets into the UTF-8 text. Appended as text nodes, never parsed as markup.
+  function appendMarked(node, text, highlights) {
     const bytes = new TextEncoder().encode(text);
     const decoder = new TextDecoder();
     let at = 0;
     for (const span of highlights || []) {
       const [begin, end] = span;
       if (!(begin >= at && end > begin && end <= bytes.length)) continue;
-      p.append(decoder.decode(bytes.subarray(at, begin)));
-      p.append(el("mark", null, decoder.decode(bytes.subarray(begin, end))));
+      node.append(decoder.decode(bytes.subarray(at, begin)));
+      node.append(el("mark", null, decoder.decode(bytes.subarray(begin, end))));
       at = end;
     }
-    p.append(decoder.decode(bytes.subarray(at)));
-    return p;
+    node.append(decoder.decode(bytes.subarray(at)));
+    return node;
   }
 
   // The character at `position` (1-based code points) of the query, marked.
@@ -103,7 +103,9 @@
   }
 
   function resultNode(hit) {
-    const title = hit.title || hit.id;
+    const title = hit.title
+      ? appendMarked(document.createDocumentFragment(), hit.title, hit.title_highlights)
+      : hit.id;
     const heading = el("h2", { class: "title" }, isWebUrl(hit.url)
       ? el("a", { href: hit.url, rel: "noopener noreferrer" }, title)
       : el("span", null, title));
@@ -121,7 +123,7 @@
       "More like this"));
     return el("li", { class: "result", dataset: { id: hit.id } }, heading,
       hit.url ? el("p", { class: "url" }, hit.url) : null,
-      hit.snippet ? snippetNode(hit.snippet, hit.highlights) : null, meta);
+      hit.snippet ? appendMarked(el("p", { class: "snippet" }), hit.snippet, hit.highlights) : null, meta);
   }
 
   function facetGroup(name, label, values) {

@@ -20,7 +20,8 @@ namespace lupe {
 /// notice, and a closing count. Every field is printed through terminal_safe().
 /// @param results what Searcher::search returned
 /// @param offset the SearchOptions::offset used, for the closing "Results 11-20" line
-/// @param color bold titles and matching words with ANSI escapes, for a terminal
+/// @param color bold the matching words of titles and snippets with ANSI escapes, for a
+/// terminal (before 0.6 the whole title was bold, which left its matching words unseen)
 /// @return the text, ending in a newline
 /// @since 0.2
 LUPE_API std::string format_text(const SearchResults& results, std::size_t offset, bool color);
@@ -29,7 +30,9 @@ LUPE_API std::string format_text(const SearchResults& results, std::size_t offse
 /// 0.5: false for a query that only filters, whose scores are all 0), results (rank, id,
 /// title, lang, score: Result::score, the weight, not always decreasing with rank;
 /// matched_all (since 0.5), snippet, highlights as [begin, end) byte offsets into the
-/// snippet, and date, url, source when known), plus syntax_error, suggestion,
+/// snippet, title_highlights (since 0.6) as [begin, end) byte offsets into the title,
+/// snippet_marked and title_marked (since 0.6) when markers were asked for, and date,
+/// url, source when known), plus syntax_error, suggestion,
 /// missing_shards, time_limited and notices when set. Text is written exactly (JSON
 /// escapes control characters); bytes that are not UTF-8 (possible only in a query) are
 /// replaced by U+FFFD.
