@@ -91,7 +91,8 @@ def open_text(path):
 
 def load_word_list(path=WORD_LIST):
     """({lower-cased noun: listed spelling}, {entries listed in lower case}): wngerman
-    capitalises nouns, and spells verbs, adjectives and function words in lower case."""
+    capitalises nouns, and spells verbs, adjectives and function words in lower case (but
+    see Segmenter: it lists some nouns in lower case only)."""
     nouns, others = {}, set()
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -108,8 +109,16 @@ def load_word_list(path=WORD_LIST):
 class Segmenter:
     """The recursive frequency-based splitter described at the top of this file."""
 
-    def __init__(self, word_list, counts):
-        self.nouns, self.others = word_list
+    def __init__(self, word_list, counts, capitalised):
+        listed_nouns, others = word_list
+        # wngerman lists some common nouns in lower case only (mittel, summe, verfahren,
+        # kapital): an entry in lower case counts as a noun when the documents write it
+        # with a capital more often than without, as German writes nouns.
+        self.nouns = dict(listed_nouns)
+        for word in others:
+            if capitalised[word] * 2 > counts.get(word, 0) and word not in self.nouns:
+                self.nouns[word] = word.capitalize()
+        self.others = others - self.nouns.keys()
         self.lemma_counts = collections.Counter()
         for word, n in counts.items():
             self.lemma_counts[self.lemma(word) or word] += n
@@ -123,6 +132,10 @@ class Segmenter:
                 continue
             base, ending = piece[:cut], piece[cut:]
             if ending not in INFLECTIONS:
+                continue
+            # "-er" is a plural (Kinder) unless the word takes a genitive "-s" itself
+            # (Verbrauchers): then it is an agent noun, not Verbrauch inflected.
+            if ending in ("er", "ern") and piece[:cut + 2] + "s" in self.nouns:
                 continue
             for candidate in (base, unumlaut(base) if ending in PLURALS else None):
                 if candidate in self.nouns and candidate not in SUFFIX_NOUNS:
@@ -219,8 +232,18 @@ def read_documents(data, gesetze_every):
                 yield name, doc
 
 
-def doc_words(doc):
-    return TOKEN.findall(f"{doc.get('title') or ''} {doc.get('body') or ''}".lower())
+def doc_tokens(doc):
+    return TOKEN.findall(f"{doc.get('title') or ''} {doc.get('body') or ''}")
+
+
+def count_words(tokens, counts, capitalised):
+    """Counts the lower-cased tokens, and apart those written with a capital."""
+    for t in tokens:
+        lower = t.lower()
+        counts[lower] += 1
+        if t[0].isupper():
+            capitalised[lower] += 1
+    return {t.lower() for t in tokens}
 
 
 def contains_run(leaves, run):
@@ -230,15 +253,12 @@ def contains_run(leaves, run):
 
 def prepare(args):
     docs = []
-    counts = collections.Counter()
+    counts, capitalised = collections.Counter(), collections.Counter()
     for source, doc in read_documents(args.data, args.gesetze_every):
-        words = set(doc_words(doc))
-        for w in doc_words(doc):
-            counts[w] += 1
+        words = count_words(doc_tokens(doc), counts, capitalised)
         docs.append((source, doc, words))
-    word_list = load_word_list()
-    nouns = word_list[0]
-    seg = Segmenter(word_list, counts)
+    seg = Segmenter(load_word_list(), counts, capitalised)
+    nouns = seg.nouns
     print(f"compound_recall.py: {len(docs)} documents, {len(counts)} distinct words",
           file=sys.stderr)
 
@@ -394,15 +414,14 @@ def false_matches(args):
             if qrels.get(qid, {}).get(docid, 0) < 1:
                 wanted[docid].append((qid, rank))
     texts = {}
-    counts = collections.Counter()
+    counts, capitalised = collections.Counter(), collections.Counter()
     with open(os.path.join(args.out, "docs.jsonl"), encoding="utf-8") as f:
         for line in f:
             doc = json.loads(line)
-            words = doc_words(doc)
-            counts.update(words)
+            words = count_words(doc_tokens(doc), counts, capitalised)
             if doc["id"] in wanted:
-                texts[doc["id"]] = sorted(set(words))
-    seg = Segmenter(load_word_list(), counts)
+                texts[doc["id"]] = sorted(words)
+    seg = Segmenter(load_word_list(), counts, capitalised)
     found = []
     for docid, hits in wanted.items():
         words = texts.get(docid, [])
