@@ -474,7 +474,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if getattr(args, "gesetze_every", 1) < 1 or getattr(args, "max_queries", 1) < 1:
         parser.error("--gesetze-every and --max-queries take a positive number")
-    args.func(args)
+    try:
+        args.func(args)
+    except (OSError, trec_eval.FormatError) as e:
+        sys.exit(f"compound_recall.py: {e}")
 
 
 if __name__ == "__main__":
