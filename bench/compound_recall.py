@@ -52,6 +52,8 @@ WORD_LIST = "/usr/share/dict/ngerman"
 # A part shorter than this is too likely to be spelt by accident inside a longer word
 # (Abb, Akt, Rat, Schi); the cost is that Amt, Tag and Weg are never parts.
 MIN_PART_CHARS = 4
+# Longer "words" are tables or identifiers run together; their segmentations are too many.
+MAX_WORD_CHARS = 64
 # German linking elements (Fugenelemente) after a non-final piece; "e" and "er" are left
 # out because the list holds the plural forms they come from (Kinder, Hunde).
 LINKS = ("", "s", "n", "es", "en")
@@ -123,6 +125,7 @@ class Segmenter:
         for word, n in counts.items():
             self.lemma_counts[self.lemma(word) or word] += n
         self._leaves = {}
+        self._segmentation_cache = {}
 
     def lemma(self, piece):
         """The shortest listed noun that `piece` inflects, or None. A plural may also
@@ -145,13 +148,15 @@ class Segmenter:
     def count(self, word):
         return self.lemma_counts.get(self.lemma(word) or word, 0)
 
-    def _segmentations(self, word, depth=0):
-        """Every way to cover `word` with pieces: lists of (surface, link, lemma)."""
-        if depth > 6:
-            return []
+    def _segmentations(self, word, alone_too):
+        """Every way to cover `word` with pieces: lists of (surface, link, lemma); with
+        `alone_too` the word as one piece among them."""
+        key = (word, alone_too)
+        if key in self._segmentation_cache:
+            return self._segmentation_cache[key]
         found = []
         lemma = self.lemma(word)
-        if lemma and depth > 0:
+        if lemma and alone_too:
             found.append([(word, "", lemma)])
         for cut in range(MIN_PART_CHARS, len(word) - MIN_PART_CHARS + 1):
             head = word[:cut]
@@ -162,21 +167,17 @@ class Segmenter:
             for link in LINKS:
                 if not rest.startswith(link) or len(rest) - len(link) < MIN_PART_CHARS:
                     continue
-                for tail in self._segmentations_cached(rest[len(link):], depth + 1):
+                for tail in self._segmentations(rest[len(link):], True):
                     found.append([(head, link, head_lemma)] + tail)
+        self._segmentation_cache[key] = found
         return found
-
-    def _segmentations_cached(self, word, depth):
-        key = (word, depth > 0)
-        cache = self.__dict__.setdefault("_seg_cache", {})
-        if key not in cache:
-            cache[key] = self._segmentations(word, depth)
-        return cache[key]
 
     def split(self, word):
         """The best split of `word` into 2+ pieces by the frequency rule, or None."""
         best, best_score = None, 0.0
-        for seg in self._segmentations_cached(word, 0):
+        if len(word) > MAX_WORD_CHARS:
+            return None
+        for seg in self._segmentations(word, False):
             if len(seg) < 2:
                 continue
             # Two pieces that together spell a verb or an adjective are that word's
@@ -246,11 +247,6 @@ def count_words(tokens, counts, capitalised):
     return {t.lower() for t in tokens}
 
 
-def contains_run(leaves, run):
-    n = len(run)
-    return any(leaves[i:i + n] == run for i in range(len(leaves) - n + 1))
-
-
 def prepare(args):
     docs = []
     counts, capitalised = collections.Counter(), collections.Counter()
@@ -262,8 +258,8 @@ def prepare(args):
     print(f"compound_recall.py: {len(docs)} documents, {len(counts)} distinct words",
           file=sys.stderr)
 
-    # Leaves of every word that could be a compound (a listed noun or a capitalised word
-    # of the text is not required: the text's case is lost, the list decides).
+    # Leaves of every word long enough for two parts; the list decides what is a noun, so
+    # a word written in lower case (an adjective made of nouns) is split too.
     leaves_of = {w: tuple(p[2] for p in seg.leaves(w)) for w in counts
                  if len(w) >= 2 * MIN_PART_CHARS}
     compounds = sorted(w for w, lv in leaves_of.items() if len(lv) >= 3)

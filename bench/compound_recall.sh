@@ -80,7 +80,8 @@ log "building the documents, queries and ground truth"
 "${PY[@]}" prepare "$DATA" "$WORK"
 cat "$WORK/queries-tune.tsv" "$WORK/queries-heldout.tsv" >"$WORK/queries.tsv"
 
-# Indexes with "$@" into $WORK/index-NAME (removed first), recording seconds and KiB.
+# Runs the indexing command "$@", which writes $WORK/index-NAME (removed first), recording
+# its wall time and the index's size.
 cost_rows=()
 index_with() {
     local name=$1 db=$WORK/index-$1 rc=0 start end
@@ -88,7 +89,7 @@ index_with() {
     rm -rf "$db"
     log "$name: indexing"
     start=$(date +%s.%N)
-    "$@" "$db" >"$WORK/$name.index.out" 2>"$WORK/$name.index.err" || rc=$?
+    "$@" >"$WORK/$name.index.out" 2>"$WORK/$name.index.err" || rc=$?
     end=$(date +%s.%N)
     if ((rc != 0)); then
         log "$name: indexing FAILED (exit $rc):"
@@ -116,22 +117,17 @@ search_with() {
 }
 
 runs=()
-# shellcheck disable=SC2317  # invoked by index_with
-xapian_index() { "$BASELINE" index "$1" "$WORK/docs.jsonl"; }
-if index_with xapian xapian_index; then
+if index_with xapian "$BASELINE" index "$WORK/index-xapian" "$WORK/docs.jsonl"; then
     search_with xapian "$BASELINE" search "$WORK/index-xapian" "$WORK/queries.tsv" \
         --limit "$LIMIT" --lang-column use
 fi
 runs+=("xapian=$WORK/xapian.run")
 
-# lupe: INDEXER [OPTION...] then the index directory.
+# One lupe: NAME LUPE_INDEX LUPE_SEARCH [lupe-index option...].
 lupe_engine() {
     local name=$1 indexer=$2 searcher=$3
     shift 3
-    # index_with appends the index directory to the options.
-    # shellcheck disable=SC2317  # invoked by index_with
-    lupe_index_args() { local db=${*: -1}; "$indexer" --quiet "${@:1:$#-1}" --index "$db" "$WORK/docs.jsonl"; }
-    if index_with "$name" lupe_index_args "$@"; then
+    if index_with "$name" "$indexer" --quiet "$@" --index "$WORK/index-$name" "$WORK/docs.jsonl"; then
         search_with "$name" "$searcher" --index "$WORK/index-$name" --batch "$WORK/queries.tsv" \
             --limit "$LIMIT"
     fi
@@ -139,7 +135,7 @@ lupe_engine() {
 }
 
 if [[ -n $BEFORE ]]; then
-    lupe_engine "before" "$BEFORE/lupe-index" "$BEFORE/lupe-search"
+    lupe_engine "lupe-before" "$BEFORE/lupe-index" "$BEFORE/lupe-search"
 fi
 newest=""
 if "$LUPE_INDEX" --help 2>/dev/null | grep -q -- --compound-levels; then
