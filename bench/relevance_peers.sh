@@ -56,7 +56,7 @@ if [[ ! -d $DATA_DIR/relevance ]]; then
     exit 2
 fi
 command -v python3 >/dev/null || { echo "$0: python3 is needed (trec_eval.py)" >&2; exit 2; }
-if ! : >"$OUT" 2>/dev/null; then
+if ! : 2>/dev/null >"$OUT"; then
     echo "$0: cannot write $OUT" >&2
     exit 2
 fi
@@ -100,6 +100,9 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
+# An interrupted run must stop its PostgreSQL server too: exit through the EXIT trap.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 status=0
 if [[ " ${engines[*]} " == *" postgres "* ]]; then
