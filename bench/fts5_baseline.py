@@ -27,44 +27,22 @@ wall time of building the MATCH string, the query and fetching its rows, in the 
 Python 3 standard library only. Exit codes: 0 success, 1 runtime error, 2 usage error.
 """
 
-import json
 import os
 import re
 import sqlite3
 import sys
 import time
 
-from peer_common import open_text, search_options
+from peer_common import read_documents, read_queries, search_options
 
 # The tokenizer by the --lang of `index`: FTS5's only stemmer, porter, is English.
 TOKENIZERS = {"en": "porter unicode61 remove_diacritics 2",
               "de": "unicode61 remove_diacritics 2"}
 
 
-def text_field(doc, name):
-    v = doc.get(name)
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(v)
-    raise ValueError(f'field "{name}" is not a string')
-
-
 def documents(path):
     """Yields (id, title, body) for each non-blank line."""
-    with open_text(path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                if not isinstance(doc, dict):
-                    raise ValueError("not a JSON object")
-                yield text_field(doc, "id"), text_field(doc, "title"), text_field(doc, "body")
-            except ValueError as e:
-                raise RuntimeError(f"{path}:{lineno}: {e}") from None
+    return read_documents(path, ("id", "title", "body"))
 
 
 def cmd_index(db_path, docs_path, lang):
@@ -97,25 +75,17 @@ def cmd_search(db_path, queries_path, limit, timings_path):
     timings = open(timings_path, "w", encoding="utf-8") if timings_path else None
     sql = "SELECT id, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?"
     try:
-        with open(queries_path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                line = line.rstrip("\r\n")
-                if not line:
-                    continue
-                parts = line.split("\t", 2)
-                if len(parts) != 3 or not parts[0] or " " in parts[0]:
-                    raise RuntimeError(f"{queries_path}:{lineno}: expected qid<TAB>lang<TAB>query")
-                qid, text = parts[0], parts[2]
-                start = time.perf_counter()
-                words = NON_WORD.sub(" ", text).split()
-                rows = []
-                if words:
-                    rows = con.execute(sql, (" OR ".join(f'"{w}"' for w in words), limit)).fetchall()
-                elapsed = (time.perf_counter() - start) * 1000
-                if timings:
-                    timings.write(f"{qid}\t{elapsed:.3f}\n")
-                for rank, (doc_id, score) in enumerate(rows, 1):
-                    sys.stdout.write(f"{qid} Q0 {doc_id} {rank} {-score} fts5\n")
+        for qid, _lang, text in read_queries(queries_path):
+            start = time.perf_counter()
+            words = NON_WORD.sub(" ", text).split()
+            rows = []
+            if words:
+                rows = con.execute(sql, (" OR ".join(f'"{w}"' for w in words), limit)).fetchall()
+            elapsed = (time.perf_counter() - start) * 1000
+            if timings:
+                timings.write(f"{qid}\t{elapsed:.3f}\n")
+            for rank, (doc_id, score) in enumerate(rows, 1):
+                sys.stdout.write(f"{qid} Q0 {doc_id} {rank} {-score} fts5\n")
     finally:
         con.close()
         if timings:

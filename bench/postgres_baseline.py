@@ -32,7 +32,6 @@ psql. Python 3 standard library only. Exit codes: 0 success, 1 runtime error, 2 
 """
 
 import glob
-import json
 import os
 import pwd
 import shutil
@@ -41,7 +40,7 @@ import subprocess
 import sys
 import time
 
-from peer_common import open_text
+from peer_common import read_documents, read_queries
 
 CONFIGS = {"en": "english", "de": "german"}
 RANKS = ("ts_rank", "ts_rank_cd")
@@ -131,17 +130,6 @@ def copy_field(value):
             .replace("\n", "\\n").replace("\r", "\\r"))
 
 
-def text_field(doc, name):
-    v = doc.get(name)
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(v)
-    raise ValueError(f'field "{name}" is not a string')
-
-
 def lang_config_sql(default_lang):
     return f"""
 CREATE OR REPLACE FUNCTION lang_config(lang text) RETURNS regconfig AS $$
@@ -154,19 +142,8 @@ $$ LANGUAGE sql IMMUTABLE;
 def cmd_index(folder, db, docs_path, default_lang):
     # The database is made anew, so that a run never ranks on an older copy.
     psql(folder, "postgres", f'DROP DATABASE IF EXISTS "{db}";\nCREATE DATABASE "{db}";\n')
-    rows = []
-    with open_text(docs_path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                if not isinstance(doc, dict):
-                    raise ValueError("not a JSON object")
-                fields = [text_field(doc, k) for k in ("id", "lang", "title", "body")]
-            except ValueError as e:
-                raise RuntimeError(f"{docs_path}:{lineno}: {e}") from None
-            rows.append("\t".join(copy_field(v) for v in fields))
+    rows = ["\t".join(copy_field(v) for v in fields)
+            for fields in read_documents(docs_path, ("id", "lang", "title", "body"))]
     script = (lang_config_sql(default_lang)
               + "CREATE TABLE docs (id text PRIMARY KEY, lang text, title text, body text,"
               " tsv tsvector);\n"
@@ -181,18 +158,10 @@ def cmd_index(folder, db, docs_path, default_lang):
 
 def cmd_search(folder, db, queries_path, limit, lang_column, default_lang, rank, normalization):
     rows = []
-    with open(queries_path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            parts = line.split("\t", 2)
-            if len(parts) != 3 or not parts[0] or " " in parts[0]:
-                raise RuntimeError(f"{queries_path}:{lineno}: expected qid<TAB>lang<TAB>query")
-            qid, lang, text = parts
-            if lang_column == "ignore":
-                lang = ""
-            rows.append("\t".join(copy_field(v) for v in (str(len(rows)), qid, lang, text)))
+    for qid, lang, text in read_queries(queries_path):
+        if lang_column == "ignore":
+            lang = ""
+        rows.append("\t".join(copy_field(v) for v in (str(len(rows)), qid, lang, text)))
     # Each lexeme quoted for tsquery's input syntax (a quote doubled, a backslash escaped),
     # so that a word is never read as an operator.
     script = (lang_config_sql(default_lang)
