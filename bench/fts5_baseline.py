@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """fts5_baseline.py: SQLite FTS5 as an indexing-throughput reference for lupe.
 
-    fts5_baseline.py index DB DOCS.jsonl[.gz]   build DB anew (an existing file is replaced)
+    fts5_baseline.py index DB DOCS.jsonl[.gz] [--lang en|de]
+                                                build DB anew (an existing file is replaced)
     fts5_baseline.py stats DOCS.jsonl[.gz]      print "DOCS BYTES": documents and the
                                                 UTF-8 bytes of their title+body
     fts5_baseline.py search DB QUERIES.tsv [--limit N] [--timings FILE]
@@ -12,7 +13,10 @@ index: one document per JSON line {"id", "title", "body", ...}; every document g
         tokenize='porter unicode61 remove_diacritics 2')
 
 in one transaction (Python's standard sqlite3, default pragmas). Other fields (lang, ...)
-are ignored: FTS5 has no per-document language. Blank lines are skipped.
+are ignored: FTS5 has one tokenizer per table, not one per document. `--lang de` drops the
+porter stemmer (`tokenize='unicode61 remove_diacritics 2'`): porter is English-only and FTS5
+ships no German stemmer, so German text is matched by its folded words. Blank lines are
+skipped.
 
 search: QUERIES.tsv lines are `qid<TAB>lang<TAB>query`; the query's words only (ASCII bytes
 that are not letters or digits become spaces), each quoted, joined by OR, so FTS5 sees no
@@ -23,52 +27,32 @@ wall time of building the MATCH string, the query and fetching its rows, in the 
 Python 3 standard library only. Exit codes: 0 success, 1 runtime error, 2 usage error.
 """
 
-import json
 import os
 import re
 import sqlite3
 import sys
 import time
 
-from peer_common import open_text, search_options
+from peer_common import read_documents, read_queries, search_options
 
-SCHEMA = ("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
-          "tokenize='porter unicode61 remove_diacritics 2')")
-
-
-def text_field(doc, name):
-    v = doc.get(name)
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(v)
-    raise ValueError(f'field "{name}" is not a string')
+# The tokenizer by the --lang of `index`: FTS5's only stemmer, porter, is English.
+TOKENIZERS = {"en": "porter unicode61 remove_diacritics 2",
+              "de": "unicode61 remove_diacritics 2"}
 
 
 def documents(path):
     """Yields (id, title, body) for each non-blank line."""
-    with open_text(path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                if not isinstance(doc, dict):
-                    raise ValueError("not a JSON object")
-                yield text_field(doc, "id"), text_field(doc, "title"), text_field(doc, "body")
-            except ValueError as e:
-                raise RuntimeError(f"{path}:{lineno}: {e}") from None
+    return read_documents(path, ("id", "title", "body"))
 
 
-def cmd_index(db_path, docs_path):
+def cmd_index(db_path, docs_path, lang):
     for suffix in ("", "-journal", "-wal", "-shm"):
         if os.path.exists(db_path + suffix):
             os.remove(db_path + suffix)
     con = sqlite3.connect(db_path, isolation_level=None)  # explicit BEGIN/COMMIT below
     try:
-        con.execute(SCHEMA)
+        con.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
+                    f"tokenize='{TOKENIZERS[lang]}')")
         con.execute("BEGIN")
         n = 0
         cur = con.cursor()
@@ -91,25 +75,17 @@ def cmd_search(db_path, queries_path, limit, timings_path):
     timings = open(timings_path, "w", encoding="utf-8") if timings_path else None
     sql = "SELECT id, rank FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?"
     try:
-        with open(queries_path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                line = line.rstrip("\r\n")
-                if not line:
-                    continue
-                parts = line.split("\t", 2)
-                if len(parts) != 3 or not parts[0] or " " in parts[0]:
-                    raise RuntimeError(f"{queries_path}:{lineno}: expected qid<TAB>lang<TAB>query")
-                qid, text = parts[0], parts[2]
-                start = time.perf_counter()
-                words = NON_WORD.sub(" ", text).split()
-                rows = []
-                if words:
-                    rows = con.execute(sql, (" OR ".join(f'"{w}"' for w in words), limit)).fetchall()
-                elapsed = (time.perf_counter() - start) * 1000
-                if timings:
-                    timings.write(f"{qid}\t{elapsed:.3f}\n")
-                for rank, (doc_id, score) in enumerate(rows, 1):
-                    sys.stdout.write(f"{qid} Q0 {doc_id} {rank} {-score} fts5\n")
+        for qid, _lang, text in read_queries(queries_path):
+            start = time.perf_counter()
+            words = NON_WORD.sub(" ", text).split()
+            rows = []
+            if words:
+                rows = con.execute(sql, (" OR ".join(f'"{w}"' for w in words), limit)).fetchall()
+            elapsed = (time.perf_counter() - start) * 1000
+            if timings:
+                timings.write(f"{qid}\t{elapsed:.3f}\n")
+            for rank, (doc_id, score) in enumerate(rows, 1):
+                sys.stdout.write(f"{qid} Q0 {doc_id} {rank} {-score} fts5\n")
     finally:
         con.close()
         if timings:
@@ -126,7 +102,7 @@ def cmd_stats(docs_path):
 
 
 def main(argv):
-    usage = ("usage: fts5_baseline.py index DB DOCS.jsonl[.gz]\n"
+    usage = ("usage: fts5_baseline.py index DB DOCS.jsonl[.gz] [--lang en|de]\n"
              "       fts5_baseline.py stats DOCS.jsonl[.gz]\n"
              "       fts5_baseline.py search DB QUERIES.tsv [--limit N] [--timings FILE]\n")
     if len(argv) == 2 and argv[1] in ("-h", "--help"):
@@ -134,7 +110,9 @@ def main(argv):
         return 0
     try:
         if len(argv) == 4 and argv[1] == "index":
-            cmd_index(argv[2], argv[3])
+            cmd_index(argv[2], argv[3], "en")
+        elif len(argv) == 6 and argv[1] == "index" and argv[4] == "--lang" and argv[5] in TOKENIZERS:
+            cmd_index(argv[2], argv[3], argv[5])
         elif len(argv) == 3 and argv[1] == "stats":
             cmd_stats(argv[2])
         elif len(argv) >= 4 and argv[1] == "search":

@@ -38,7 +38,7 @@ import sys
 import time
 from collections import Counter
 
-from peer_common import open_text, search_options
+from peer_common import read_documents, read_queries, search_options
 
 INDEX_NAME = "lupe"
 STEMMERS = {"de": "libstemmer_german"}
@@ -55,17 +55,6 @@ CHARSET_TABLE = ("0..9, A..Z->a..z, a..z, U+C0..U+D6->U+E0..U+F6, U+D8..U+DE->U+
 
 NON_WORD = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
 TSV_UNSAFE = re.compile(r"[\t\r\n\\]+")
-
-
-def text_field(doc, name):
-    v = doc.get(name)
-    if v is None:
-        return ""
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(v)
-    if not isinstance(v, str):
-        raise ValueError(f'field "{name}" is not a string')
-    return v
 
 
 def write_conf(path, directory, port):
@@ -113,20 +102,11 @@ def cmd_prepare(directory, docs_path):
     os.makedirs(os.path.join(directory, "index"), exist_ok=True)
     langs = Counter()
     n = 0
-    with open_text(docs_path) as src, \
-            open(os.path.join(directory, "docs.tsv"), "w", encoding="utf-8") as tsv, \
+    with open(os.path.join(directory, "docs.tsv"), "w", encoding="utf-8") as tsv, \
             open(os.path.join(directory, "ids.txt"), "w", encoding="utf-8") as ids:
-        for lineno, line in enumerate(src, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                if not isinstance(doc, dict):
-                    raise ValueError("not a JSON object")
-                doc_id, title, body = (text_field(doc, k) for k in ("id", "title", "body"))
-                langs[text_field(doc, "lang")] += 1
-            except ValueError as e:
-                raise RuntimeError(f"{docs_path}:{lineno}: {e}") from None
+        for doc_id, title, body, lang in read_documents(docs_path,
+                                                        ("id", "title", "body", "lang")):
+            langs[lang] += 1
             n += 1
             tsv.write(f"{n}\t{TSV_UNSAFE.sub(' ', title)}\t{TSV_UNSAFE.sub(' ', body)}\n")
             ids.write(TSV_UNSAFE.sub(" ", doc_id) + "\n")
@@ -187,27 +167,19 @@ def cmd_search(directory, queries_path, limit, timings_path):
         con = connect(port, proc)
         cur = con.cursor()
         sql = f"SELECT id, WEIGHT() FROM {INDEX_NAME} WHERE MATCH(%s) LIMIT {limit}"
-        with open(queries_path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                line = line.rstrip("\r\n")
-                if not line:
-                    continue
-                parts = line.split("\t", 2)
-                if len(parts) != 3 or not parts[0] or " " in parts[0]:
-                    raise RuntimeError(f"{queries_path}:{lineno}: expected qid<TAB>lang<TAB>query")
-                qid, _lang, text = parts
-                n += 1
-                start = time.perf_counter()
-                words = words_only(text)
-                rows = ()
-                if words:
-                    cur.execute(sql, (f'"{words}"/1',))
-                    rows = cur.fetchall()
-                elapsed = (time.perf_counter() - start) * 1000
-                if timings:
-                    timings.write(f"{qid}\t{elapsed:.3f}\n")
-                for rank, (doc, weight) in enumerate(rows, 1):
-                    out.write(f"{qid} Q0 {ids[doc - 1]} {rank} {weight} sphinx\n")
+        for qid, _lang, text in read_queries(queries_path):
+            n += 1
+            start = time.perf_counter()
+            words = words_only(text)
+            rows = ()
+            if words:
+                cur.execute(sql, (f'"{words}"/1',))
+                rows = cur.fetchall()
+            elapsed = (time.perf_counter() - start) * 1000
+            if timings:
+                timings.write(f"{qid}\t{elapsed:.3f}\n")
+            for rank, (doc, weight) in enumerate(rows, 1):
+                out.write(f"{qid} Q0 {ids[doc - 1]} {rank} {weight} sphinx\n")
         con.close()
     finally:
         stop(proc)
