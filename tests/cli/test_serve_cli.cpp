@@ -560,7 +560,8 @@ TEST_CASE("lupe-serve: every endpoint, as lupe-search --json answers on the same
         const HttpResponse results = get(port, "/?q=Rundumsicht");
         INFO(show(results));
         CHECK(results.status == 200);
-        CHECK(results.body.find("Antigravity A1: Fliegen im Rausch der Rundumsicht") !=
+        // The title, its matching word marked.
+        CHECK(results.body.find("Antigravity A1: Fliegen im Rausch der <mark>Rundumsicht</mark>") !=
               std::string::npos);
         check_no_disk_paths(results, index.path);
 
