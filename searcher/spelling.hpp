@@ -55,27 +55,41 @@ namespace lupe::searcher {
 /// loses its last words, not random ones: a word whose correction lies beyond the limit
 /// gets no suggestion (the search itself is not affected).
 inline constexpr std::size_t kMaxSpellingWordsScanned = 500000;
-/// Most query words a suggestion looks up; the rest of a longer query is left as it is.
-/// Typed queries have a handful of words; this bounds the work for a pasted paragraph
-/// (queries may be up to kMaxQueryBytes long).
+/// Most query words whose correction a suggestion searches the vocabulary for (words absent
+/// or rare in the index and no word of the language: the others cost a count lookup
+/// each); after them the rest of a longer query is left as it is. Typed queries have a
+/// handful of such words; this bounds the work for a pasted paragraph (queries may be up
+/// to kMaxQueryBytes long).
 inline constexpr std::size_t kMaxSpellingQueryWords = 16;
+
+/// Where Debian's wamerican package installs its English word list: a word listed there is
+/// English even when the index lacks it, and is not corrected (see
+/// SpellingOptions::use_word_lists). Without the file, absent English words are corrected
+/// like typos.
+inline constexpr std::string_view kEnglishWordListPath = "/usr/share/dict/american-english";
 
 /// The limits of the suggester. The defaults are what lupe uses; tests and tuning may
 /// change them.
 struct SpellingOptions {
     /// Most edits (insert, delete, substitute, swap two neighbours) between a word and its
-    /// suggestion. Two catch nearly all typing mistakes (Damerau's 1964 study: over 80% are
-    /// one edit); three would bring back unrelated words of similar length.
-    unsigned max_edit_distance = 2;
+    /// suggestion. Damerau's 1964 study found over 80% of typing mistakes one edit away;
+    /// measured with bench/spelling.sh (docs/spelling.md, half A of its query sets), two
+    /// edits restored 5 to 8 points fewer typo queries, not more, and suggested something
+    /// for twice as many clean ones ("laminar" -> "lacina", "convective" ->
+    /// "consecutive"), because a second edit reaches far more unrelated words than typos.
+    unsigned max_edit_distance = 1;
     /// Words of at most this many characters get `short_word_max_edit_distance` instead:
     /// two edits of a four-letter word leave only two letters in common, and nearly any
     /// other short word is that close ("musk" -> "must", "mask", "mark", ...).
     std::size_t short_word_chars = 4;
     /// The edit limit for short words (see `short_word_chars`).
     unsigned short_word_max_edit_distance = 1;
-    /// Words of fewer characters are never corrected: at one edit from a two-letter word
-    /// lies a large part of the vocabulary, so a suggestion would be a guess.
-    std::size_t min_word_chars = 3;
+    /// Words of fewer characters are never corrected: at one edit from a three-letter word
+    /// lies a large part of the vocabulary, and such words are mostly abbreviations and
+    /// names ("tss" -> "tass", "udo" -> "udf"); measured, 4 rather than 3 cut the clean
+    /// queries with a suggestion by a quarter on Reuters and gesetze-de for under a point
+    /// of typos restored.
+    std::size_t min_word_chars = 4;
     /// A word is "rare" when it occurs in fewer documents than the larger of
     /// `rare_min_doc_freq` and `rare_doc_fraction` of the index. Only absent and rare words
     /// are corrected; a word in at least that many documents is part of the collection's
@@ -98,6 +112,22 @@ struct SpellingOptions {
     /// "granite" -> "granted", while the typos found there ("workders", "initally",
     /// "gulity", "semiconducter") are one edit from their word.
     unsigned rare_word_max_edit_distance = 1;
+    /// Leave alone the words of the languages in scope (English for Family::English,
+    /// German for Family::German, both without a family) even when the index lacks them:
+    /// stopwords, the English list (kEnglishWordListPath) and the German list the index
+    /// splits compounds with, with the compounds of its words. Without the lists, "weather"
+    /// became "water" and "Fazit" "fast" on lupe's own corpus, which has neither word.
+    bool use_word_lists = true;
+    /// Accept a suggestion that differs from the word by one substituted letter whose key is
+    /// not near the typed one (see near_keys in spelling.cpp). Slips of the finger hit a
+    /// neighbouring key; a word one far letter from a frequent one is more often a name
+    /// or a term the index lacks ("ogive" -> "olive", "navier" -> "napier").
+    /// Off by measurement: on half A of bench/spelling.sh's sets it cut the clean queries
+    /// with a suggestion by 7 to 33% and restored as many typos or more (docs/spelling.md
+    /// says how far the typo sets' own keyboard model favours this).
+    bool far_substitutions = false;
+    /// Fewest documents a suggestion for an absent word must occur in.
+    Xapian::doccount min_candidate_doc_freq = 1;
     /// Most vocabulary words looked at for one word (see kMaxSpellingWordsScanned).
     std::size_t max_terms_scanned = kMaxSpellingWordsScanned;
     /// Most query words looked up by suggest_query() (see kMaxSpellingQueryWords).
