@@ -12,21 +12,25 @@
 // optimal-string-alignment distance (Damerau-Levenshtein where a transposed pair is not
 // edited again), then by its document frequency. Fixing the first character is what keeps
 // this fast (one slice of the dictionary instead of all of it) and it is what Lucene does
-// too (minPrefix 1); the price is that a typo in the first letter ("nusglasses",
-// "uber" for "über") is not corrected.
+// too (minPrefix 1); a mistake in the first letter is then found apart, by looking up the
+// sixty-odd words one edit away there ("lagorithms", "ational", "vringing").
 //
-// A word is only corrected when it is absent from the index or rare there, and only into
-// a word that is clearly more frequent: a word of the collection that happens to lie one
-// letter from a common one ("drohen", to threaten, next to "drohne") stays as it is.
-// Rare words are the hard part: on Reuters-21578, 122 of 1,000 random words that occur in
-// fewer than 22 documents get a suggestion, and about 60% of those are true typos
-// ("workders", "initally", "semiconducter"); the rest are rare names and words ("haley"
-// -> "hale", "tiles" -> "times"). Allowing two edits for them, as for absent words, made
-// it 120 of 400, only about a quarter of them typos: hence
-// SpellingOptions::rare_word_max_edit_distance.
-// A word absent from the index is always a candidate for correction, even when it is a
-// real word the collection does not use: on the German XQuAD set, which has no
-// "Kanzler", "Kanzlr" becomes "Kanäle".
+// Suggest only when the evidence says so (measured with bench/spelling.sh, see
+// docs/spelling.md):
+//  - a word of the language is never corrected, whether or not the index has it: a
+//    stopword, a word of the English list (Debian's wamerican) or of the German list the
+//    index splits compounds with, or a compound of its words. On lupe's small corpus,
+//    "weather" had become "water", "last" "list" and "Fazit" "fast";
+//  - one edit, and a substituted letter must be a near key, the letter with or without its
+//    diacritic, or another vowel: a finger slips to a neighbouring key; a word one far
+//    letter from a frequent one is more often a name or a term the index lacks ("ogive" ->
+//    "olive");
+//  - a word in the index is corrected only when it is rare (SpellingOptions::
+//    rare_doc_fraction) and into a word far more frequent (min_frequency_ratio): typos
+//    recur in a large collection ("goverment" in 8 Reuters documents).
+// How often a word "exists" is how often it is written so in the index (the vocabulary),
+// not what its stem or folded form finds: "typee" finds "type" through the English stem,
+// and is still a typo worth showing corrected.
 //
 // Thread safety: the functions keep no state; the Stemmers passed in are not thread-safe
 // (one per thread, as everywhere in lupe).
@@ -140,11 +144,12 @@ struct SpellingOptions {
 /// @brief Suggest a correction for one normalised (lower-case, as the tokenizer makes it)
 /// word.
 ///
-/// The word is corrected only when it is absent or rare, and how often it "exists" is
-/// what a search for it finds: the document frequency of its stem term in the family
-/// (without a family, the largest of its count in the index's vocabulary and of its stem
-/// terms in all families). So "strasse", which finds German "Straße" through the german2
-/// stem, is not corrected although the word "strasse" is not in the vocabulary.
+/// The word is corrected only when it is absent from the index's vocabulary or rare there,
+/// and is no word of the languages in scope (SpellingOptions::use_word_lists; the German
+/// list is the one `stemmers` splits with, once loaded). "strasse" is a word (the German
+/// list has each "ß" word with "ss" too), "typee" is not, although a search for it finds
+/// "type" through the English stem. The English list is read on first need, once per
+/// process (about 0.1 s); a query whose words are all in the index never needs it.
 ///
 /// The family check stems words through the index's own analysis (Analyzer::stem, folding
 /// included), so "café" in an English document is found as "ZEcafe".
