@@ -120,6 +120,9 @@ public:
     /// Stem a normalised word in a family (folding included), as the stem terms hold it.
     std::string stem(Family family, const std::string& word) const;
 
+    /// The optional steps this analyzer runs (its German splitter, null for none).
+    const AnalysisConfig& config() const { return config_; }
+
     /// Tokenize with the shared tokenizer (see tokenizer.hpp).
     static void tokenize(std::string_view text, std::vector<Token>& out) {
         analysis::tokenize(text, out);

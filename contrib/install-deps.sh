@@ -18,6 +18,7 @@ packages=(
   curl                        # tests: the feed recipe (contrib/feeds/lupe-fetch-feeds)
   libmimalloc-dev             # allocator of lupe-index (faster parallel indexing)
   wngerman                    # German word list for compound splitting
+  wamerican                   # English word list: real words are not "corrected" (spelling)
   doctest-dev                 # tests
   man-db                      # tests: the man pages render with man -l (brings groff-base)
 )

@@ -108,13 +108,28 @@ public:
         : shards_(shards), options_(options), deadline_(deadline) {}
 
     SearchResults run(std::string_view query) {
+        SearchResults out = run_once(query, options_.suggest || options_.auto_correct);
+        // SearchOptions::auto_correct: nothing found, and a suggestion to run instead. (A
+        // suggestion is built from the query as searched, out.query, so it parses.)
+        if (options_.auto_correct && out.total_estimate == 0 && !out.suggestion.empty() &&
+            !deadline_.passed()) {
+            SearchResults corrected = run_once(out.suggestion, false);
+            corrected.corrected_from = std::move(out.query);
+            corrected.syntax_error = std::move(out.syntax_error);
+            return corrected;
+        }
+        if (!options_.suggest) out.suggestion.clear();
+        return out;
+    }
+
+    SearchResults run_once(std::string_view query, bool with_suggestion) {
         SearchResults out;
         out.query = std::string(query);
         check_shards(out);
         std::vector<std::string> parse_notices;  // unknown fields searched as words
         const QueryNode root = parse(query, parse_notices, out);
         BuiltQuery built = build(root, std::move(parse_notices), out);
-        if (options_.suggest) suggest(out);
+        if (with_suggestion) suggest(out);
         if (built.query) match(built, out);
         return out;
     }

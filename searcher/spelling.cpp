@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iterator>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <xapian/unicode.h>
 
+#include "analysis/decompounder.hpp"
+#include "analysis/fold.hpp"
+#include "analysis/stopwords.hpp"
 #include "analysis/tokenizer.hpp"
 #include "analysis/utf8.hpp"
 #include "searcher/query_lexer.hpp"
@@ -62,22 +67,57 @@ bool used_anywhere(const Xapian::Database& db, const std::string& word,
                        [&](analysis::Family f) { return used_in_family(db, word, f, stemmers); });
 }
 
-/// How many documents a search for `word` finds, as far as spelling is concerned: the
-/// documents of its stem in the families in scope, or of the word itself. A word the
-/// search finds through its stem is not misspelt: "strasse" finds German "Straße" (german2
-/// folds ß to ss) although the word "strasse" is not in the vocabulary.
-Xapian::doccount found_in(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
-                          const std::string& word, std::optional<analysis::Family> family,
-                          const analysis::Analyzer& stemmers) {
-    const auto stem_freq = [&](analysis::Family f) {
-        std::string term(analysis::family_prefix(f));
-        term += stemmers.stem(f, word);
-        return db.get_termfreq(term);
-    };
-    if (family) return stem_freq(*family);
-    Xapian::doccount freq = vocabulary.count(word);
-    for (const analysis::Family f : analysis::kAllFamilies) freq = std::max(freq, stem_freq(f));
-    return freq;
+/// Lines of wamerican (104,334): the set is sized once.
+constexpr std::size_t kEnglishWordListSizeHint = 110000;
+
+/// The English word list (kEnglishWordListPath), lower case, read once per process on
+/// first use; empty when the file is missing (see SpellingOptions::use_word_lists).
+const std::unordered_set<std::string>& english_words() {
+    static const std::unordered_set<std::string> words = [] {
+        std::unordered_set<std::string> out;
+        std::ifstream in{std::string(kEnglishWordListPath)};
+        out.reserve(kEnglishWordListSizeHint);
+        std::string line;
+        std::string lower;
+        while (std::getline(in, line)) {
+            // lower case, code point by code point, as the tokenizer makes query words
+            // (one word a line: running the tokenizer itself over the list took 0.3 s)
+            lower.clear();
+            bool ascii = true;
+            for (std::size_t pos = 0; pos < line.size();) {
+                const char32_t cp = decode_utf8(line, pos);
+                ascii = ascii && cp < 0x80;
+                analysis::append_utf8(
+                    lower, static_cast<char32_t>(Xapian::Unicode::tolower(static_cast<unsigned>(cp))));
+            }
+            // English writes loan words with or without their accents: "cafe" is as
+            // English as the list's "café".
+            if (!ascii) out.insert(analysis::fold_diacritics(lower));
+            out.insert(std::move(lower));
+        }
+        return out;
+    }();
+    return words;
+}
+
+/// Whether `word` is a word of a language in scope, whether or not the index uses it:
+/// a stopword, a word of the English list, or a word of the German list the index splits
+/// compounds with, or a compound of its words. Such a word is not corrected.
+bool is_language_word(const std::string& word, std::optional<analysis::Family> family,
+                      const analysis::Analyzer& analyzer) {
+    const bool english = !family || *family == analysis::Family::English;
+    const bool german = !family || *family == analysis::Family::German;
+    if (english && (analysis::is_stopword(analysis::Family::English, word) ||
+                    english_words().contains(word))) {
+        return true;
+    }
+    if (!german) return false;
+    if (analysis::is_stopword(analysis::Family::German, word)) return true;
+    // Only a list already loaded: the search loads it when it analyses German words (and
+    // an index without German documents has no use for it).
+    const auto& splitter = analyzer.config().decompounder;
+    const analysis::Decompounder* list = splitter ? splitter->if_loaded() : nullptr;
+    return list && (list->contains(word) || !list->split(word).empty());
 }
 
 struct ByteRange {
@@ -152,6 +192,56 @@ std::string match_case(std::string_view typed, const std::string& suggestion) {
     return out;
 }
 
+
+/// The letters tried in place of, or before, a word's first letter (see lookup_word):
+/// those of English and German words.
+constexpr std::u32string_view kFirstLetters = U"abcdefghijklmnopqrstuvwxyzäöü";
+
+/// Keys next to each other on a QWERTY or a QWERTZ keyboard, one letter with and without
+/// its diacritic, or two vowels: a substitution between them is a slip of the finger (or
+/// of the shift to an English keyboard) or a vowel misremembered ("huawey"), not a
+/// different word. Rows are staggered: a key touches the two keys above it (same column
+/// and one right) and the two below (one left and same column).
+bool near_keys(char32_t a, char32_t b) {
+    static constexpr std::u32string_view kVowels = U"aeiouy";
+    if (kVowels.find(a) != kVowels.npos && kVowels.find(b) != kVowels.npos) return true;
+    static constexpr std::u32string_view kQwerty[] = {U"qwertyuiop", U"asdfghjkl", U"zxcvbnm"};
+    static constexpr std::u32string_view kQwertz[] = {U"qwertzuiopü", U"asdfghjklöä", U"yxcvbnm"};
+    static constexpr std::pair<char32_t, char32_t> kDiacritics[] = {
+        {U'a', U'ä'}, {U'o', U'ö'}, {U'u', U'ü'}, {U's', U'ß'}, {U'e', U'é'}};
+    for (const auto& [plain, marked] : kDiacritics) {
+        if ((a == plain && b == marked) || (a == marked && b == plain)) return true;
+    }
+    const auto touches = [&](const std::u32string_view (&rows)[3]) {
+        for (std::size_t r = 0; r < 3; ++r) {
+            const std::size_t c = rows[r].find(a);
+            if (c == std::u32string_view::npos) continue;
+            const auto at = [&](std::size_t row, std::size_t col) {
+                return col < rows[row].size() && rows[row][col] == b;
+            };
+            if ((c > 0 && at(r, c - 1)) || at(r, c + 1)) return true;
+            if (r > 0 && (at(r - 1, c) || at(r - 1, c + 1))) return true;
+            if (r < 2 && ((c > 0 && at(r + 1, c - 1)) || at(r + 1, c))) return true;
+        }
+        return false;
+    };
+    return touches(kQwerty) || touches(kQwertz);
+}
+
+/// Whether a candidate one edit from the typed word differs from it by a substitution of
+/// keys that are not near each other (near_keys): of two candidates one edit away, the one
+/// that a slip of the finger explains is the better guess ("uset" is "user", r beside t,
+/// rather than the more frequent "used").
+bool far_substitution(std::u32string_view typed, std::u32string_view candidate) {
+    if (typed.size() != candidate.size()) return false;  // a letter dropped or doubled
+    std::size_t first = typed.size(), count = 0;
+    for (std::size_t i = 0; i < typed.size(); ++i) {
+        if (typed[i] != candidate[i]) {
+            if (count++ == 0) first = i;
+        }
+    }
+    return count == 1 && !near_keys(typed[first], candidate[first]);  // two: a swap
+}
 }  // namespace
 
 unsigned edit_distance(std::u32string_view a, std::u32string_view b, unsigned max_distance) {
@@ -198,18 +288,32 @@ std::string suggest_word(const Xapian::Database& db, const std::string& word,
     return suggest_word(db, format::VocabularyReader({db}), word, family, stemmers, options);
 }
 
-std::string suggest_word(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
-                         const std::string& word, std::optional<analysis::Family> family,
-                         const analysis::Analyzer& stemmers, const SpellingOptions& options) {
+namespace {
+
+/// suggest_word(), and whether the vocabulary was scanned for it (what
+/// SpellingOptions::max_query_words counts).
+struct WordLookup {
+    std::string suggestion;
+    bool scanned = false;
+};
+
+WordLookup lookup_word(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
+                       const std::string& word, std::optional<analysis::Family> family,
+                       const analysis::Analyzer& stemmers, const SpellingOptions& options) {
     std::u32string target;
     decode_all(word, target);
     if (target.size() < options.min_word_chars || has_number_char(target)) return {};
 
-    const Xapian::doccount word_freq = found_in(db, vocabulary, word, family, stemmers);
+    // How often the word is written so in the index, not what its stem finds: "typee"
+    // finds "type" through the English stem and "religiosen" finds "religiösen" through
+    // folding, and both are still typos worth showing corrected.
+    const Xapian::doccount word_freq = vocabulary.count(word);
     if (word_freq >= rare_threshold(db, options)) return {};
-    // An absent word takes any word of the index; a rare one only a far more common word.
-    const Xapian::doccount min_candidate_freq =
-        word_freq == 0 ? 1 : word_freq * options.min_frequency_ratio;
+    if (options.use_word_lists && is_language_word(word, family, stemmers)) return {};
+    // An absent word takes a word of the index; a rare one only a far more common word.
+    const Xapian::doccount min_candidate_freq = word_freq == 0
+                                                    ? options.min_candidate_doc_freq
+                                                    : word_freq * options.min_frequency_ratio;
 
     unsigned limit = target.size() <= options.short_word_chars
                          ? options.short_word_max_edit_distance
@@ -220,8 +324,29 @@ std::string suggest_word(const Xapian::Database& db, const format::VocabularyRea
 
     std::string best;
     unsigned best_distance = limit + 1;
+    bool best_far = true;  // far_substitution() of the best
     Xapian::doccount best_freq = 0;
     std::u32string candidate;
+    // Makes `term` (decoded in `candidate`, `distance` edits away) the best if it is.
+    const auto consider = [&](const std::string& term, unsigned distance) {
+        const Xapian::doccount freq = vocabulary.count(term);
+        if (freq < min_candidate_freq || freq <= word_freq) return;
+        // Closest first; then a slip of the finger before another substitution; then the
+        // most frequent; ties go to the first found.
+        const bool far = far_substitution(target, candidate);
+        if (far && !options.far_substitutions) return;
+        if (distance > best_distance ||
+            (distance == best_distance &&
+             (far > best_far || (far == best_far && freq <= best_freq)))) {
+            return;
+        }
+        if (!used_anywhere(db, term, family, stemmers)) return;
+        best = term;
+        best_distance = distance;
+        best_far = far;
+        best_freq = freq;
+        limit = distance;  // from now on only as close or closer candidates can win
+    };
     std::size_t scanned = 0;
     bool timed_out = false;
     // The vocabulary's words starting with the word's first character.
@@ -244,19 +369,42 @@ std::string suggest_word(const Xapian::Database& db, const format::VocabularyRea
         if (diff > limit || has_number_char(candidate)) return true;
         const unsigned distance = edit_distance(target, candidate, limit);
         if (distance == 0 || distance > limit) return true;
-        const Xapian::doccount freq = vocabulary.count(term);
-        if (freq < min_candidate_freq || freq <= word_freq) return true;
-        if (distance == best_distance && freq <= best_freq) return true;  // ties: first in order
-        if (!used_anywhere(db, term, family, stemmers)) return true;
-        best = term;
-        best_distance = distance;
-        best_freq = freq;
-        limit = distance;  // from now on only as close or closer candidates can win
+        consider(term, distance);
         return true;
     });
     // A slice cut by the deadline may have missed a better candidate: no guess.
-    if (timed_out) return {};
-    return best;
+    if (timed_out) return {.suggestion = {}, .scanned = true};
+
+    // A mistake in the first letter: the words one edit there, looked up one by one
+    // (about sixty lookups, against a scan of the whole vocabulary). A quarter of the
+    // typos of bench/spelling.sh that went uncorrected were of this kind ("lagorithms",
+    // "vringing", "ational").
+    if (limit >= 1 && target.size() >= 2) {
+        const std::u32string rest = target.substr(1);
+        const auto try_edit = [&](const std::u32string& cps) {
+            if (cps.size() < options.min_word_chars) return;
+            std::string term;
+            for (const char32_t cp : cps) analysis::append_utf8(term, cp);
+            candidate = cps;
+            consider(term, 1);
+        };
+        try_edit(rest);                                             // an extra first letter
+        try_edit(std::u32string{target[1], target[0]} + target.substr(2));  // first two swapped
+        for (const char32_t letter : kFirstLetters) {
+            if (letter == target[0]) continue;
+            try_edit(letter + rest);    // the first letter mistyped
+            try_edit(letter + target);  // the first letter dropped
+        }
+    }
+    return {.suggestion = std::move(best), .scanned = true};
+}
+
+}  // namespace
+
+std::string suggest_word(const Xapian::Database& db, const format::VocabularyReader& vocabulary,
+                         const std::string& word, std::optional<analysis::Family> family,
+                         const analysis::Analyzer& stemmers, const SpellingOptions& options) {
+    return lookup_word(db, vocabulary, word, family, stemmers, options).suggestion;
 }
 
 std::optional<Suggestion> suggest_query(const Xapian::Database& db, std::string_view query_text,
@@ -289,12 +437,9 @@ std::optional<Suggestion> suggest_query(const Xapian::Database& db,
         if (found == suggestions.end()) {
             if (looked_up == options.max_query_words) break;
             if (options.deadline && options.deadline->passed()) break;
-            ++looked_up;
-            found = suggestions
-                        .emplace(token.text,
-                                 suggest_word(db, vocabulary, token.text, family, stemmers,
-                                              options))
-                        .first;
+            WordLookup lookup = lookup_word(db, vocabulary, token.text, family, stemmers, options);
+            if (lookup.scanned) ++looked_up;
+            found = suggestions.emplace(token.text, std::move(lookup.suggestion)).first;
         }
         if (found->second.empty()) continue;
 

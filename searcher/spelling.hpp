@@ -12,21 +12,25 @@
 // optimal-string-alignment distance (Damerau-Levenshtein where a transposed pair is not
 // edited again), then by its document frequency. Fixing the first character is what keeps
 // this fast (one slice of the dictionary instead of all of it) and it is what Lucene does
-// too (minPrefix 1); the price is that a typo in the first letter ("nusglasses",
-// "uber" for "über") is not corrected.
+// too (minPrefix 1); a mistake in the first letter is then found apart, by looking up the
+// sixty-odd words one edit away there ("lagorithms", "ational", "vringing").
 //
-// A word is only corrected when it is absent from the index or rare there, and only into
-// a word that is clearly more frequent: a word of the collection that happens to lie one
-// letter from a common one ("drohen", to threaten, next to "drohne") stays as it is.
-// Rare words are the hard part: on Reuters-21578, 122 of 1,000 random words that occur in
-// fewer than 22 documents get a suggestion, and about 60% of those are true typos
-// ("workders", "initally", "semiconducter"); the rest are rare names and words ("haley"
-// -> "hale", "tiles" -> "times"). Allowing two edits for them, as for absent words, made
-// it 120 of 400, only about a quarter of them typos: hence
-// SpellingOptions::rare_word_max_edit_distance.
-// A word absent from the index is always a candidate for correction, even when it is a
-// real word the collection does not use: on the German XQuAD set, which has no
-// "Kanzler", "Kanzlr" becomes "Kanäle".
+// Suggest only when the evidence says so (measured with bench/spelling.sh, see
+// docs/spelling.md):
+//  - a word of the language is never corrected, whether or not the index has it: a
+//    stopword, a word of the English list (Debian's wamerican) or of the German list the
+//    index splits compounds with, or a compound of its words. On lupe's small corpus,
+//    "weather" had become "water", "last" "list" and "Fazit" "fast";
+//  - one edit, and a substituted letter must be a near key, the letter with or without its
+//    diacritic, or another vowel: a finger slips to a neighbouring key; a word one far
+//    letter from a frequent one is more often a name or a term the index lacks ("ogive" ->
+//    "olive");
+//  - a word in the index is corrected only when it is rare (SpellingOptions::
+//    rare_doc_fraction) and into a word far more frequent (min_frequency_ratio): typos
+//    recur in a large collection ("goverment" in 8 Reuters documents).
+// How often a word "exists" is how often it is written so in the index (the vocabulary),
+// not what its stem or folded form finds: "typee" finds "type" through the English stem,
+// and is still a typo worth showing corrected.
 //
 // Thread safety: the functions keep no state; the Stemmers passed in are not thread-safe
 // (one per thread, as everywhere in lupe).
@@ -55,27 +59,41 @@ namespace lupe::searcher {
 /// loses its last words, not random ones: a word whose correction lies beyond the limit
 /// gets no suggestion (the search itself is not affected).
 inline constexpr std::size_t kMaxSpellingWordsScanned = 500000;
-/// Most query words a suggestion looks up; the rest of a longer query is left as it is.
-/// Typed queries have a handful of words; this bounds the work for a pasted paragraph
-/// (queries may be up to kMaxQueryBytes long).
+/// Most query words whose correction a suggestion searches the vocabulary for (words absent
+/// or rare in the index and no word of the language: the others cost a count lookup
+/// each); after them the rest of a longer query is left as it is. Typed queries have a
+/// handful of such words; this bounds the work for a pasted paragraph (queries may be up
+/// to kMaxQueryBytes long).
 inline constexpr std::size_t kMaxSpellingQueryWords = 16;
+
+/// Where Debian's wamerican package installs its English word list: a word listed there is
+/// English even when the index lacks it, and is not corrected (see
+/// SpellingOptions::use_word_lists). Without the file, absent English words are corrected
+/// like typos.
+inline constexpr std::string_view kEnglishWordListPath = "/usr/share/dict/american-english";
 
 /// The limits of the suggester. The defaults are what lupe uses; tests and tuning may
 /// change them.
 struct SpellingOptions {
     /// Most edits (insert, delete, substitute, swap two neighbours) between a word and its
-    /// suggestion. Two catch nearly all typing mistakes (Damerau's 1964 study: over 80% are
-    /// one edit); three would bring back unrelated words of similar length.
-    unsigned max_edit_distance = 2;
+    /// suggestion. Damerau's 1964 study found over 80% of typing mistakes one edit away;
+    /// measured with bench/spelling.sh (docs/spelling.md, half A of its query sets), two
+    /// edits restored 5 to 8 points fewer typo queries, not more, and suggested something
+    /// for twice as many clean ones ("laminar" -> "lacina", "convective" ->
+    /// "consecutive"), because a second edit reaches far more unrelated words than typos.
+    unsigned max_edit_distance = 1;
     /// Words of at most this many characters get `short_word_max_edit_distance` instead:
     /// two edits of a four-letter word leave only two letters in common, and nearly any
     /// other short word is that close ("musk" -> "must", "mask", "mark", ...).
     std::size_t short_word_chars = 4;
     /// The edit limit for short words (see `short_word_chars`).
     unsigned short_word_max_edit_distance = 1;
-    /// Words of fewer characters are never corrected: at one edit from a two-letter word
-    /// lies a large part of the vocabulary, so a suggestion would be a guess.
-    std::size_t min_word_chars = 3;
+    /// Words of fewer characters are never corrected: at one edit from a three-letter word
+    /// lies a large part of the vocabulary, and such words are mostly abbreviations and
+    /// names ("tss" -> "tass", "udo" -> "udf"); measured, 4 rather than 3 cut the clean
+    /// queries with a suggestion by a quarter on Reuters and gesetze-de for under a point
+    /// of typos restored.
+    std::size_t min_word_chars = 4;
     /// A word is "rare" when it occurs in fewer documents than the larger of
     /// `rare_min_doc_freq` and `rare_doc_fraction` of the index. Only absent and rare words
     /// are corrected; a word in at least that many documents is part of the collection's
@@ -98,6 +116,22 @@ struct SpellingOptions {
     /// "granite" -> "granted", while the typos found there ("workders", "initally",
     /// "gulity", "semiconducter") are one edit from their word.
     unsigned rare_word_max_edit_distance = 1;
+    /// Leave alone the words of the languages in scope (English for Family::English,
+    /// German for Family::German, both without a family) even when the index lacks them:
+    /// stopwords, the English list (kEnglishWordListPath) and the German list the index
+    /// splits compounds with, with the compounds of its words. Without the lists, "weather"
+    /// became "water" and "Fazit" "fast" on lupe's own corpus, which has neither word.
+    bool use_word_lists = true;
+    /// Accept a suggestion that differs from the word by one substituted letter whose key is
+    /// not near the typed one (see near_keys in spelling.cpp). Slips of the finger hit a
+    /// neighbouring key; a word one far letter from a frequent one is more often a name
+    /// or a term the index lacks ("ogive" -> "olive", "navier" -> "napier").
+    /// Off by measurement: on half A of bench/spelling.sh's sets it cut the clean queries
+    /// with a suggestion by 7 to 33% and restored as many typos or more (docs/spelling.md
+    /// says how far the typo sets' own keyboard model favours this).
+    bool far_substitutions = false;
+    /// Fewest documents a suggestion for an absent word must occur in.
+    Xapian::doccount min_candidate_doc_freq = 1;
     /// Most vocabulary words looked at for one word (see kMaxSpellingWordsScanned).
     std::size_t max_terms_scanned = kMaxSpellingWordsScanned;
     /// Most query words looked up by suggest_query() (see kMaxSpellingQueryWords).
@@ -110,11 +144,12 @@ struct SpellingOptions {
 /// @brief Suggest a correction for one normalised (lower-case, as the tokenizer makes it)
 /// word.
 ///
-/// The word is corrected only when it is absent or rare, and how often it "exists" is
-/// what a search for it finds: the document frequency of its stem term in the family
-/// (without a family, the largest of its count in the index's vocabulary and of its stem
-/// terms in all families). So "strasse", which finds German "Straße" through the german2
-/// stem, is not corrected although the word "strasse" is not in the vocabulary.
+/// The word is corrected only when it is absent from the index's vocabulary or rare there,
+/// and is no word of the languages in scope (SpellingOptions::use_word_lists; the German
+/// list is the one `stemmers` splits with, once loaded). "strasse" is a word (the German
+/// list has each "ß" word with "ss" too), "typee" is not, although a search for it finds
+/// "type" through the English stem. The English list is read on first need, once per
+/// process (about 0.1 s); a query whose words are all in the index never needs it.
 ///
 /// The family check stems words through the index's own analysis (Analyzer::stem, folding
 /// included), so "café" in an English document is found as "ZEcafe".

@@ -269,6 +269,9 @@ int main(int argc, char** argv) {
                  "others (TREC runs always show every copy)");
     app.add_flag("--no-suggest", [&](std::int64_t) { options.suggest = false; },
                  "No \"Did you mean\" suggestion");
+    app.add_flag("--auto-correct", options.auto_correct,
+                 "When the query finds nothing, run its \"Did you mean\" suggestion instead "
+                 "and say so");
     app.add_flag("--no-stopwords", [&](std::int64_t) { options.stopwords = false; },
                  "Treat stopwords like other words (for measuring their effect)")
         ->group(kRankingOptions);

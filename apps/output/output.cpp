@@ -88,6 +88,10 @@ std::string format_text(const SearchResults& results, std::size_t offset, bool c
         out += "Note: query syntax error: " + terminal_safe(results.syntax_error) +
                "; searched: " + terminal_safe(results.query) + "\n\n";
     }
+    if (!results.corrected_from.empty()) {
+        out += "Showing results for " + terminal_safe(results.query) + " (no results for " +
+               terminal_safe(results.corrected_from) + ")\n\n";
+    }
     if (!results.suggestion.empty()) {
         const std::string suggestion = terminal_safe(results.suggestion);
         out += "Did you mean: " + (color ? kBold + suggestion + kReset : suggestion) + "\n\n";
@@ -158,6 +162,7 @@ nlohmann::json results_object(const SearchResults& results) {
     nlohmann::json out = {{"query", results.query}, {"total_estimate", results.total_estimate}};
     if (!results.syntax_error.empty()) out["syntax_error"] = results.syntax_error;
     if (!results.suggestion.empty()) out["suggestion"] = results.suggestion;
+    if (!results.corrected_from.empty()) out["corrected_from"] = results.corrected_from;
     if (!results.missing_shards.empty()) out["missing_shards"] = results.missing_shards;
     out["ranked"] = results.ranked;
     if (results.time_limited) out["time_limited"] = true;

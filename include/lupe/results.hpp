@@ -142,6 +142,10 @@ struct SearchResults {
     /// ("Did you mean …"); offered, never run in place of the query.
     /// @since 0.2
     std::string suggestion;
+    /// Empty, or the query that found nothing when SearchOptions::auto_correct ran its
+    /// spelling suggestion instead (then shown in `query`, and `suggestion` is empty).
+    /// @since 0.6
+    std::string corrected_from;
     /// The shards of a shard list that could not be searched (their names as listed, e.g.
     /// "tcp://10.0.0.2:7000"); only with SearchOptions::allow_partial, otherwise such a
     /// search throws ShardUnavailableError. Empty for an index that is no shard list.

@@ -106,6 +106,12 @@ struct SearchOptions {
     /// from the index or rare. The query itself is never rewritten.
     /// @since 0.2
     bool suggest = true;
+    /// When the query finds nothing and has a spelling suggestion, run the suggestion
+    /// instead: SearchResults::query is then the suggestion, and
+    /// SearchResults::corrected_from the query that found nothing. A suggestion is looked
+    /// for then even when `suggest` is false. Off by default: a search runs what was typed.
+    /// @since 0.6
+    bool auto_correct = false;
     /// The ranking function.
     /// @since 0.2
     Weighting weighting = Weighting::BM25;

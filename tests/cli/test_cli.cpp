@@ -1048,6 +1048,41 @@ TEST_CASE("did you mean: offered, never run instead") {
     CHECK_FALSE(search_json(corpus_index(), {"Cafe"}).contains("suggestion"));
 }
 
+// Issue 18: words of the language that the corpus lacks ("weather", "last") or has rarely
+// ("Fazit") were "corrected" into frequent neighbours ("water", "list", "fast").
+TEST_CASE("did you mean: real words are left alone, typos are corrected") {
+    for (const char* query : {"Fazit", "Fazit: Haushalt", "last", "weather Spain"}) {
+        CAPTURE(query);
+        CHECK_FALSE(search_json(corpus_index(), {query}).contains("suggestion"));
+    }
+    CHECK(search_json(corpus_index(), {"Huawie Ascend"}).at("suggestion") == "Huawei Ascend");
+    CHECK(search_json(corpus_index(), {"Hauwei"}).at("suggestion") == "Huawei");
+}
+
+TEST_CASE("did you mean: --auto-correct runs the suggestion when nothing is found") {
+    const json j = search_json(corpus_index(), {"--auto-correct", "Huawey Ascnd"});
+    CHECK(j.at("query") == "Huawei Ascend");
+    CHECK(j.at("corrected_from") == "Huawey Ascnd");
+    CHECK_FALSE(j.contains("suggestion"));
+    CHECK_FALSE(j.at("results").empty());
+    const Run text = lupe_search({"--index", corpus_index(), "--auto-correct", "Huawey Ascnd"});
+    CHECK(text.status == 0);
+    CHECK(has(text.out, "Showing results for Huawei Ascend (no results for Huawey Ascnd)"));
+    SUBCASE("a query that finds something runs as typed, with its suggestion") {
+        // "Huawey" alone finds nothing, but with "Huawei" beside it the query finds
+        const json found = search_json(corpus_index(), {"--auto-correct", "Huawei Ascnd"});
+        CHECK(found.at("query") == "Huawei Ascnd");
+        CHECK_FALSE(found.contains("corrected_from"));
+        CHECK(found.at("suggestion") == "Huawei Ascend");
+    }
+    SUBCASE("nothing found and no suggestion: the query as typed") {
+        const json none = search_json(corpus_index(), {"--auto-correct", "xyzzyq"});
+        CHECK(none.at("query") == "xyzzyq");
+        CHECK_FALSE(none.contains("corrected_from"));
+        CHECK(none.at("results").empty());
+    }
+}
+
 // =======================================================================================
 // 15. Incremental runs (issue 4): add, modify, delete, rename
 
