@@ -25,7 +25,8 @@ enum class Weighting {
     DPH,       ///< divergence from randomness, parameter-free (DPH)
     PL2,       ///< divergence from randomness, Poisson model (PL2, c = 1)
     InL2,      ///< divergence from randomness, inverse document frequency (InL2, c = 1)
-    LM,        ///< query likelihood language model with Dirichlet smoothing
+    LM,        ///< query likelihood, Dirichlet smoothing with mu ten times the average
+               ///< document length; local shards only (xapian-tcpsrv does not know it)
 };
 
 /// @brief The order of results.
