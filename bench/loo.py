@@ -28,6 +28,7 @@ import argparse
 import concurrent.futures
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,8 @@ KNOBS = [
     Knob("weighting", "bm25", {w: ((), ("--weighting", w))
                                for w in ("bm25", "bm25+", "dph", "pl2", "inl2", "lm")}),
     Knob("BM25 k1/b", "1.2/0.75", bm25_values()),
+    Knob("k1 full length", "50", {n: ((), ("--bm25-k1-full-length", n) if n != "50" else ())
+                                  for n in ("0", "35", "50", "70", "100")}),
     Knob("stopwords", "0.5", {
         "0": ((), ("--stopword-weight", "0")),
         "0.25": ((), ("--stopword-weight", "0.25")),
@@ -208,6 +211,8 @@ def main(argv=None):
     if a.jobs < 1:
         fail("--jobs must be at least 1")
 
+    # A kill removes the temporary indexes too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = tempfile.mkdtemp(prefix="lupe-loo.")
     try:
         r = Runner(a.data_dir, a.build_dir, tmp, a.jobs)

@@ -251,8 +251,10 @@ if [[ -n $PEERS ]]; then
                     printf "| %s | %s | %s | %s | ERR | ERR | ERR |\n", s, m, held, engine; exit
                 }
                 target = best + 0.01
+                # (Parenthesised: a bare ">" among the printf arguments redirects in awk.)
+                reached = (held + 0 >= target - 1e-9) ? "yes" : sprintf("no (%+.4f)", held - target)
                 printf "| %s | %s | %s | %s | %.4f | %.4f | %s |\n", s, m, held, engine, best,
-                       target, held + 0 >= target - 1e-9 ? "yes" : sprintf("no (%+.4f)", held - target)
+                       target, reached
             }' "$PEERS"
     done
 fi

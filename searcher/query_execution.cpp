@@ -290,7 +290,7 @@ private:
                 "the lm weighting needs local shards: a remote shard's xapian-tcpsrv ranks only "
                 "with bm25, bm25+, dph, pl2 or inl2");
         }
-        enquire.set_weighting_scheme(*make_weight(options_));
+        enquire.set_weighting_scheme(*make_weight(options_, shards_.db().get_avlength()));
         if (deadline_.set() && !matcher.stoppable()) {
             enquire.set_time_limit(deadline_.remaining_seconds(kShortestRemoteTimeLimit));
         }

@@ -164,7 +164,7 @@ TEST_CASE("ranking: the weighting schemes and their parameters") {
     const auto scheme = [](lupe::Weighting w) {
         lupe::SearchOptions o;
         o.weighting = w;
-        return make_weight(o)->name();
+        return make_weight(o, 10.0)->name();
     };
     CHECK(scheme(lupe::Weighting::BM25) == "Xapian::BM25Weight");
     CHECK(scheme(lupe::Weighting::BM25Plus) == "Xapian::BM25PlusWeight");
@@ -183,10 +183,21 @@ TEST_CASE("ranking: the weighting schemes and their parameters") {
     lupe::SearchOptions o;
     o.bm25_k1 = 2.0;
     o.bm25_b = 0.3;
-    CHECK(top_weight(*make_weight(o)) ==
+    CHECK(top_weight(*make_weight(o, 100.0)) ==
           doctest::Approx(top_weight(Xapian::BM25Weight(2.0, 0.0, 1.0, 0.3, 0.5))).epsilon(1e-12));
-    CHECK(top_weight(*make_weight(o)) !=
-          doctest::Approx(top_weight(*make_weight(lupe::SearchOptions{}))).epsilon(1e-6));
+    CHECK(top_weight(*make_weight(o, 100.0)) !=
+          doctest::Approx(top_weight(*make_weight(lupe::SearchOptions{}, 100.0))).epsilon(1e-6));
+
+    SUBCASE("k1 is scaled down for an index of short documents") {
+        o.bm25_k1_full_length = 50;
+        CHECK(bm25_k1(o, 50.0) == 2.0);
+        CHECK(bm25_k1(o, 200.0) == 2.0);
+        CHECK(bm25_k1(o, 25.0) == doctest::Approx(1.0));
+        CHECK(top_weight(*make_weight(o, 25.0)) ==
+              doctest::Approx(top_weight(Xapian::BM25Weight(1.0, 0.0, 1.0, 0.3, 0.5))));
+        o.bm25_k1_full_length = 0;  // off
+        CHECK(bm25_k1(o, 25.0) == 2.0);
+    }
 }
 
 TEST_CASE("ranking: query likelihood scores as Dirichlet smoothing says") {
@@ -197,7 +208,7 @@ TEST_CASE("ranking: query likelihood scores as Dirichlet smoothing says") {
     const auto weights = [&](const Xapian::Query& query) {
         Xapian::Enquire enquire(index.db);
         enquire.set_query(query);
-        enquire.set_weighting_scheme(*make_weight(o));
+        enquire.set_weighting_scheme(*make_weight(o, index.db.get_avlength()));
         std::vector<lupe::Result> out;
         const Xapian::MSet mset = enquire.get_mset(0, 10);
         for (auto it = mset.begin(); it != mset.end(); ++it) {
