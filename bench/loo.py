@@ -64,7 +64,7 @@ KNOBS = [
     Knob("weighting", "bm25", {w: ((), ("--weighting", w))
                                for w in ("bm25", "bm25+", "dph", "pl2", "inl2", "lm")}),
     Knob("BM25 k1/b", "1.2/0.75", bm25_values()),
-    Knob("k1 full length", "50", {n: ((), ("--bm25-k1-full-length", n) if n != "50" else ())
+    Knob("k1 full length", "70", {n: ((), ("--bm25-k1-full-length", n) if n != "70" else ())
                                   for n in ("0", "35", "50", "70", "100")}),
     Knob("stopwords", "0.5", {
         "0": ((), ("--stopword-weight", "0")),

@@ -120,7 +120,7 @@ struct SearchOptions {
     /// document's length weigh less. 0: bm25_k1 as given. Chosen by leave-one-collection-out
     /// on the relevance sets in bench/ (see docs/relevance.md).
     /// @since 0.7
-    double bm25_k1_full_length = 50;
+    double bm25_k1_full_length = 70;
     /// Weight of stopwords in the ranking of free-text queries that have other words
     /// (0: left out). They never add matches, only reorder them. Ignored when `stopwords`
     /// is false. Half weight was chosen by measurement (see docs/relevance.md).
