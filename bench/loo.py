@@ -2,7 +2,8 @@
 """Leave-one-collection-out validation of lupe's ranking choices.
 
 Usage:
-    bench/loo.py DATA_DIR [BUILD_DIR] [--tsv FILE] [--scores FILE] [--jobs N] [--knobs NAME,...]
+    bench/loo.py DATA_DIR [BUILD_DIR] [--tsv FILE] [--scores FILE] [--margin X] [--jobs N]
+                 [--knobs NAME,...]
 
 For every ranking parameter or feature choice lupe makes (KNOBS below: each with the value
 lupe ships and the values tried), on the sets in DATA_DIR/relevance/ (cacm, cisi, cranfield,
@@ -10,8 +11,9 @@ xquad-r-de, xquad-r-en), with the queries' lang column and without it:
 
   1. nDCG@10 of every value of every knob, the other knobs at their shipped values;
   2. for each set held out, each knob's value with the best mean nDCG@10 on the OTHER sets
-     (the shipped value on a tie), all knobs chosen that way together, and that
-     configuration measured on the held-out set: the held-out ("leave-one-out") figure;
+     (the shipped value on a tie, or unless it gains more than --margin), all knobs chosen
+     that way together, and that configuration measured on the held-out set: the held-out
+     ("leave-one-out") figure;
   3. the same choice made on all five sets (the "tuned" figure: it has seen the set).
 
 A choice that wins only on the set it is measured on shows as a held-out figure below the
@@ -192,6 +194,9 @@ def main(argv=None):
     p.add_argument("build_dir", nargs="?", default="./build")
     p.add_argument("--tsv", help="also write the per-set figures to this file")
     p.add_argument("--scores", help="also write nDCG@10 of every knob value tried to this file")
+    p.add_argument("--margin", type=float, default=0.0,
+                   help="keep the shipped value unless another beats it by more than this "
+                        "mean nDCG@10 on the other sets (default 0: any gain)")
     p.add_argument("--jobs", type=int, default=2, help="searches run at once (default 2)")
     p.add_argument("--knobs", help="only these knobs, comma-separated (default: all)")
     a = p.parse_args(argv)
@@ -210,6 +215,8 @@ def main(argv=None):
         knobs = [k for k in KNOBS if k.name in wanted]
     if a.jobs < 1:
         fail("--jobs must be at least 1")
+    if a.margin < 0:
+        fail("--margin must not be negative")
 
     # A kill removes the temporary indexes too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -227,7 +234,7 @@ def main(argv=None):
             def score(v):
                 return mean([r.scores[key(s, mode, {knob.name: v})] for s in on_sets])
             best = max(knob.values, key=score)
-            return best if score(best) > score(knob.shipped) else knob.shipped
+            return best if score(best) > score(knob.shipped) + a.margin else knob.shipped
 
         # 2. and 3. Configurations chosen without each set, and on all of them.
         chosen = {}
