@@ -3,14 +3,24 @@
 # nDCG@10 and Recall@100 of the plain Xapian baseline, of lupe with everything on, and of
 # lupe with one feature switched off (or, for options that are off by default, on).
 #
-#   bench/ablation.sh DATA_DIR [BUILD_DIR]
+#   bench/ablation.sh [--loo FILE] DATA_DIR [BUILD_DIR]
 #
-# Queries are run with their lang column, as the targets are stated; the last column runs
-# full lupe without it. BUILD_DIR (default ./build) must hold lupe-index, lupe-search and
+# Queries are run with their lang column, as the targets are stated; the column "lupe, no
+# lang column" runs full lupe without it. The last two columns are lupe's held-out nDCG@10
+# with and without the lang column: leave-one-collection-out (bench/loo.py), every ranking
+# choice made on the other sets; --loo FILE reads what `bench/loo.py --tsv` wrote instead of
+# running it. BUILD_DIR (default ./build) must hold lupe-index, lupe-search and
 # bench/xapian-baseline (cmake -S . -B build -DLUPE_BUILD_BENCH=ON && cmake --build build).
 set -euo pipefail
 
-[[ $# -ge 1 && $# -le 2 ]] || { echo "usage: $0 DATA_DIR [BUILD_DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 [--loo FILE] DATA_DIR [BUILD_DIR]" >&2; exit 2; }
+LOO=""
+if [[ ${1:-} == --loo ]]; then
+    [[ $# -ge 2 && -f $2 ]] || { echo "$0: --loo needs a file written by bench/loo.py --tsv" >&2; usage; }
+    LOO=$2
+    shift 2
+fi
+[[ $# -ge 1 && $# -le 2 && $1 != -* ]] || usage
 DATA_DIR=$1
 BUILD_DIR=${2:-./build}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,11 +55,20 @@ evaluate() {  # qrels run -> "ndcg r100"
 
 header="| set | measure | baseline"
 for c in "${CONFIGS[@]}"; do header+=" | ${c%%|*}"; done
-header+=" | lupe, no lang column |"
+if [[ -z $LOO ]]; then
+    echo "ablation.sh: leave-one-collection-out (bench/loo.py)" >&2
+    LOO=$TMP/loo.tsv
+    python3 "$SCRIPT_DIR/loo.py" "$DATA_DIR" "$BUILD_DIR" --tsv "$LOO" > /dev/null
+fi
+heldout() {  # set mode -> the held-out nDCG@10
+    awk -F'\t' -v s="$1" -v m="$2" '$1 == s && $2 == m { v = $4 } END { print v == "" ? "ERR" : v }' "$LOO"
+}
+
+header+=" | lupe, no lang column | held out | held out, no lang column |"
 echo "$header"
 sep="|---|---|---:"
 for _ in "${CONFIGS[@]}"; do sep+="|---:"; done
-echo "$sep|---:|"
+echo "$sep|---:|---:|---:|"
 
 for set_dir in "$DATA_DIR"/relevance/*/; do
     set=$(basename "$set_dir")
@@ -82,6 +101,6 @@ for set_dir in "$DATA_DIR"/relevance/*/; do
     "$BUILD_DIR/lupe-search" --index "$TMP/lupe-$set-" --no-suggest \
         --batch "$TMP/$set.nolang.tsv" > "$TMP/lupe.run" 2> /dev/null || true
     read -r ndcg r100 < <(evaluate "$set_dir/qrels.txt" "$TMP/lupe.run")
-    echo "$ndcg_row | $ndcg |"
-    echo "$r100_row | $r100 |"
+    echo "$ndcg_row | $ndcg | $(heldout "$set" with) | $(heldout "$set" without) |"
+    echo "$r100_row | $r100 | | |"
 done

@@ -298,7 +298,14 @@ private:
         // Xapian's own limit, which only stops counting (see SearchOptions::time_limit_seconds).
         const MatcherDeadline matcher(deadline_, shards_.all_local(), shards_.db());
         Xapian::Enquire enquire(shards_.db());
-        enquire.set_weighting_scheme(*make_weight(options_));
+        if (options_.weighting == Weighting::LM && !shards_.all_local()) {
+            // lupe's query likelihood is not one of Xapian's schemes, which are all that
+            // xapian-tcpsrv can rank with.
+            throw InvalidArgumentError(
+                "the lm weighting needs local shards: a remote shard's xapian-tcpsrv ranks only "
+                "with bm25, bm25+, dph, pl2 or inl2");
+        }
+        enquire.set_weighting_scheme(*make_weight(options_, shards_.db().get_avlength()));
         if (deadline_.set() && !matcher.stoppable()) {
             enquire.set_time_limit(deadline_.remaining_seconds(kShortestRemoteTimeLimit));
         }

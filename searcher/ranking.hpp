@@ -32,8 +32,13 @@ namespace lupe::searcher {
 /// gives back the document's own weight to about 1e-10 (a double's precision at 10^6).
 inline constexpr double kTierBonus = 1e6;
 
-/// The weighting scheme of SearchOptions::weighting, with its parameters.
-std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& options);
+/// BM25's k1 for an index whose documents have `average_length` words on average:
+/// SearchOptions::bm25_k1, scaled down below SearchOptions::bm25_k1_full_length.
+double bm25_k1(const SearchOptions& options, double average_length);
+
+/// The weighting scheme of SearchOptions::weighting, with its parameters, for an index
+/// whose documents have `average_length` words on average (Xapian's get_avlength()).
+std::unique_ptr<Xapian::Weight> make_weight(const SearchOptions& options, double average_length);
 
 /// `ranked` with the first tier's bonus: documents that `all_words` matches weigh
 /// kTierBonus more. Matches the same documents as `ranked` when `all_words` matches a

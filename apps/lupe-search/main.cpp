@@ -309,6 +309,13 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(lupe::apps::in_range(0.0, 1.0))
         ->group(kRankingOptions);
+    app.add_option("--bm25-k1-full-length", options.bm25_k1_full_length,
+                   "Average document length (words) from which BM25 uses --bm25-k1 in full; "
+                   "below, k1 is scaled down in proportion (0: never)")
+        ->type_name("WORDS")
+        ->capture_default_str()
+        ->check(lupe::apps::in_range(0.0, 1e6))
+        ->group(kRankingOptions);
     app.add_option("--stopword-weight", options.stopword_weight,
                    "Weight of stopwords in ranking (0: left out)")
         ->type_name("WEIGHT")

@@ -25,7 +25,8 @@ enum class Weighting {
     DPH,       ///< divergence from randomness, parameter-free (DPH)
     PL2,       ///< divergence from randomness, Poisson model (PL2, c = 1)
     InL2,      ///< divergence from randomness, inverse document frequency (InL2, c = 1)
-    LM,        ///< query likelihood language model with Dirichlet smoothing
+    LM,        ///< query likelihood, Dirichlet smoothing with mu ten times the average
+               ///< document length; local shards only (xapian-tcpsrv does not know it)
 };
 
 /// @brief The order of results.
@@ -121,6 +122,13 @@ struct SearchOptions {
     /// BM25's document-length normalisation, 0..1 (Weighting::BM25 and BM25Plus).
     /// @since 0.2
     double bm25_b = 0.75;
+    /// Average document length, in words, from which BM25 uses bm25_k1 in full: in an index
+    /// whose documents are shorter on average, k1 is scaled down in proportion (k1 *
+    /// average length / this), so that in sentence-length documents a repeated word and a
+    /// document's length weigh less. 0: bm25_k1 as given. Chosen by leave-one-collection-out
+    /// on the relevance sets in bench/ (see docs/relevance.md).
+    /// @since 0.7
+    double bm25_k1_full_length = 70;
     /// Weight of stopwords in the ranking of free-text queries that have other words
     /// (0: left out). They never add matches, only reorder them. Ignored when `stopwords`
     /// is false. Half weight was chosen by measurement (see docs/relevance.md).

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -163,14 +164,14 @@ TEST_CASE("ranking: the weighting schemes and their parameters") {
     const auto scheme = [](lupe::Weighting w) {
         lupe::SearchOptions o;
         o.weighting = w;
-        return make_weight(o)->name();
+        return make_weight(o, 10.0)->name();
     };
     CHECK(scheme(lupe::Weighting::BM25) == "Xapian::BM25Weight");
     CHECK(scheme(lupe::Weighting::BM25Plus) == "Xapian::BM25PlusWeight");
     CHECK(scheme(lupe::Weighting::DPH) == "Xapian::DPHWeight");
     CHECK(scheme(lupe::Weighting::PL2) == "Xapian::PL2Weight");
     CHECK(scheme(lupe::Weighting::InL2) == "Xapian::InL2Weight");
-    CHECK(scheme(lupe::Weighting::LM) == "Xapian::LMWeight");
+    CHECK(scheme(lupe::Weighting::LM) == "lupe::QueryLikelihoodWeight");
 
     // BM25 takes k1 and b from the options (k2 0, k3 1, min_normlen 0.5 as documented).
     const auto top_weight = [&](const Xapian::Weight& weight) {
@@ -182,8 +183,66 @@ TEST_CASE("ranking: the weighting schemes and their parameters") {
     lupe::SearchOptions o;
     o.bm25_k1 = 2.0;
     o.bm25_b = 0.3;
-    CHECK(top_weight(*make_weight(o)) ==
+    CHECK(top_weight(*make_weight(o, 100.0)) ==
           doctest::Approx(top_weight(Xapian::BM25Weight(2.0, 0.0, 1.0, 0.3, 0.5))).epsilon(1e-12));
-    CHECK(top_weight(*make_weight(o)) !=
-          doctest::Approx(top_weight(*make_weight(lupe::SearchOptions{}))).epsilon(1e-6));
+    CHECK(top_weight(*make_weight(o, 100.0)) !=
+          doctest::Approx(top_weight(*make_weight(lupe::SearchOptions{}, 100.0))).epsilon(1e-6));
+
+    SUBCASE("k1 is scaled down for an index of short documents") {
+        o.bm25_k1_full_length = 50;
+        CHECK(bm25_k1(o, 50.0) == 2.0);
+        CHECK(bm25_k1(o, 200.0) == 2.0);
+        CHECK(bm25_k1(o, 25.0) == doctest::Approx(1.0));
+        CHECK(top_weight(*make_weight(o, 25.0)) ==
+              doctest::Approx(top_weight(Xapian::BM25Weight(1.0, 0.0, 1.0, 0.3, 0.5))));
+        o.bm25_k1_full_length = 0;  // off
+        CHECK(bm25_k1(o, 25.0) == 2.0);
+    }
+}
+
+TEST_CASE("ranking: query likelihood scores as Dirichlet smoothing says") {
+    // TierIndex: 10 documents, 32 terms in all, so mu = 10 * 3.2 = 32; the longest has 8.
+    const TierIndex index;
+    lupe::SearchOptions o;
+    o.weighting = lupe::Weighting::LM;
+    const auto weights = [&](const Xapian::Query& query) {
+        Xapian::Enquire enquire(index.db);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(*make_weight(o, index.db.get_avlength()));
+        std::vector<lupe::Result> out;
+        const Xapian::MSet mset = enquire.get_mset(0, 10);
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            lupe::Result r;
+            r.score = it.get_weight();
+            for (auto t = index.db.termlist_begin(*it); t != index.db.termlist_end(*it); ++t) {
+                if ((*t).rfind(schema::kIdPrefix, 0) == 0) r.id = (*t).substr(1);
+            }
+            out.push_back(r);
+        }
+        return out;
+    };
+    // "a": 6 of 32 terms, mu * P(a|C) = 6. Both documents with it have the longest length,
+    // so only log(1 + wdf / 6) counts (Xapian's LMWeight gave every match of a term that
+    // is rare in a long collection 0, and ranked a common word above a rare one).
+    const auto a = weights(Xapian::Query("a"));
+    REQUIRE(a.size() == 2);
+    CHECK(a[0].id == "many-a");
+    CHECK(a[0].score == doctest::Approx(std::log(1.0 + 5.0 / 6.0)));
+    CHECK(a[1].score == doctest::Approx(std::log(1.0 + 1.0 / 6.0)));
+
+    SUBCASE("a shorter document with the same word ranks higher: the length term") {
+        // "b": mu * P(b|C) = 4; b1 has 2 terms, ab 8: log((8 + 32) / (2 + 32)) more for b1.
+        const auto b = weights(Xapian::Query("b"));
+        REQUIRE(b.size() == 4);
+        CHECK(b[0].id != "ab");
+        CHECK(b[0].score == doctest::Approx(std::log(1.25) + std::log(40.0 / 34.0)));
+        CHECK(b[3].id == "ab");
+        CHECK(b[3].score == doctest::Approx(std::log(1.25)));
+    }
+    SUBCASE("a scaled query word weighs less (stopwords, compound parts)") {
+        const auto half =
+            weights(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("a"), 0.5));
+        REQUIRE(half.size() == 2);
+        CHECK(half[0].score == doctest::Approx(0.5 * std::log(1.0 + 5.0 / 6.0)));
+    }
 }
