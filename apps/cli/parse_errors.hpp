@@ -78,9 +78,12 @@ void name_parse_errors(CLI::App& app, const std::string& program, int argc, char
                        Otherwise otherwise) {
     app.failure_message([&app, program, argc, argv, otherwise](const CLI::App*, const CLI::Error& e) {
         std::string message = program + ": " + e.what();
-        // CLI11 checks required options before it looks at unknown ones, so `lupe-index
-        // --ful` would be told "--index is required"; a mistyped option explains more.
-        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+        // CLI11 checks required options, and validates values, before it looks at unknown
+        // ones, so `lupe-index --ful` would be told "--index is required", and `lupe-index
+        // -i idx --title-weigt 3 docs` that the SOURCE "3" does not exist (the typo takes no
+        // value, so its value became a SOURCE); a mistyped option explains more.
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ||
+            dynamic_cast<const CLI::ValidationError*>(&e) != nullptr) {
             if (const std::string arg = unknown_option(app, argc, argv); !arg.empty()) {
                 if (const std::string nearest = nearest_option(app, arg); !nearest.empty()) {
                     return program + ": " + CLI::ExtrasError({arg}).what() + " (did you mean " +

@@ -199,4 +199,12 @@ TEST_CASE("a misspelled option gets the nearest real one, in both tools") {
     CHECK(search_alone.status == kError);
     CHECK(has(search_alone.err, "did you mean --limit?"));
     CHECK(has(lupe_search({"x"}).err, "--index is required"));
+    // Also when the typo's value would be read as a SOURCE that does not exist (0.5 said
+    // "SOURCE: Path does not exist: 1").
+    const Run valued = lupe_index({"--index", tmp / "idx", "--compund-levels", "1", tmp / "src"});
+    CHECK(valued.status == kError);
+    CHECK(has(valued.err, "lupe-index: The following argument was not expected: --compund-levels "
+                          "(did you mean --compound-levels?)"));
+    // A real missing SOURCE is still said so.
+    CHECK(has(lupe_index({"--index", tmp / "idx", tmp / "nowhere"}).err, "Path does not exist"));
 }
