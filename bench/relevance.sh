@@ -84,20 +84,8 @@ trap cleanup EXIT
 status=0
 log() { echo "relevance.sh: $*" >&2; }
 
-# Runs a command with stdout to $1 and stderr to $2; on failure shows the stderr tail.
-run_step() {
-    local out=$1 err=$2
-    shift 2
-    local rc=0
-    "$@" >"$out" 2>"$err" || rc=$?
-    if ((rc == 0)); then
-        return 0
-    fi
-    log "FAILED (exit $rc): $*"
-    tail -n 5 "$err" | sed 's/^/    /' >&2
-    status=1
-    return 1
-}
+# shellcheck source=bench/steps.sh
+source "$(dirname "${BASH_SOURCE[0]}")/steps.sh"
 
 # "nDCG MRR R@100 MAP" of a run, or "ERR ERR ERR ERR"; format problems go to stderr.
 # Runs in a command substitution, so the caller sets status=1 on ERR.
@@ -118,20 +106,6 @@ evaluate() {
     fi
 }
 
-# The most common "lang" of a docs file (plain or gzip).
-corpus_lang() {
-    python3 - "$1" <<'EOF'
-import collections, gzip, json, sys
-path = sys.argv[1]
-opener = gzip.open if path.endswith(".gz") else open
-langs = collections.Counter()
-with opener(path, "rt", encoding="utf-8") as f:
-    for line in f:
-        if line.strip():
-            langs[json.loads(line).get("lang") or "en"] += 1
-print(langs.most_common(1)[0][0] if langs else "en")
-EOF
-}
 
 # Held-out figures: "set mode heldout" lines.
 if [[ -z $LOO ]]; then

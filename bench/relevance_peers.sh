@@ -120,20 +120,8 @@ fi
 RAW=$TMP/raw.tsv
 : >"$RAW"
 
-# Runs a command with stdout to $1 and stderr to $2; on failure shows the stderr tail.
-run_step() {
-    local out=$1 err=$2
-    shift 2
-    local rc=0
-    "$@" >"$out" 2>"$err" || rc=$?
-    if ((rc == 0)); then
-        return 0
-    fi
-    log "FAILED (exit $rc): $*"
-    tail -n 5 "$err" | sed 's/^/    /' >&2
-    status=1
-    return 1
-}
+# shellcheck source=bench/steps.sh
+source "$(dirname "${BASH_SOURCE[0]}")/steps.sh"
 
 # Appends a row to RAW for a run (or ERR when the run failed, i.e. $6 is 0).
 record() {
@@ -155,21 +143,6 @@ record() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$mode" "$engine" "$variant" "$lang" "${scores// /$'\t'}" >>"$RAW"
 }
 
-# The most common "lang" of a docs file (plain or gzip), en or de.
-corpus_lang() {
-    python3 - "$1" <<'EOF'
-import collections, gzip, json, sys
-path = sys.argv[1]
-opener = gzip.open if path.endswith(".gz") else open
-langs = collections.Counter()
-with opener(path, "rt", encoding="utf-8") as f:
-    for line in f:
-        if line.strip():
-            langs[json.loads(line).get("lang") or "en"] += 1
-lang = langs.most_common(1)[0][0] if langs else "en"
-print(lang if lang in ("en", "de") else "en")
-EOF
-}
 
 nsets=0
 for set_dir in "$DATA_DIR"/relevance/*/; do
@@ -185,6 +158,7 @@ for set_dir in "$DATA_DIR"/relevance/*/; do
     fi
     nsets=$((nsets + 1))
     lang=$(corpus_lang "$docs")
+    [[ $lang == de ]] || lang=en  # each engine's analyses: English or German
     # lunr reads plain JSONL only.
     if [[ $docs == *.gz ]]; then
         gzip -dc "$docs" >"$TMP/$set_name.docs.jsonl"
