@@ -824,17 +824,28 @@ void add_part(std::vector<std::string>& parts, std::string_view part) {
 
 }  // namespace
 
-std::vector<std::string> Decompounder::split(std::string_view word) const {
-    if (pending_) return target().split(word);
+namespace {
+
+/// The parts of a word's readings, each once, in order of first appearance; none when
+/// they are fewer than two: "Bonbon", "Barbar", "Purpur", a word made of one part twice,
+/// is not a compound.
+template <class Segmentations>
+std::vector<std::string> first_level_parts(std::string_view word, const Segmentations& readings) {
     std::vector<std::string> parts;
-    for (const Segmentation& s : segmentations(word)) {
+    for (const auto& s : readings) {
         for (std::size_t p = 0; p < s.count; ++p) {
             add_part(parts, word.substr(s.parts[p].first, s.parts[p].second - s.parts[p].first));
         }
     }
-    // "Bonbon", "Barbar", "Purpur": a word made of one part twice is not a compound.
     if (parts.size() < 2) parts.clear();
     return parts;
+}
+
+}  // namespace
+
+std::vector<std::string> Decompounder::split(std::string_view word) const {
+    if (pending_) return target().split(word);
+    return first_level_parts(word, segmentations(word));
 }
 
 void Decompounder::refine(std::string_view word, Range part, std::size_t levels,
@@ -879,12 +890,13 @@ void Decompounder::refine(std::string_view word, Range part, std::size_t levels,
 CompoundParts Decompounder::split_levels(std::string_view word, std::size_t levels) const {
     if (pending_) return target().split_levels(word, levels);
     CompoundParts out;
-    out.parts = split(word);
+    const std::vector<Segmentation> readings = segmentations(word);
+    out.parts = first_level_parts(word, readings);
     if (out.parts.empty() || levels == 1) return out;
     const std::size_t below = levels == 0 ? kMaxLevels - 1 : std::min(levels, kMaxLevels) - 1;
     std::vector<std::string> deeper;
     std::vector<Range> atoms;
-    for (const Segmentation& s : segmentations(word)) {
+    for (const Segmentation& s : readings) {
         atoms.clear();
         for (std::size_t p = 0; p < s.count; ++p) refine(word, s.parts[p], below, atoms, deeper);
         // Every run of adjacent atoms but the whole word: the parts of the parts, and the
